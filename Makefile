@@ -1,0 +1,48 @@
+# Sinergi: `make up` starts everything locally, `make test` runs the tests. See README.md.
+SHELL := /bin/bash
+PY := .venv/bin/python
+SERVICES := registry enrollment funding
+
+.PHONY: up down install stack-up stack-down stack-status migrate seed services-start services-stop test lint format check-compose bench
+
+up: install stack-up migrate seed services-start  ## start the whole system: stack, migrations, seed data, three services
+
+down: services-stop stack-down
+
+install:
+	@bash deploy/install.sh
+
+stack-up:
+	@bash deploy/stack.sh up
+
+stack-down:
+	@bash deploy/stack.sh down
+
+stack-status:
+	@bash deploy/stack.sh status
+
+migrate: install
+	@for s in $(SERVICES); do echo "migrating $$s"; .venv/bin/alembic -c services/$$s/alembic.ini upgrade head || exit 1; done
+
+seed: install
+	@$(PY) -m registry.seed
+
+services-start:
+	@bash deploy/services.sh start
+
+services-stop:
+	@bash deploy/services.sh stop
+
+test: install stack-up lint  ## the whole suite against the real Postgres and Kafka
+	@.venv/bin/pytest
+
+lint: install
+	@.venv/bin/ruff check shared services tests bench
+	@.venv/bin/ruff format --check shared services tests bench
+
+format: install
+	@.venv/bin/ruff format shared services tests bench
+	@.venv/bin/ruff check --fix shared services tests bench
+
+check-compose:
+	@bash deploy/check-compose.sh

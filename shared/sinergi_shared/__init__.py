@@ -1,0 +1,1 @@
+"""Sinergi plumbing shared by the three services: contracts and infrastructure, no business rules."""

@@ -1,0 +1,161 @@
+"""Bearer-token verification against the registry's JWKS, and the caller as a typed dependency."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any
+from uuid import UUID
+
+import httpx
+import jwt
+from fastapi import Depends, Request
+
+from sinergi_shared.problems import Forbidden, Unauthorized
+
+ALLOWED_ALGORITHMS = ["RS256", "EdDSA"]
+SCOPES = (
+    "admin",
+    "registry:write",
+    "programs:write",
+    "enrollments:write",
+    "enrollments:complete",
+    "funding:write",
+    "funding:approve",
+    "coordinator",
+    "read",
+)
+
+JwksSource = Callable[[], Awaitable[dict[str, Any]]]
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The API client behind a request: its institution and what it may do."""
+
+    client_id: str
+    institution_id: UUID
+    scopes: frozenset[str]
+
+    def has(self, scope: str) -> bool:
+        return scope in self.scopes
+
+    @property
+    def crosses_institutions(self) -> bool:
+        """Coordinators and operators may reach any institution's data."""
+        return "coordinator" in self.scopes or "admin" in self.scopes
+
+    def may_reach(self, *institution_ids: UUID | None) -> bool:
+        """True when the caller owns one of these institutions or may cross institutions."""
+        return self.crosses_institutions or self.institution_id in institution_ids
+
+
+def jwks_from_url(url: str) -> JwksSource:
+    """Fetch a JWKS over HTTP(S), or read it from a file:// path."""
+
+    async def fetch() -> dict[str, Any]:
+        if url.startswith("file://"):
+            text = await asyncio.to_thread(Path(url.removeprefix("file://")).read_text)
+            return json.loads(text)  # type: ignore[no-any-return]
+        async with httpx.AsyncClient(timeout=5.0) as client:
+            response = await client.get(url)
+            response.raise_for_status()
+            return response.json()  # type: ignore[no-any-return]
+
+    return fetch
+
+
+class TokenVerifier:
+    """Verifies signed JWTs locally, caching the public keys and refreshing on an unknown key id."""
+
+    def __init__(self, source: JwksSource, *, issuer: str, audience: str, min_refresh_interval_s: float = 10.0) -> None:
+        self._source = source
+        self._issuer = issuer
+        self._audience = audience
+        self._keys: dict[str, Any] = {}
+        self._fetched_at = 0.0
+        self._min_refresh = min_refresh_interval_s
+        self._lock = asyncio.Lock()
+
+    async def _key(self, kid: str) -> Any:
+        if kid in self._keys:
+            return self._keys[kid]
+        async with self._lock:
+            if kid not in self._keys and time.monotonic() - self._fetched_at >= self._min_refresh:
+                try:
+                    jwks = await self._source()
+                except Exception as exc:
+                    raise Unauthorized("the token's signing keys cannot be fetched right now") from exc
+                self._fetched_at = time.monotonic()
+                keys = {}
+                for jwk in jwks.get("keys", []):
+                    if "kid" in jwk:
+                        keys[jwk["kid"]] = jwt.PyJWK(jwk).key
+                self._keys = keys
+        if kid not in self._keys:
+            raise Unauthorized("the token was signed by an unknown key")
+        return self._keys[kid]
+
+    async def verify(self, token: str) -> Principal:
+        """The principal of a valid token; Unauthorized for anything else."""
+        try:
+            header = jwt.get_unverified_header(token)
+        except jwt.PyJWTError as exc:
+            raise Unauthorized("the bearer token is malformed") from exc
+        if header.get("alg") not in ALLOWED_ALGORITHMS:
+            raise Unauthorized("the token's algorithm is not accepted")
+        kid = header.get("kid")
+        if not isinstance(kid, str):
+            raise Unauthorized("the token has no key id")
+        key = await self._key(kid)
+        try:
+            claims = jwt.decode(
+                token,
+                key=key,
+                algorithms=ALLOWED_ALGORITHMS,
+                audience=self._audience,
+                issuer=self._issuer,
+                options={"require": ["exp", "iat", "sub", "iss", "aud"]},
+            )
+        except jwt.ExpiredSignatureError as exc:
+            raise Unauthorized("the token has expired") from exc
+        except jwt.PyJWTError as exc:
+            raise Unauthorized(f"the token is not valid: {exc}") from exc
+        try:
+            return Principal(
+                client_id=str(claims["sub"]),
+                institution_id=UUID(str(claims["inst"])),
+                scopes=frozenset(str(claims.get("scope", "")).split()),
+            )
+        except (KeyError, ValueError) as exc:
+            raise Unauthorized("the token lacks an institution") from exc
+
+
+async def authenticated(request: Request) -> Principal:
+    """The caller of this request, from its Authorization: Bearer header."""
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthorized("an Authorization: Bearer token is required")
+    verifier: TokenVerifier = request.app.state.verifier
+    principal = await verifier.verify(token.strip())
+    request.state.principal = principal
+    return principal
+
+
+Caller = Annotated[Principal, Depends(authenticated)]
+
+
+def require_scope(*scopes: str) -> Callable[[Principal], Awaitable[Principal]]:
+    """A dependency admitting callers that hold at least one of the scopes."""
+
+    async def check(principal: Caller) -> Principal:
+        if not any(principal.has(s) for s in scopes):
+            raise Forbidden(f"this action needs one of the scopes: {', '.join(scopes)}")
+        return principal
+
+    return check

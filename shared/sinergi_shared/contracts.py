@@ -1,0 +1,347 @@
+"""The event contract between services: topics, event types and their payloads.
+
+Every event a service emits is listed here with its pydantic payload model; the
+AsyncAPI document and the consumers' subscriptions are derived from this table.
+Payloads carry full snapshots so a consumer can keep a replica without calling back.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict
+
+InstitutionKind = Literal["ministry", "agency", "training_unit", "province", "regency", "city"]
+Sector = Literal["central", "regional"]
+Employment = Literal["PNS", "PPPK"]
+PositionKind = Literal["structural", "functional", "executor"]
+FundingSource = Literal["APBN", "BLU", "PNBP", "APBD"]
+LearningCategory = Literal["formal", "social", "experiential"]
+SeatClass = Literal["central", "regional", "dob"]
+
+
+class Payload(BaseModel):
+    """Base of all event payloads; unknown fields are ignored for forward compatibility."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+
+# --- registry ---------------------------------------------------------------------------
+
+
+class InstitutionSnapshot(Payload):
+    """The whole institution after the change (institution.registered/updated/deactivated)."""
+
+    id: UUID
+    code: str
+    name: str
+    kind: InstitutionKind
+    sector: Sector
+    parent_id: UUID | None
+    is_new_autonomous_region: bool
+    region_code: str | None
+    status: Literal["active", "inactive"]
+    version: int
+
+
+class CivilServantSnapshot(Payload):
+    """The whole civil servant after the change (civil_servant.registered/transferred/retired)."""
+
+    nip: str
+    name: str
+    institution_id: UUID
+    employment: Employment
+    position_kind: PositionKind
+    position_title: str | None
+    grade: str | None
+    status: Literal["active", "retired"]
+    version: int
+    previous_institution_id: UUID | None = None
+
+
+# --- enrollment -------------------------------------------------------------------------
+
+
+class CohortOpened(Payload):
+    cohort_id: UUID
+    program_id: UUID
+    provider_id: UUID
+    name: str
+    starts_on: date
+    ends_on: date
+    location: Literal["central", "regional"]
+    capacity: int
+    regional_share_pct: int
+    reserved_regional: int
+    dob_seats: int
+    fiscal_year: int
+
+
+class CohortClosed(Payload):
+    cohort_id: UUID
+    program_id: UUID
+    reason: str
+
+
+class EnrollmentFact(Payload):
+    """Fields every enrollment event carries."""
+
+    enrollment_id: UUID
+    cohort_id: UUID
+    program_id: UUID
+    provider_id: UUID
+    nip: str
+    institution_id: UUID
+    is_dob: bool
+    seat_class: SeatClass
+
+
+class EnrollmentWaitlisted(EnrollmentFact):
+    waitlist_position: int
+
+
+class EnrollmentReserved(EnrollmentFact):
+    """Everything the funding service needs to route and price the request."""
+
+    provider_ministry_id: UUID
+    participant_sector: Sector
+    requested_source: FundingSource
+    amount_idr: int
+    fiscal_year: int
+    hours_jp: int
+    category: LearningCategory
+
+
+class EnrollmentConfirmed(EnrollmentFact):
+    funding_request_id: UUID | None = None
+
+
+class EnrollmentRejected(EnrollmentFact):
+    reason: str
+
+
+class EnrollmentCancelled(EnrollmentFact):
+    previous_status: str
+    reason: str | None = None
+
+
+class EnrollmentCompleted(EnrollmentFact):
+    outcome: Literal["completed", "no_show"]
+    attended_jp: int
+    passed: bool
+    category: LearningCategory
+    fiscal_year: int
+
+
+# --- funding ----------------------------------------------------------------------------
+
+
+class FundingFact(Payload):
+    request_id: UUID
+    enrollment_id: UUID | None
+    payer_institution_id: UUID | None
+    budget_line_id: UUID | None
+    source: FundingSource
+    amount_idr: int
+    fiscal_year: int
+    is_dob: bool
+
+
+class FundingRequested(FundingFact):
+    status: Literal["approved", "awaiting_approval", "rejected"]
+
+
+class FundingApproved(FundingFact):
+    approved_by: str | None = None
+
+
+class FundingRejected(FundingFact):
+    reason: str
+    detail: str | None = None
+
+
+class FundingReleased(FundingFact):
+    pass
+
+
+class FundingRealized(FundingFact):
+    pass
+
+
+class EventSpec(BaseModel):
+    """One event type: its topic, payload model, key field and who emits it."""
+
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+
+    type: str
+    topic: str
+    payload: type[Payload]
+    key: str
+    source: str
+    summary: str
+
+
+def _spec(type_: str, topic: str, payload: type[Payload], key: str, source: str, summary: str) -> EventSpec:
+    return EventSpec(type=type_, topic=topic, payload=payload, key=key, source=source, summary=summary)
+
+
+T_INSTITUTIONS = "registry.institutions"
+T_CIVIL_SERVANTS = "registry.civil-servants"
+T_ENROLLMENTS = "enrollment.enrollments"
+T_COHORTS = "enrollment.cohorts"
+T_FUNDING = "funding.requests"
+
+EVENTS: dict[str, EventSpec] = {
+    s.type: s
+    for s in [
+        _spec(
+            "institution.registered",
+            T_INSTITUTIONS,
+            InstitutionSnapshot,
+            "id",
+            "registry",
+            "An institution joined the registry.",
+        ),
+        _spec(
+            "institution.updated",
+            T_INSTITUTIONS,
+            InstitutionSnapshot,
+            "id",
+            "registry",
+            "An institution's attributes changed.",
+        ),
+        _spec(
+            "institution.deactivated",
+            T_INSTITUTIONS,
+            InstitutionSnapshot,
+            "id",
+            "registry",
+            "An institution was deactivated.",
+        ),
+        _spec(
+            "civil_servant.registered",
+            T_CIVIL_SERVANTS,
+            CivilServantSnapshot,
+            "nip",
+            "registry",
+            "A civil servant was registered.",
+        ),
+        _spec(
+            "civil_servant.transferred",
+            T_CIVIL_SERVANTS,
+            CivilServantSnapshot,
+            "nip",
+            "registry",
+            "A civil servant moved to another institution.",
+        ),
+        _spec(
+            "civil_servant.retired",
+            T_CIVIL_SERVANTS,
+            CivilServantSnapshot,
+            "nip",
+            "registry",
+            "A civil servant retired.",
+        ),
+        _spec("cohort.opened", T_COHORTS, CohortOpened, "cohort_id", "enrollment", "A cohort opened for nominations."),
+        _spec(
+            "cohort.closed", T_COHORTS, CohortClosed, "cohort_id", "enrollment", "A cohort stopped taking nominations."
+        ),
+        _spec(
+            "enrollment.waitlisted",
+            T_ENROLLMENTS,
+            EnrollmentWaitlisted,
+            "enrollment_id",
+            "enrollment",
+            "A nomination joined the waitlist.",
+        ),
+        _spec(
+            "enrollment.reserved",
+            T_ENROLLMENTS,
+            EnrollmentReserved,
+            "enrollment_id",
+            "enrollment",
+            "A seat is held, funding pending.",
+        ),
+        _spec(
+            "enrollment.confirmed",
+            T_ENROLLMENTS,
+            EnrollmentConfirmed,
+            "enrollment_id",
+            "enrollment",
+            "Funding approved; the seat is confirmed.",
+        ),
+        _spec(
+            "enrollment.rejected",
+            T_ENROLLMENTS,
+            EnrollmentRejected,
+            "enrollment_id",
+            "enrollment",
+            "Funding refused; the seat was released.",
+        ),
+        _spec(
+            "enrollment.cancelled",
+            T_ENROLLMENTS,
+            EnrollmentCancelled,
+            "enrollment_id",
+            "enrollment",
+            "An open enrollment was cancelled.",
+        ),
+        _spec(
+            "enrollment.completed",
+            T_ENROLLMENTS,
+            EnrollmentCompleted,
+            "enrollment_id",
+            "enrollment",
+            "The provider recorded completion or no-show.",
+        ),
+        _spec(
+            "funding.requested",
+            T_FUNDING,
+            FundingRequested,
+            "enrollment_id|request_id",
+            "funding",
+            "A funding request was opened and decided or queued.",
+        ),
+        _spec(
+            "funding.approved",
+            T_FUNDING,
+            FundingApproved,
+            "enrollment_id|request_id",
+            "funding",
+            "The amount was committed against a budget line.",
+        ),
+        _spec(
+            "funding.rejected",
+            T_FUNDING,
+            FundingRejected,
+            "enrollment_id|request_id",
+            "funding",
+            "The request was refused, with a machine-readable reason.",
+        ),
+        _spec(
+            "funding.released",
+            T_FUNDING,
+            FundingReleased,
+            "enrollment_id|request_id",
+            "funding",
+            "A commitment was released.",
+        ),
+        _spec(
+            "funding.realized",
+            T_FUNDING,
+            FundingRealized,
+            "enrollment_id|request_id",
+            "funding",
+            "A commitment was spent.",
+        ),
+    ]
+}
+
+ALL_TOPICS: tuple[str, ...] = (T_INSTITUTIONS, T_CIVIL_SERVANTS, T_COHORTS, T_ENROLLMENTS, T_FUNDING)
+
+
+def spec_of(event_type: str) -> EventSpec:
+    """The contract of an event type; KeyError for an unknown one."""
+    return EVENTS[event_type]

@@ -1,0 +1,115 @@
+"""Engine, sessions and the plumbing tables every service database carries."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    DateTime,
+    Identity,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    PrimaryKeyConstraint,
+    Table,
+    Text,
+    func,
+)
+from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+plumbing = MetaData()
+
+# Every event a service emitted, forever (queryable history); position gives the order.
+event_log = Table(
+    "event_log",
+    plumbing,
+    Column("position", BigInteger, Identity(always=False), primary_key=True),
+    Column("event_id", UUID(as_uuid=True), nullable=False, unique=True),
+    Column("topic", Text, nullable=False),
+    Column("key", Text, nullable=False),
+    Column("type", Text, nullable=False),
+    Column("source", Text, nullable=False),
+    Column("time", DateTime(timezone=True), nullable=False),
+    Column("data", JSONB, nullable=False),
+    Column("traceparent", Text),
+)
+Index("ix_event_log_type_time", event_log.c.type, event_log.c.time)
+Index("ix_event_log_key", event_log.c.key)
+
+# The queue of events not yet published; rows are deleted once Kafka acknowledged them.
+outbox = Table(
+    "outbox",
+    plumbing,
+    Column("position", BigInteger, primary_key=True),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+# Events this service applied, recorded in the same transaction as their effect.
+inbox = Table(
+    "inbox",
+    plumbing,
+    Column("source", Text, nullable=False),
+    Column("event_id", Text, nullable=False),
+    Column("type", Text, nullable=False),
+    Column("applied_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    PrimaryKeyConstraint("source", "event_id"),
+)
+
+# Messages that could not be applied after their retries; an operator can inspect and replay them.
+dead_letters = Table(
+    "dead_letters",
+    plumbing,
+    Column("id", BigInteger, Identity(always=False), primary_key=True),
+    Column("topic", Text, nullable=False),
+    Column("partition", Integer, nullable=False),
+    Column("offset", BigInteger, nullable=False),
+    Column("key", Text),
+    Column("headers", JSONB, nullable=False),
+    Column("value", LargeBinary),
+    Column("event_id", Text),
+    Column("event_type", Text),
+    Column("error", Text, nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("replayed_at", DateTime(timezone=True)),
+)
+
+# First responses of create requests, keyed by the caller and its Idempotency-Key.
+idempotency_keys = Table(
+    "idempotency_keys",
+    plumbing,
+    Column("client_id", Text, nullable=False),
+    Column("key", Text, nullable=False),
+    Column("fingerprint", Text, nullable=False),
+    Column("status_code", Integer),
+    Column("body", JSONB),
+    Column("headers", JSONB),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    PrimaryKeyConstraint("client_id", "key"),
+)
+
+
+def make_engine(url: str, *, pool_size: int = 10, max_overflow: int = 10) -> AsyncEngine:
+    """An asyncpg engine with a bounded pool."""
+    return create_async_engine(url, pool_size=pool_size, max_overflow=max_overflow, pool_pre_ping=True)
+
+
+def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return async_sessionmaker(engine, expire_on_commit=False)
+
+
+@asynccontextmanager
+async def transaction(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
+    """One unit of work: commit on success, roll back on any exception."""
+    async with sessions() as session, session.begin():
+        yield session
+
+
+def asyncpg_dsn(url: str) -> str:
+    """The plain libpq DSN asyncpg expects from an SQLAlchemy URL."""
+    return url.replace("postgresql+asyncpg://", "postgresql://", 1)

@@ -1,0 +1,253 @@
+"""Inbox consumer: apply each event once, in its own transaction, then commit the offset."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
+from aiokafka.errors import CommitFailedError, KafkaError
+from sqlalchemy import func, insert, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from sinergi_shared import metrics
+from sinergi_shared.contracts import spec_of
+from sinergi_shared.db import dead_letters, inbox
+from sinergi_shared.events import CloudEvent, MalformedEvent
+from sinergi_shared.logging import current_traceparent
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[AsyncSession, CloudEvent], Awaitable[None]]
+
+
+class EventHandlers:
+    """The one place a service registers every event it reacts to."""
+
+    def __init__(self) -> None:
+        self._handlers: dict[str, Handler] = {}
+
+    def on(self, *event_types: str) -> Callable[[Handler], Handler]:
+        def register(handler: Handler) -> Handler:
+            for event_type in event_types:
+                spec_of(event_type)  # fail fast on a type the contract does not know
+                if event_type in self._handlers:
+                    raise ValueError(f"{event_type} already has a handler")
+                self._handlers[event_type] = handler
+            return handler
+
+        return register
+
+    def get(self, event_type: str) -> Handler | None:
+        return self._handlers.get(event_type)
+
+    @property
+    def event_types(self) -> list[str]:
+        return sorted(self._handlers)
+
+    def topics(self, prefix: str = "") -> list[str]:
+        return sorted({prefix + spec_of(t).topic for t in self._handlers})
+
+
+async def apply_once(session: AsyncSession, event: CloudEvent, handler: Handler) -> bool:
+    """Record the event in the inbox and apply it; False when it was applied before."""
+    recorded = await session.execute(
+        pg_insert(inbox)
+        .values(source=event.source, event_id=event.id, type=event.type)
+        .on_conflict_do_nothing()
+        .returning(inbox.c.event_id)
+    )
+    if recorded.first() is None:
+        return False
+    await handler(session, event)
+    return True
+
+
+@dataclass
+class ConsumerStats:
+    applied: int = 0
+    skipped: int = 0
+    dead_lettered: int = 0
+    ignored: int = 0
+    by_type: dict[str, int] = field(default_factory=dict)
+
+
+class InboxConsumer:
+    """Consumes a service's topics with manual offset commits after each applied batch."""
+
+    def __init__(
+        self,
+        *,
+        sessions: async_sessionmaker[AsyncSession],
+        handlers: EventHandlers,
+        bootstrap: str,
+        service: str,
+        group_id: str | None = None,
+        topic_prefix: str = "",
+        max_attempts: int = 5,
+        retry_backoff_s: float = 0.2,
+        max_records: int = 200,
+    ) -> None:
+        self._sessions = sessions
+        self._handlers = handlers
+        self._bootstrap = bootstrap
+        self._service = service
+        self._group_id = group_id or f"{topic_prefix}sinergi-{service}"
+        self._topics = handlers.topics(topic_prefix)
+        self._max_attempts = max_attempts
+        self._backoff = retry_backoff_s
+        self._max_records = max_records
+        self._stopping = asyncio.Event()
+        self.stats = ConsumerStats()
+        self.ready = asyncio.Event()
+
+    def stop(self) -> None:
+        self._stopping.set()
+
+    async def run(self) -> None:
+        """Consume until stopped, reconnecting after broker failures."""
+        while not self._stopping.is_set():
+            try:
+                await self._consume()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("consumer failed; reconnecting", extra={"service": self._service})
+                await asyncio.sleep(2.0)
+
+    async def _consume(self) -> None:
+        consumer = AIOKafkaConsumer(
+            *self._topics,
+            bootstrap_servers=self._bootstrap,
+            group_id=self._group_id,
+            enable_auto_commit=False,
+            auto_offset_reset="earliest",
+            isolation_level="read_committed",
+            max_poll_records=self._max_records,
+            session_timeout_ms=10000,
+            heartbeat_interval_ms=1000,
+            metadata_max_age_ms=5000,
+        )
+        dlq = AIOKafkaProducer(bootstrap_servers=self._bootstrap, acks="all", enable_idempotence=True)
+        await consumer.start()
+        try:
+            await dlq.start()
+            try:
+                self.ready.set()
+                while not self._stopping.is_set():
+                    batches = await consumer.getmany(timeout_ms=500, max_records=self._max_records)
+                    for tp, records in batches.items():
+                        await self.handle_batch(records, dlq)
+                        await self._commit(consumer, tp, records[-1].offset + 1)
+                        highwater = consumer.highwater(tp)
+                        if highwater is not None:
+                            metrics.CONSUMER_LAG.labels(self._service, tp.topic, tp.partition).set(
+                                max(0, highwater - records[-1].offset - 1)
+                            )
+            finally:
+                await dlq.stop()
+        finally:
+            await consumer.stop()
+
+    async def handle_batch(self, records: Iterable[ConsumerRecord[Any, Any]], dlq: AIOKafkaProducer) -> None:
+        for record in records:
+            await self.handle(record, dlq)
+
+    async def handle(self, record: ConsumerRecord[Any, Any], dlq: AIOKafkaProducer) -> None:
+        """Apply one message once, retrying; dead-letter it when it keeps failing."""
+        try:
+            event = CloudEvent.from_kafka(record.headers, record.value)
+        except MalformedEvent as exc:
+            await self._dead_letter(record, dlq, None, f"malformed: {exc}", attempts=1)
+            return
+        handler = self._handlers.get(event.type)
+        if handler is None:
+            self.stats.ignored += 1
+            return
+        current_traceparent.set(event.traceparent)
+        error = ""
+        for attempt in range(1, self._max_attempts + 1):
+            try:
+                async with self._sessions() as session, session.begin():
+                    applied = await apply_once(session, event, handler)
+                outcome = "applied" if applied else "skipped"
+                if applied:
+                    self.stats.applied += 1
+                    self.stats.by_type[event.type] = self.stats.by_type.get(event.type, 0) + 1
+                else:
+                    self.stats.skipped += 1
+                metrics.EVENTS_CONSUMED.labels(self._service, event.type, outcome).inc()
+                return
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # any failure of the handler or the database is retried
+                error = f"{type(exc).__name__}: {exc}"
+                log.warning(
+                    "event failed",
+                    extra={"event_type": event.type, "event_id": event.id, "attempt": attempt, "error": error},
+                )
+                await asyncio.sleep(self._backoff * 2 ** (attempt - 1))
+        await self._dead_letter(record, dlq, event, error, attempts=self._max_attempts)
+
+    async def _dead_letter(
+        self,
+        record: ConsumerRecord[Any, Any],
+        dlq: AIOKafkaProducer,
+        event: CloudEvent | None,
+        error: str,
+        *,
+        attempts: int,
+    ) -> None:
+        headers = [*(record.headers or ()), ("sinergi_error", error[:1000].encode())]
+        await dlq.send_and_wait(f"{record.topic}.dlq", value=record.value, key=record.key, headers=headers)
+        async with self._sessions() as session, session.begin():
+            await session.execute(
+                insert(dead_letters).values(
+                    topic=record.topic,
+                    partition=record.partition,
+                    offset=record.offset,
+                    key=record.key.decode(errors="replace") if record.key else None,
+                    headers={k: v.decode(errors="replace") for k, v in record.headers or ()},
+                    value=record.value,
+                    event_id=event.id if event else None,
+                    event_type=event.type if event else None,
+                    error=error,
+                    attempts=attempts,
+                )
+            )
+        self.stats.dead_lettered += 1
+        metrics.EVENTS_CONSUMED.labels(self._service, event.type if event else "malformed", "dead_lettered").inc()
+        log.error("event dead-lettered", extra={"topic": record.topic, "offset": record.offset, "error": error})
+
+    async def _commit(self, consumer: AIOKafkaConsumer, tp: TopicPartition, offset: int) -> None:
+        try:
+            await consumer.commit({tp: offset})
+        except (CommitFailedError, KafkaError):
+            # A rebalance took the partition; its next owner re-reads and the inbox skips what we applied.
+            log.warning("offset commit failed", extra={"topic": tp.topic, "partition": tp.partition})
+
+
+async def replay_dead_letter(
+    sessions: async_sessionmaker[AsyncSession], handlers: EventHandlers, dead_letter_id: int
+) -> bool:
+    """Apply one dead-lettered event once (operator action); True when it was applied now."""
+    async with sessions() as session, session.begin():
+        row = (
+            await session.execute(select(dead_letters).where(dead_letters.c.id == dead_letter_id).with_for_update())
+        ).first()
+        if row is None:
+            raise LookupError(f"dead letter {dead_letter_id} not found")
+        headers = [(k, str(v).encode()) for k, v in row.headers.items()]
+        event = CloudEvent.from_kafka(headers, row.value)
+        handler = handlers.get(event.type)
+        if handler is None:
+            raise LookupError(f"no handler for {event.type}")
+        applied = await apply_once(session, event, handler)
+        await session.execute(
+            dead_letters.update().where(dead_letters.c.id == dead_letter_id).values(replayed_at=func.now())
+        )
+        return applied

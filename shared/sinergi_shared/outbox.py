@@ -1,0 +1,238 @@
+"""Transactional outbox: record events with the state change, relay them to Kafka afterwards."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import zlib
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID, uuid4
+
+import asyncpg
+from aiokafka import AIOKafkaProducer
+from pydantic import BaseModel
+from sqlalchemy import insert, text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from sinergi_shared import metrics
+from sinergi_shared.contracts import spec_of
+from sinergi_shared.db import asyncpg_dsn, event_log, outbox
+from sinergi_shared.events import CloudEvent, encode_data
+from sinergi_shared.logging import current_traceparent
+from sinergi_shared.tracing import continue_trace
+
+log = logging.getLogger(__name__)
+
+
+def notify_channel(service: str) -> str:
+    return f"outbox_{service}"
+
+
+async def record_event(
+    session: AsyncSession,
+    *,
+    service: str,
+    event_type: str,
+    data: BaseModel | Mapping[str, Any],
+    key: str | UUID,
+    topic_prefix: str = "",
+) -> UUID:
+    """Add an event to the session's transaction; it is published only if the transaction commits."""
+    [event_id] = await record_events(
+        session, service=service, events=[(event_type, data, key)], topic_prefix=topic_prefix
+    )
+    return event_id
+
+
+async def record_events(
+    session: AsyncSession,
+    *,
+    service: str,
+    events: Sequence[tuple[str, BaseModel | Mapping[str, Any], str | UUID]],
+    topic_prefix: str = "",
+) -> list[UUID]:
+    """Add many (event_type, data, key) events to the transaction in three statements (bulk paths)."""
+    if not events:
+        return []
+    now = datetime.now(UTC)
+    traceparent = continue_trace(current_traceparent.get())
+    rows = []
+    for event_type, data, key in events:
+        spec = spec_of(event_type)
+        rows.append(
+            {
+                "event_id": uuid4(),
+                "topic": topic_prefix + spec.topic,
+                "key": str(key),
+                "type": event_type,
+                "source": service,
+                "time": now,
+                "data": _payload(spec.payload, data),
+                "traceparent": traceparent,
+            }
+        )
+    await session.execute(insert(event_log), rows)
+    ids = [r["event_id"] for r in rows]
+    # Queue by the positions just written, in order, and wake the relay at commit.
+    await session.execute(
+        text(
+            "INSERT INTO outbox (position) SELECT position FROM event_log "
+            "WHERE event_id = ANY(CAST(:ids AS uuid[])) ORDER BY position"
+        ),
+        {"ids": [str(i) for i in ids]},
+    )
+    await session.execute(text("SELECT pg_notify(:channel, '')"), {"channel": notify_channel(service)})
+    return ids
+
+
+def _payload(model: type[BaseModel], data: BaseModel | Mapping[str, Any]) -> dict[str, Any]:
+    """The JSON payload, checked against the contract so no service emits what others cannot read."""
+    if not isinstance(data, model):
+        data = model.model_validate(data.model_dump() if isinstance(data, BaseModel) else data)
+    return data.model_dump(mode="json")
+
+
+class OutboxRelay:
+    """Publishes pending outbox rows in order; one active relay per service via an advisory lock."""
+
+    def __init__(
+        self,
+        *,
+        database_url: str,
+        bootstrap: str,
+        service: str,
+        batch_size: int = 500,
+        poll_interval_s: float = 1.0,
+        producer_factory: Any = None,
+    ) -> None:
+        self._dsn = asyncpg_dsn(database_url)
+        self._bootstrap = bootstrap
+        self._service = service
+        self._batch_size = batch_size
+        self._poll = poll_interval_s
+        self._producer_factory = producer_factory or self._default_producer
+        self._wake = asyncio.Event()
+        self._stopping = asyncio.Event()
+        self._lock_key = zlib.crc32(f"sinergi-outbox-{service}".encode())
+        self.published = 0
+
+    def _default_producer(self) -> AIOKafkaProducer:
+        return AIOKafkaProducer(
+            bootstrap_servers=self._bootstrap,
+            acks="all",
+            enable_idempotence=True,
+            linger_ms=5,
+            max_batch_size=256 * 1024,
+            request_timeout_ms=15000,
+        )
+
+    def stop(self) -> None:
+        """Finish the batch in hand, then return from run()."""
+        self._stopping.set()
+        self._wake.set()
+
+    async def run(self) -> None:
+        """Relay until stopped, surviving database and broker outages."""
+        while not self._stopping.is_set():
+            try:
+                await self._run_as_leader()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("outbox relay failed; retrying", extra={"service": self._service})
+                await self._sleep(2.0)
+
+    async def _run_as_leader(self) -> None:
+        conn: asyncpg.Connection = await asyncpg.connect(self._dsn)
+        try:
+            while not await conn.fetchval("SELECT pg_try_advisory_lock($1)", self._lock_key):
+                if await self._sleep(self._poll):
+                    return
+            await conn.add_listener(notify_channel(self._service), self._on_notify)
+            producer = self._producer_factory()
+            await producer.start()
+            try:
+                while not self._stopping.is_set():
+                    sent = await self.relay_once(conn, producer)
+                    if sent < self._batch_size:
+                        await self._wait_for_work()
+            finally:
+                await producer.stop()
+        finally:
+            await conn.close()
+
+    async def relay_once(self, conn: asyncpg.Connection, producer: AIOKafkaProducer) -> int:
+        """Publish one batch in position order and delete it from the outbox; returns how many."""
+        rows = await self.fetch_pending(conn)
+        if not rows:
+            return 0
+        await self.publish(producer, rows)
+        await self.acknowledge(conn, rows)
+        return len(rows)
+
+    async def fetch_pending(self, conn: asyncpg.Connection) -> list[asyncpg.Record]:
+        return await conn.fetch(
+            """
+            SELECT e.position, e.event_id, e.topic, e.key, e.type, e.source, e.time, e.data::text AS data,
+                   e.traceparent
+            FROM outbox o JOIN event_log e ON e.position = o.position
+            ORDER BY o.position LIMIT $1
+            """,
+            self._batch_size,
+        )
+
+    async def publish(self, producer: AIOKafkaProducer, rows: list[asyncpg.Record]) -> None:
+        """Send every row and wait until the broker acknowledged all of them (acks=all)."""
+        futures = []
+        for row in rows:
+            event = CloudEvent(
+                type=row["type"],
+                source=row["source"],
+                subject=row["key"],
+                data={},
+                id=str(row["event_id"]),
+                time=row["time"],
+                traceparent=row["traceparent"],
+            )
+            futures.append(
+                await producer.send(
+                    row["topic"], value=row["data"].encode(), key=row["key"].encode(), headers=event.headers()
+                )
+            )
+        await asyncio.gather(*futures)
+        metrics.EVENTS_PUBLISHED.labels(self._service).inc(len(rows))
+        self.published += len(rows)
+
+    async def acknowledge(self, conn: asyncpg.Connection, rows: list[asyncpg.Record]) -> None:
+        await conn.execute("DELETE FROM outbox WHERE position = ANY($1::bigint[])", [r["position"] for r in rows])
+
+    def _on_notify(self, *_: object) -> None:
+        self._wake.set()
+
+    async def _wait_for_work(self) -> None:
+        try:
+            await asyncio.wait_for(self._wake.wait(), timeout=self._poll)
+        except TimeoutError:
+            pass
+        self._wake.clear()
+
+    async def _sleep(self, seconds: float) -> bool:
+        """Sleep unless stopped; True when stopping."""
+        try:
+            await asyncio.wait_for(self._stopping.wait(), timeout=seconds)
+        except TimeoutError:
+            return False
+        return True
+
+
+async def outbox_status(conn: asyncpg.Connection) -> dict[str, Any]:
+    """Pending count and the age of the oldest pending event, for operators and metrics."""
+    row = await conn.fetchrow("SELECT count(*) AS pending, min(created_at) AS oldest FROM outbox")
+    oldest = row["oldest"]
+    age = (datetime.now(UTC) - oldest).total_seconds() if oldest else 0.0
+    return {"pending": row["pending"], "oldest_age_s": age}
+
+
+__all__ = ["OutboxRelay", "encode_data", "outbox", "outbox_status", "record_event", "record_events"]

@@ -1,0 +1,142 @@
+"""One entry point per service: the API, the outbox relay and the consumers, chosen by flags."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import signal
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import uvicorn
+from fastapi import FastAPI
+
+from sinergi_shared.db import make_engine, make_sessionmaker
+from sinergi_shared.inbox import EventHandlers, InboxConsumer
+from sinergi_shared.jobs import PeriodicJob, Tick
+from sinergi_shared.logging import configure_logging
+from sinergi_shared.outbox import OutboxRelay
+from sinergi_shared.settings import ServiceSettings
+from sinergi_shared.topics import ensure_topics
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class ServiceDefinition:
+    """What a service contributes to the runner."""
+
+    name: str
+    settings: Callable[[], ServiceSettings]
+    create_app: Callable[[ServiceSettings], FastAPI]
+    handlers: EventHandlers | None
+    default_port: int
+    # Periodic jobs (name, tick, interval seconds), run alongside the consumers.
+    jobs: Sequence[tuple[str, Tick, float]] = field(default_factory=tuple)
+
+
+def build_relay(settings: ServiceSettings) -> OutboxRelay:
+    return OutboxRelay(
+        database_url=settings.database_url,
+        bootstrap=settings.kafka_bootstrap,
+        service=settings.service_name,
+        batch_size=settings.relay_batch_size,
+        poll_interval_s=settings.relay_poll_interval_s,
+    )
+
+
+def build_consumer(settings: ServiceSettings, handlers: EventHandlers, sessions: object) -> InboxConsumer:
+    return InboxConsumer(
+        sessions=sessions,  # type: ignore[arg-type]
+        handlers=handlers,
+        bootstrap=settings.kafka_bootstrap,
+        service=settings.service_name,
+        topic_prefix=settings.topic_prefix,
+        max_attempts=settings.consumer_max_attempts,
+        retry_backoff_s=settings.consumer_retry_backoff_s,
+    )
+
+
+async def serve(
+    definition: ServiceDefinition, *, api: bool, relay: bool, consumers: bool, host: str, port: int
+) -> None:
+    """Run the chosen parts until SIGTERM/SIGINT, then stop them gracefully."""
+    settings = definition.settings()
+    configure_logging(settings.log_level)
+    if relay or consumers:
+        await _retry(lambda: ensure_topics(settings.kafka_bootstrap, settings.topic_prefix), "topics")
+    stop = asyncio.Event()
+    tasks: list[asyncio.Task[None]] = []
+    stoppers: list[Callable[[], None]] = []
+    engine = None
+    if relay:
+        outbox_relay = build_relay(settings)
+        stoppers.append(outbox_relay.stop)
+        tasks.append(asyncio.create_task(outbox_relay.run(), name="relay"))
+    if consumers and (definition.handlers is not None or definition.jobs):
+        engine = make_engine(settings.database_url, pool_size=4, max_overflow=4)
+        sessions = make_sessionmaker(engine)
+        if definition.handlers is not None:
+            consumer = build_consumer(settings, definition.handlers, sessions)
+            stoppers.append(consumer.stop)
+            tasks.append(asyncio.create_task(consumer.run(), name="consumers"))
+        for name, tick, interval in definition.jobs:
+            job = PeriodicJob(name, tick, sessions, interval)
+            stoppers.append(job.stop)
+            tasks.append(asyncio.create_task(job.run(), name=name))
+
+    loop = asyncio.get_running_loop()
+    if api:
+        server = uvicorn.Server(
+            uvicorn.Config(definition.create_app(settings), host=host, port=port, log_config=None, access_log=False)
+        )
+        await server.serve()  # returns after SIGTERM/SIGINT, once in-flight requests finished
+    else:
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, stop.set)
+        await stop.wait()
+    for stopper in stoppers:
+        stopper()
+    # Workers finish the batch in hand (publish + delete, or apply + commit) before returning.
+    if tasks:
+        _, pending = await asyncio.wait(tasks, timeout=30)
+        for task in pending:
+            task.cancel()
+    if engine is not None:
+        await engine.dispose()
+    log.info("stopped", extra={"service": definition.name})
+
+
+async def _retry(action: Callable[[], object], what: str, attempts: int = 30) -> None:
+    for attempt in range(attempts):
+        try:
+            await action()  # type: ignore[misc]
+            return
+        except Exception:
+            if attempt == attempts - 1:
+                raise
+            log.warning("waiting for Kafka", extra={"step": what})
+            await asyncio.sleep(2)
+
+
+def main(definition: ServiceDefinition, argv: list[str] | None = None) -> None:
+    """Parse --api/--relay/--consumers (default: all) and run."""
+    parser = argparse.ArgumentParser(prog=definition.name, description=f"Run the Sinergi {definition.name} service")
+    parser.add_argument("--api", action="store_true", help="serve the HTTP API")
+    parser.add_argument("--relay", action="store_true", help="publish the outbox to Kafka")
+    parser.add_argument("--consumers", action="store_true", help="apply consumed events")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=definition.default_port)
+    args = parser.parse_args(argv)
+    everything = not (args.api or args.relay or args.consumers)
+    asyncio.run(
+        serve(
+            definition,
+            api=everything or args.api,
+            relay=everything or args.relay,
+            consumers=everything or args.consumers,
+            host=args.host,
+            port=args.port,
+        )
+    )

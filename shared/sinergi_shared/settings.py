@@ -1,0 +1,32 @@
+"""Settings every service shares; each service subclasses with its own env prefix."""
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class ServiceSettings(BaseSettings):
+    """Database, Kafka and token settings common to all services."""
+
+    model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
+
+    service_name: str = "sinergi"
+    database_url: str = "postgresql+asyncpg://sinergi:sinergi@127.0.0.1:55432/sinergi"
+    db_pool_size: int = 10
+    db_max_overflow: int = 10
+    kafka_bootstrap: str = Field(
+        default="127.0.0.1:9092",
+        validation_alias=AliasChoices("SINERGI_KAFKA_BOOTSTRAP", "KAFKA_BOOTSTRAP"),
+    )
+    topic_prefix: str = Field(default="", validation_alias=AliasChoices("SINERGI_TOPIC_PREFIX"))
+    jwks_url: str = Field(
+        default="http://127.0.0.1:8001/.well-known/jwks.json",
+        validation_alias=AliasChoices("SINERGI_JWKS_URL"),
+    )
+    token_issuer: str = Field(default="sinergi-registry", validation_alias=AliasChoices("SINERGI_TOKEN_ISSUER"))
+    token_audience: str = Field(default="sinergi", validation_alias=AliasChoices("SINERGI_TOKEN_AUDIENCE"))
+    log_level: str = Field(default="INFO", validation_alias=AliasChoices("SINERGI_LOG_LEVEL"))
+    relay_batch_size: int = 500
+    relay_poll_interval_s: float = 1.0
+    consumer_max_attempts: int = 5
+    consumer_retry_backoff_s: float = 0.2
+    max_body_bytes: int = 5 * 1024 * 1024

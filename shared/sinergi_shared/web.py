@@ -1,0 +1,211 @@
+"""The FastAPI app every service builds on: lifespan, problem handlers, health, metrics, tracing."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi.openapi.utils import get_openapi
+from fastapi.responses import JSONResponse
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from sqlalchemy import text
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from sinergi_shared import metrics
+from sinergi_shared.auth import TokenVerifier, jwks_from_url
+from sinergi_shared.db import make_engine, make_sessionmaker
+from sinergi_shared.logging import current_traceparent
+from sinergi_shared.problems import PayloadTooLarge, install_problem_handlers, problem_response
+from sinergi_shared.settings import ServiceSettings
+from sinergi_shared.tracing import continue_trace
+
+Hook = Callable[[FastAPI], Awaitable[None]]
+
+
+class ServiceMiddleware:
+    """Binds the trace, caps the body size and records request metrics, in one pass."""
+
+    def __init__(self, app: ASGIApp, *, service: str, max_body_bytes: int) -> None:
+        self.app = app
+        self.service = service
+        self.max_body_bytes = max_body_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
+        traceparent = continue_trace(headers.get("traceparent"))
+        current_traceparent.set(traceparent)
+        started = time.perf_counter()
+        status = 500
+
+        declared = headers.get("content-length")
+        if declared and declared.isdigit() and int(declared) > self.max_body_bytes:
+            response = problem_response(PayloadTooLarge(f"the body exceeds {self.max_body_bytes} bytes"))
+            await response(scope, receive, send)
+            self._observe(scope, 413, started)
+            return
+
+        received = 0
+
+        async def capped_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_body_bytes:
+                    raise _BodyTooLarge
+            return message
+
+        async def traced_send(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message["headers"] = [*message.get("headers", []), (b"traceparent", traceparent.encode())]
+            await send(message)
+
+        try:
+            await self.app(scope, capped_receive, traced_send)
+        except _BodyTooLarge:
+            response = problem_response(PayloadTooLarge(f"the body exceeds {self.max_body_bytes} bytes"))
+            await response(scope, receive, send)
+            status = 413
+        self._observe(scope, status, started)
+
+    def _observe(self, scope: Scope, status: int, started: float) -> None:
+        route = scope.get("route")
+        path = getattr(route, "path", None) or "unmatched"
+        metrics.HTTP_REQUESTS.labels(self.service, scope["method"], path, str(status)).inc()
+        metrics.HTTP_LATENCY.labels(self.service, scope["method"], path).observe(time.perf_counter() - started)
+
+
+class _BodyTooLarge(Exception):
+    pass
+
+
+async def kafka_reachable(bootstrap: str, timeout: float = 2.0) -> bool:
+    """True when a bootstrap broker accepts a TCP connection."""
+    for server in bootstrap.split(","):
+        host, _, port = server.strip().rpartition(":")
+        try:
+            _, writer = await asyncio.wait_for(asyncio.open_connection(host, int(port)), timeout)
+        except (OSError, TimeoutError, ValueError):
+            continue
+        writer.close()
+        return True
+    return False
+
+
+def health_router() -> APIRouter:
+    router = APIRouter(tags=["operations"])
+
+    @router.get("/healthz", summary="The process is up")
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @router.get("/readyz", summary="Database and Kafka are reachable")
+    async def readyz(request: Request) -> JSONResponse:
+        checks: dict[str, str] = {}
+        try:
+            async with request.app.state.engine.connect() as conn:
+                await conn.execute(text("SELECT 1"))
+            checks["database"] = "ok"
+        except Exception as exc:
+            checks["database"] = f"unreachable: {type(exc).__name__}"
+        settings: ServiceSettings = request.app.state.settings
+        checks["kafka"] = "ok" if await kafka_reachable(settings.kafka_bootstrap) else "unreachable"
+        ready = all(v == "ok" for v in checks.values())
+        return JSONResponse(
+            {"status": "ready" if ready else "not ready", "checks": checks}, status_code=200 if ready else 503
+        )
+
+    @router.get("/metrics", summary="Prometheus metrics")
+    async def prometheus_metrics(request: Request) -> Response:
+        collect = getattr(request.app.state, "collect_metrics", None)
+        if collect is not None:
+            await collect(request.app)
+        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+    return router
+
+
+def create_service_app(
+    settings: ServiceSettings,
+    *,
+    title: str,
+    description: str,
+    routers: Sequence[APIRouter],
+    verifier: TokenVerifier | None = None,
+    on_startup: Hook | None = None,
+    on_shutdown: Hook | None = None,
+) -> FastAPI:
+    """A service app whose lifespan owns the engine, the session factory and the token verifier."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = make_engine(
+            settings.database_url, pool_size=settings.db_pool_size, max_overflow=settings.db_max_overflow
+        )
+        app.state.settings = settings
+        app.state.engine = engine
+        app.state.sessions = make_sessionmaker(engine)
+        app.state.verifier = verifier or TokenVerifier(
+            jwks_from_url(settings.jwks_url), issuer=settings.token_issuer, audience=settings.token_audience
+        )
+        if on_startup:
+            await on_startup(app)
+        try:
+            yield
+        finally:
+            if on_shutdown:
+                await on_shutdown(app)
+            await engine.dispose()
+
+    app = FastAPI(title=title, description=description, version="0.1.0", lifespan=lifespan)
+    install_problem_handlers(app)
+    app.add_middleware(ServiceMiddleware, service=settings.service_name, max_body_bytes=settings.max_body_bytes)
+    app.include_router(health_router())
+    for router in routers:
+        app.include_router(router)
+    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
+    return app
+
+
+def _openapi(app: FastAPI) -> dict[str, Any]:
+    if app.openapi_schema:
+        return app.openapi_schema
+    schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+    components = schema.setdefault("components", {})
+    components.setdefault("schemas", {})["Problem"] = {
+        "type": "object",
+        "required": ["type", "title", "status", "detail"],
+        "properties": {
+            "type": {"type": "string"},
+            "title": {"type": "string"},
+            "status": {"type": "integer"},
+            "detail": {"type": "string"},
+            "trace_id": {"type": "string"},
+            "errors": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["field", "message"],
+                    "properties": {"field": {"type": "string"}, "message": {"type": "string"}},
+                },
+            },
+        },
+    }
+    components.setdefault("securitySchemes", {})["bearer"] = {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
+    open_paths = {"/healthz", "/readyz", "/metrics", "/oauth/token", "/.well-known/jwks.json", "/asyncapi.json"}
+    for path, operations in schema.get("paths", {}).items():
+        if path in open_paths:
+            continue
+        for operation in operations.values():
+            operation.setdefault("security", [{"bearer": []}])
+    app.openapi_schema = schema
+    return schema

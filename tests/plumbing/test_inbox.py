@@ -1,0 +1,180 @@
+"""The inbox consumer against the real Postgres and Kafka: once-only effects, retries, dead letters."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+
+import asyncpg
+from aiokafka import AIOKafkaProducer
+from sqlalchemy import func, select
+
+from sinergi_shared.db import asyncpg_dsn, dead_letters, inbox, transaction
+from sinergi_shared.events import CloudEvent
+from sinergi_shared.inbox import InboxConsumer, replay_dead_letter
+from sinergi_shared.outbox import OutboxRelay, record_event
+from tests.plumbing.conftest import effect_handlers, effects, institution
+from tests.support.stack import KAFKA, collect, eventually, header
+
+TOPIC = "registry.institutions"
+
+
+def consumer_for(sessions, prefix: str, **kwargs: object) -> InboxConsumer:  # type: ignore[no-untyped-def]
+    return InboxConsumer(
+        sessions=sessions,
+        handlers=effect_handlers(),
+        bootstrap=KAFKA,
+        service="enrollment",
+        group_id=f"g-{uuid.uuid4().hex[:8]}",
+        topic_prefix=prefix,
+        retry_backoff_s=0.01,
+        **kwargs,  # type: ignore[arg-type]
+    )
+
+
+async def count(sessions, table) -> int:  # type: ignore[no-untyped-def]
+    async with sessions() as s:
+        return int((await s.execute(select(func.count()).select_from(table))).scalar_one())
+
+
+async def test_relay_crash_between_publish_and_delete_is_applied_once(db, topic_prefix) -> None:  # type: ignore[no-untyped-def]
+    url, sessions = db
+    prefix = f"{topic_prefix}k{uuid.uuid4().hex[:6]}."
+    async with transaction(sessions) as session:
+        for seq in range(5):
+            await record_event(
+                session,
+                service="registry",
+                event_type="institution.registered",
+                data=institution(seq),
+                key=uuid.uuid4(),
+                topic_prefix=prefix,
+            )
+
+    # The first relay publishes the batch and dies before deleting it from the outbox.
+    crashed = OutboxRelay(database_url=url, bootstrap=KAFKA, service="registry")
+    conn = await asyncpg.connect(asyncpg_dsn(url))
+    producer = AIOKafkaProducer(bootstrap_servers=KAFKA, acks="all", enable_idempotence=True)
+    await producer.start()
+    try:
+        rows = await crashed.fetch_pending(conn)
+        await crashed.publish(producer, rows)
+    finally:
+        await producer.stop()
+        await conn.close()
+
+    # A fresh relay finds the rows still pending and publishes them again.
+    relay = OutboxRelay(database_url=url, bootstrap=KAFKA, service="registry", poll_interval_s=0.1)
+    relay_task = asyncio.create_task(relay.run())
+    delivered = await collect(prefix + TOPIC, count=10, timeout=30)
+    assert len(delivered) == 10, "the crash must cause a redelivery of all five events"
+
+    consumer = consumer_for(sessions, prefix)
+    consumer_task = asyncio.create_task(consumer.run())
+    await eventually(lambda: _stats_total(consumer, 10))
+    for worker in (relay, consumer):
+        worker.stop()
+    await asyncio.wait_for(asyncio.gather(relay_task, consumer_task), 30)
+
+    assert await count(sessions, effects) == 5, "each event's effect happens exactly once"
+    assert await count(sessions, inbox) == 5
+    assert consumer.stats.applied == 5 and consumer.stats.skipped == 5
+
+
+async def _stats_total(consumer: InboxConsumer, n: int) -> bool:
+    return consumer.stats.applied + consumer.stats.skipped >= n
+
+
+async def test_poison_message_goes_to_dlq_after_retries_and_consumer_goes_on(db, topic_prefix) -> None:  # type: ignore[no-untyped-def]
+    _, sessions = db
+    prefix = f"{topic_prefix}p{uuid.uuid4().hex[:6]}."
+    key = uuid.uuid4()
+    producer = AIOKafkaProducer(bootstrap_servers=KAFKA, acks="all")
+    await producer.start()
+    try:
+        events = [
+            CloudEvent(type="institution.registered", source="registry", subject=str(key), data=institution(1, key)),
+            CloudEvent(
+                type="institution.registered",
+                source="registry",
+                subject=str(key),
+                data=institution(2, key, name="POISON"),
+            ),
+            CloudEvent(type="institution.registered", source="registry", subject=str(key), data=institution(3, key)),
+        ]
+        for event in events:
+            await producer.send_and_wait(
+                prefix + TOPIC, value=event.value(), key=event.key.encode(), headers=event.headers()
+            )
+        # Not a CloudEvent at all: dead-lettered without retries.
+        await producer.send_and_wait(prefix + TOPIC, value=b"garbage", key=b"x")
+    finally:
+        await producer.stop()
+
+    consumer = consumer_for(sessions, prefix, max_attempts=3)
+    task = asyncio.create_task(consumer.run())
+    await eventually(lambda: _stats_total_dead(consumer), timeout=60)
+    consumer.stop()
+    await asyncio.wait_for(task, 30)
+
+    assert consumer.stats.applied == 2, "the events after the poison one are applied"
+    assert consumer.stats.dead_lettered == 2
+    dlq = await collect(prefix + TOPIC + ".dlq", count=2, timeout=20)
+    assert len(dlq) == 2
+    errors = sorted(header(r, "sinergi_error") or "" for r in dlq)
+    assert errors[0].startswith("RuntimeError: this payload cannot be applied")
+    assert errors[1].startswith("malformed: missing CloudEvents headers")
+    async with sessions() as s:
+        rows = (await s.execute(select(dead_letters).order_by(dead_letters.c.event_type.nulls_last()))).all()
+    assert [r.event_type for r in rows] == ["institution.registered", None]
+    assert rows[0].attempts == 3 and "RuntimeError" in rows[0].error
+    assert rows[1].error.startswith("malformed")
+    async with sessions() as s:
+        seqs = sorted((await s.execute(select(effects.c.seq))).scalars())
+    assert seqs == [1, 3]
+
+    # The operator replays the dead letter once the cause is fixed: it is applied once, a second replay is a no-op.
+    fixed = effect_handlers(poison_name="nothing is poison now")
+    assert await replay_dead_letter(sessions, fixed, rows[0].id) is True
+    assert await replay_dead_letter(sessions, fixed, rows[0].id) is False
+    assert await count(sessions, effects) == 3
+
+
+async def _stats_total_dead(consumer: InboxConsumer) -> bool:
+    return consumer.stats.applied >= 2 and consumer.stats.dead_lettered >= 2
+
+
+async def test_consumer_commits_offsets_only_after_applying(db, topic_prefix) -> None:  # type: ignore[no-untyped-def]
+    _, sessions = db
+    prefix = f"{topic_prefix}r{uuid.uuid4().hex[:6]}."
+    producer = AIOKafkaProducer(bootstrap_servers=KAFKA, acks="all")
+    await producer.start()
+    try:
+        for seq in range(20):
+            event = CloudEvent(
+                type="institution.registered", source="registry", subject=f"k{seq}", data=institution(seq)
+            )
+            await producer.send_and_wait(
+                prefix + TOPIC, value=event.value(), key=event.key.encode(), headers=event.headers()
+            )
+    finally:
+        await producer.stop()
+
+    group = f"g-{uuid.uuid4().hex[:8]}"
+    first = consumer_for(sessions, prefix)
+    first._group_id = group
+    task = asyncio.create_task(first.run())
+    await eventually(lambda: _stats_total(first, 20))
+    first.stop()
+    await asyncio.wait_for(task, 30)
+
+    # A second member of the same group starts from the committed offsets: nothing is re-read.
+    second = consumer_for(sessions, prefix)
+    second._group_id = group
+    task = asyncio.create_task(second.run())
+    await asyncio.wait_for(second.ready.wait(), 30)
+    await asyncio.sleep(3)
+    second.stop()
+    await asyncio.wait_for(task, 30)
+    assert second.stats.applied + second.stats.skipped == 0
+    assert await count(sessions, effects) == 20

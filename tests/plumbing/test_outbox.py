@@ -1,0 +1,193 @@
+"""The transactional outbox and its relay against the real Postgres and Kafka."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import uuid
+from collections import defaultdict
+
+import asyncpg
+import pytest
+from sqlalchemy import func, select
+
+from sinergi_shared.db import asyncpg_dsn, event_log, outbox, transaction
+from sinergi_shared.outbox import OutboxRelay, record_event
+from tests.plumbing.conftest import institution
+from tests.support.stack import KAFKA, collect, header
+
+TOPIC = "registry.institutions"
+
+
+def relay_for(url: str, **kwargs: object) -> OutboxRelay:
+    return OutboxRelay(database_url=url, bootstrap=KAFKA, service="registry", poll_interval_s=0.1, **kwargs)  # type: ignore[arg-type]
+
+
+async def run_relay_until_drained(url: str, sessions, timeout: float = 60.0) -> OutboxRelay:  # type: ignore[no-untyped-def]
+    relay = relay_for(url)
+    task = asyncio.create_task(relay.run())
+    deadline = asyncio.get_running_loop().time() + timeout
+    while asyncio.get_running_loop().time() < deadline:
+        async with sessions() as s:
+            if (await s.execute(select(func.count()).select_from(outbox))).scalar_one() == 0:
+                break
+        await asyncio.sleep(0.1)
+    relay.stop()
+    await asyncio.wait_for(task, 20)
+    return relay
+
+
+async def test_committed_event_reaches_kafka_with_cloudevents_headers(db, topic_prefix) -> None:  # type: ignore[no-untyped-def]
+    url, sessions = db
+    prefix = f"{topic_prefix}c{uuid.uuid4().hex[:6]}."
+    key = uuid.uuid4()
+    async with transaction(sessions) as session:
+        event_id = await record_event(
+            session,
+            service="registry",
+            event_type="institution.registered",
+            data=institution(1, key),
+            key=key,
+            topic_prefix=prefix,
+        )
+    with pytest.raises(RuntimeError):
+        async with transaction(sessions) as session:
+            await record_event(
+                session,
+                service="registry",
+                event_type="institution.registered",
+                data=institution(2, name="ROLLED BACK"),
+                key=uuid.uuid4(),
+                topic_prefix=prefix,
+            )
+            raise RuntimeError("the state change failed")
+
+    await run_relay_until_drained(url, sessions)
+    records = await collect(prefix + TOPIC, count=2, timeout=8)
+
+    assert len(records) == 1, "only the committed event may be published"
+    record = records[0]
+    assert record.key == str(key).encode()
+    assert header(record, "ce_specversion") == "1.0"
+    assert header(record, "ce_id") == str(event_id)
+    assert header(record, "ce_source") == "registry"
+    assert header(record, "ce_type") == "institution.registered"
+    assert header(record, "ce_subject") == str(key)
+    assert header(record, "ce_time") and header(record, "ce_time").endswith("Z")  # type: ignore[union-attr]
+    assert header(record, "content-type") == "application/json"
+    assert (header(record, "traceparent") or "").startswith("00-")
+    assert json.loads(record.value)["name"] == "Dinas"
+    async with sessions() as s:
+        # The event stays queryable after publishing; the rolled-back one never existed.
+        assert (await s.execute(select(func.count()).select_from(event_log))).scalar_one() == 1
+        assert (await s.execute(select(func.count()).select_from(outbox))).scalar_one() == 0
+
+
+async def test_thousand_events_over_fifty_keys_arrive_in_per_key_order(db, topic_prefix) -> None:  # type: ignore[no-untyped-def]
+    url, sessions = db
+    prefix = f"{topic_prefix}o{uuid.uuid4().hex[:6]}."
+    keys = [uuid.uuid4() for _ in range(50)]
+    relay = relay_for(url, batch_size=100)
+    task = asyncio.create_task(relay.run())  # publishing while events are still being written
+    for seq in range(20):
+        async with transaction(sessions) as session:
+            for key in keys:
+                await record_event(
+                    session,
+                    service="registry",
+                    event_type="institution.registered",
+                    data=institution(seq, key),
+                    key=key,
+                    topic_prefix=prefix,
+                )
+    records = await collect(prefix + TOPIC, count=1000, timeout=60)
+    relay.stop()
+    await asyncio.wait_for(task, 20)
+
+    assert len(records) == 1000
+    seen: dict[bytes, list[int]] = defaultdict(list)
+    for record in sorted(records, key=lambda r: (r.partition, r.offset)):
+        seen[record.key].append(json.loads(record.value)["version"])
+    assert len(seen) == 50
+    for key, versions in seen.items():
+        assert versions == list(range(20)), f"key {key!r} out of order: {versions}"
+
+
+async def test_two_relays_publish_each_event_once_in_order(db, topic_prefix) -> None:  # type: ignore[no-untyped-def]
+    url, sessions = db
+    prefix = f"{topic_prefix}t{uuid.uuid4().hex[:6]}."
+    key = uuid.uuid4()
+    first, second = relay_for(url, batch_size=10), relay_for(url, batch_size=10)
+    tasks = [asyncio.create_task(first.run()), asyncio.create_task(second.run())]
+    for seq in range(200):
+        async with transaction(sessions) as session:
+            await record_event(
+                session,
+                service="registry",
+                event_type="institution.registered",
+                data=institution(seq, key),
+                key=key,
+                topic_prefix=prefix,
+            )
+    records = await collect(prefix + TOPIC, count=200, timeout=60)
+    await asyncio.sleep(1)
+    more = await collect(prefix + TOPIC, count=201, timeout=3)
+    for relay in (first, second):
+        relay.stop()
+    await asyncio.wait_for(asyncio.gather(*tasks), 20)
+
+    assert len(more) == 200, "an event was published twice or lost"
+    versions = [json.loads(r.value)["version"] for r in sorted(records, key=lambda r: r.offset)]
+    assert versions == list(range(200))
+    # One relay holds the advisory lock and publishes everything; the other stands by.
+    assert sorted([first.published, second.published]) == [0, 200]
+
+
+async def test_outbox_keeps_events_while_broker_is_down_and_delivers_them_once_after(db, topic_prefix) -> None:  # type: ignore[no-untyped-def]
+    from tests.support.stack import stack
+
+    url, sessions = db
+    prefix = f"{topic_prefix}d{uuid.uuid4().hex[:6]}."
+    relay = relay_for(url)
+    task = asyncio.create_task(relay.run())
+    async with transaction(sessions) as session:
+        await record_event(
+            session,
+            service="registry",
+            event_type="institution.registered",
+            data=institution(0),
+            key=uuid.uuid4(),
+            topic_prefix=prefix,
+        )
+    assert len(await collect(prefix + TOPIC, count=1, timeout=30)) == 1
+
+    await asyncio.to_thread(stack, "kafka-stop")
+    try:
+        for seq in range(1, 51):
+            async with transaction(sessions) as session:
+                await record_event(
+                    session,
+                    service="registry",
+                    event_type="institution.registered",
+                    data=institution(seq),
+                    key=uuid.uuid4(),
+                    topic_prefix=prefix,
+                )
+        await asyncio.sleep(3)
+        conn = await asyncpg.connect(asyncpg_dsn(url))
+        try:
+            pending = await conn.fetchval("SELECT count(*) FROM outbox")
+        finally:
+            await conn.close()
+        assert pending == 50, "with the broker down, events must wait in the outbox"
+    finally:
+        await asyncio.to_thread(stack, "kafka-start")
+
+    records = await collect(prefix + TOPIC, count=51, timeout=90)
+    await asyncio.sleep(2)
+    records = await collect(prefix + TOPIC, count=52, timeout=5)
+    relay.stop()
+    await asyncio.wait_for(task, 30)
+    ids = [header(r, "ce_id") for r in records]
+    assert len(set(ids)) == 51, "every event arrives after the broker is back"
+    print(f"broker outage: 50 events buffered, {len(ids)} messages delivered, {len(set(ids))} distinct events")
