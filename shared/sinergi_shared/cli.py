@@ -1,0 +1,188 @@
+"""`sinergi`: the operator's command line (seed, outbox status, dead letters, health checks)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import importlib
+import sys
+from typing import Any
+
+import asyncpg
+
+from sinergi_shared.db import asyncpg_dsn, make_engine, make_sessionmaker
+from sinergi_shared.inbox import EventHandlers, replay_dead_letter
+from sinergi_shared.outbox import outbox_status
+from sinergi_shared.settings import ServiceSettings
+from sinergi_shared.topics import topic_names
+from sinergi_shared.web import kafka_reachable
+
+SERVICES = ("registry", "enrollment", "funding")
+
+
+def _settings(service: str) -> ServiceSettings:
+    module = importlib.import_module(f"{service}.config")
+    return module.Settings()  # type: ignore[no-any-return]
+
+
+def _handlers(service: str) -> EventHandlers | None:
+    return importlib.import_module(f"{service}.app").handlers  # type: ignore[no-any-return]
+
+
+async def cmd_seed(_: argparse.Namespace) -> int:
+    seed = importlib.import_module("registry.seed")
+    await seed.main()
+    return 0
+
+
+async def cmd_outbox_status(args: argparse.Namespace) -> int:
+    rows = []
+    for service in args.service or SERVICES:
+        conn = await asyncpg.connect(asyncpg_dsn(_settings(service).database_url))
+        try:
+            rows.append({"service": service, **await outbox_status(conn)})
+        finally:
+            await conn.close()
+    for row in rows:
+        print(f"{row['service']:<11} pending={row['pending']:<7} oldest_age_s={row['oldest_age_s']:.1f}")
+    return 0
+
+
+async def cmd_dlq_list(args: argparse.Namespace) -> int:
+    for service in args.service or SERVICES:
+        conn = await asyncpg.connect(asyncpg_dsn(_settings(service).database_url))
+        try:
+            records = await conn.fetch(
+                "SELECT id, topic, event_type, error, attempts, created_at, replayed_at FROM dead_letters ORDER BY id"
+            )
+        finally:
+            await conn.close()
+        for r in records:
+            state = "replayed" if r["replayed_at"] else "dead"
+            print(f"{service} #{r['id']} {state} {r['topic']} {r['event_type']} attempts={r['attempts']}: {r['error']}")
+    return 0
+
+
+async def cmd_dlq_replay(args: argparse.Namespace) -> int:
+    handlers = _handlers(args.service)
+    if handlers is None:
+        print(f"{args.service} consumes no events", file=sys.stderr)
+        return 2
+    engine = make_engine(_settings(args.service).database_url, pool_size=2, max_overflow=0)
+    sessions = make_sessionmaker(engine)
+    try:
+        ids = [args.id] if args.id is not None else await _unreplayed(args.service)
+        failed = 0
+        for dead_letter_id in ids:
+            try:
+                applied = await replay_dead_letter(sessions, handlers, dead_letter_id)
+                print(f"#{dead_letter_id}: {'applied' if applied else 'already applied'}")
+            except Exception as exc:  # report and continue with the next one
+                failed += 1
+                print(f"#{dead_letter_id}: failed: {exc}", file=sys.stderr)
+        return 1 if failed else 0
+    finally:
+        await engine.dispose()
+
+
+async def _unreplayed(service: str) -> list[int]:
+    conn = await asyncpg.connect(asyncpg_dsn(_settings(service).database_url))
+    try:
+        return [r["id"] for r in await conn.fetch("SELECT id FROM dead_letters WHERE replayed_at IS NULL ORDER BY id")]
+    finally:
+        await conn.close()
+
+
+async def cmd_doctor(_: argparse.Namespace) -> int:
+    problems: list[str] = []
+    kafka = _settings("registry").kafka_bootstrap
+    if await kafka_reachable(kafka):
+        print(f"ok   kafka {kafka}")
+        problems += await _check_topics(kafka, _settings("registry").topic_prefix)
+    else:
+        problems.append(f"kafka {kafka} unreachable")
+    for service in SERVICES:
+        settings = _settings(service)
+        try:
+            conn = await asyncpg.connect(asyncpg_dsn(settings.database_url), timeout=5)
+        except Exception as exc:
+            problems.append(f"{service} database unreachable: {type(exc).__name__}")
+            continue
+        try:
+            version = await conn.fetchval("SELECT version_num FROM alembic_version")
+            head = _alembic_head(service)
+            if version != head:
+                problems.append(f"{service} migrations at {version}, head is {head}")
+            else:
+                print(f"ok   {service} database, migrations at head ({head})")
+            status = await outbox_status(conn)
+            if status["oldest_age_s"] > 60:
+                problems.append(
+                    f"{service} outbox has {status['pending']} events waiting {status['oldest_age_s']:.0f}s"
+                )
+        except Exception as exc:
+            problems.append(f"{service} database not migrated: {exc}")
+        finally:
+            await conn.close()
+    for line in problems:
+        print(f"FAIL {line}")
+    return 1 if problems else 0
+
+
+async def _check_topics(bootstrap: str, prefix: str) -> list[str]:
+    from aiokafka.admin import AIOKafkaAdminClient
+
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        existing = set(await admin.list_topics())
+    finally:
+        await admin.close()
+    missing = [t for t in topic_names(prefix) if t not in existing]
+    if missing:
+        return [f"topics missing: {', '.join(missing)}"]
+    print("ok   topics present")
+    return []
+
+
+def _alembic_head(service: str) -> str | None:
+    from pathlib import Path
+
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    package = importlib.import_module(service)
+    ini = Path(package.__file__).resolve().parents[1] / "alembic.ini"  # type: ignore[arg-type]
+    return ScriptDirectory.from_config(Config(str(ini))).get_current_head()
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="sinergi", description="Operate a Sinergi deployment")
+    sub = p.add_subparsers(dest="command", required=True)
+    sub.add_parser("seed", help="load the reference institutions (idempotent)").set_defaults(run=cmd_seed)
+    outbox = sub.add_parser("outbox", help="outbox state").add_subparsers(dest="what", required=True)
+    status = outbox.add_parser("status", help="pending events and the oldest one's age per service")
+    status.add_argument("--service", action="append", choices=SERVICES)
+    status.set_defaults(run=cmd_outbox_status)
+    dlq = sub.add_parser("dlq", help="dead-lettered events").add_subparsers(dest="what", required=True)
+    listing = dlq.add_parser("list", help="list dead letters")
+    listing.add_argument("--service", action="append", choices=SERVICES)
+    listing.set_defaults(run=cmd_dlq_list)
+    replay = dlq.add_parser("replay", help="apply dead letters once (by id, or --all)")
+    replay.add_argument("service", choices=SERVICES)
+    target = replay.add_mutually_exclusive_group(required=True)
+    target.add_argument("id", nargs="?", type=int)
+    target.add_argument("--all", action="store_true")
+    replay.set_defaults(run=cmd_dlq_replay)
+    sub.add_parser("doctor", help="check Postgres, Kafka, migrations, topics, outboxes").set_defaults(run=cmd_doctor)
+    return p
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parser().parse_args(argv)
+    code: Any = asyncio.run(args.run(args))
+    sys.exit(int(code))
+
+
+if __name__ == "__main__":
+    main()
