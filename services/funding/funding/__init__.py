@@ -1,0 +1,1 @@
+"""Sinergi Funding service: Budget lines, funding requests, approvals and commitments."""

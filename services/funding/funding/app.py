@@ -1,0 +1,27 @@
+"""create_app(): the funding HTTP API on the shared service base."""
+
+from fastapi import FastAPI
+
+from funding.api import budgets, reports, requests
+from funding.config import Settings, configure, get_settings
+from funding.consumers import handlers
+from sinergi_shared.web import create_service_app
+
+__all__ = ["create_app", "handlers"]
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    # Handlers and jobs get only a session; they take the topic prefix and timeouts from here.
+    configure(settings)
+    return create_service_app(
+        settings,
+        title="Sinergi Funding",
+        description=(
+            "Budget lines, funding requests, approvals and commitments. "
+            "On a line, committed = approved and not yet released or realized; realized = spent "
+            "(moved from committed when the enrollment completed); available = ceiling − committed − realized. "
+            "Another institution's lines and requests answer 403 unless the token is a coordinator or admin."
+        ),
+        routers=[budgets.router, requests.router, reports.router],
+    )

@@ -1,0 +1,28 @@
+"""Who may see and change what: the rules shared by the use cases."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from sinergi_shared.auth import Principal
+from sinergi_shared.problems import Forbidden
+
+READ_SCOPES = ("read", "funding:write", "funding:approve", "coordinator", "admin")
+
+
+def ensure_reaches(principal: Principal, *institution_ids: UUID | None, what: str) -> None:
+    """403 unless the caller owns one of the institutions or crosses institutions.
+
+    Another institution's budget lines and requests answer 403 (not 404) throughout this API:
+    their ids are unguessable, and a clear refusal helps integrators more than a feigned absence.
+    """
+    if not principal.may_reach(*institution_ids):
+        raise Forbidden(f"this {what} belongs to another institution")
+
+
+def scoped_institution(principal: Principal, institution_id: UUID | None) -> UUID | None:
+    """The institution a list is limited to: the one asked for, or the caller's own unless it crosses."""
+    if institution_id is not None:
+        ensure_reaches(principal, institution_id, what="institution's data")
+        return institution_id
+    return None if principal.crosses_institutions else principal.institution_id

@@ -1,0 +1,225 @@
+"""Budget lines: create, read, revise the ceiling (with history)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID, uuid4
+
+from sqlalchemy import select, tuple_
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from funding.models import BudgetLine, BudgetRevision, Institution
+from funding.routing import line_terms_problem
+from funding.schemas import BudgetLineCreate, BudgetLinePatch
+from funding.service.access import ensure_reaches, scoped_institution
+from sinergi_shared.auth import Principal
+from sinergi_shared.http import check_if_match, decode_cursor, encode_cursor, page
+from sinergi_shared.problems import Conflict, NotFound, Unprocessable, invalid
+
+
+def line_out(line: BudgetLine) -> dict[str, Any]:
+    """The API shape of a line, with what is still available."""
+    return {
+        "id": line.id,
+        "institution_id": line.institution_id,
+        "source": line.source,
+        "fiscal_year": line.fiscal_year,
+        "purpose": line.purpose,
+        "ceiling_idr": line.ceiling_idr,
+        "committed_idr": line.committed_idr,
+        "realized_idr": line.realized_idr,
+        "available_idr": line.ceiling_idr - line.committed_idr - line.realized_idr,
+        "auto_approve_limit_idr": line.auto_approve_limit_idr,
+        "version": line.version,
+        "created_at": line.created_at,
+        "updated_at": line.updated_at,
+    }
+
+
+async def create_line(session: AsyncSession, *, principal: Principal, body: BudgetLineCreate) -> BudgetLine:
+    """Open a line; 422 when its source does not suit the institution's sector, 409 when the tuple exists."""
+    ensure_reaches(principal, body.institution_id, what="institution's budget")
+    institution = await session.get(Institution, body.institution_id)
+    if institution is None:
+        raise invalid("institution_id", "the registry has not announced this institution")
+    if institution.status != "active":
+        raise invalid("institution_id", "the institution is inactive")
+    problem = line_terms_problem(sector=institution.sector, source=body.source, purpose=body.purpose)  # type: ignore[arg-type]
+    if problem is not None:
+        raise invalid("source", problem)
+    now = datetime.now(UTC)
+    line_id = uuid4()
+    inserted = await session.execute(
+        pg_insert(BudgetLine)
+        .values(
+            id=line_id,
+            institution_id=body.institution_id,
+            source=body.source,
+            fiscal_year=body.fiscal_year,
+            purpose=body.purpose,
+            ceiling_idr=body.ceiling_idr,
+            committed_idr=0,
+            realized_idr=0,
+            auto_approve_limit_idr=body.auto_approve_limit_idr,
+            version=1,
+            created_by=principal.client_id,
+            created_at=now,
+            updated_at=now,
+        )
+        .on_conflict_do_nothing(constraint="uq_budget_lines_tuple")
+        .returning(BudgetLine.id)
+    )
+    if inserted.first() is None:
+        existing = await _find(session, body.institution_id, body.source, body.fiscal_year, body.purpose)
+        raise Conflict(
+            f"a {body.purpose} {body.source} line for {body.fiscal_year} already exists for this institution",
+            extra={"existing_id": str(existing.id) if existing else None},
+        )
+    line = await session.get(BudgetLine, line_id)
+    assert line is not None
+    return line
+
+
+async def _find(session: AsyncSession, institution_id: UUID, source: str, year: int, purpose: str) -> BudgetLine | None:
+    return (
+        await session.execute(
+            select(BudgetLine).where(
+                BudgetLine.institution_id == institution_id,
+                BudgetLine.source == source,
+                BudgetLine.fiscal_year == year,
+                BudgetLine.purpose == purpose,
+            )
+        )
+    ).scalar_one_or_none()
+
+
+async def get_line(
+    session: AsyncSession, *, principal: Principal, line_id: UUID, for_update: bool = False
+) -> BudgetLine:
+    """One line the caller may see; 404 unknown, 403 another institution's."""
+    query = select(BudgetLine).where(BudgetLine.id == line_id)
+    if for_update:
+        query = query.with_for_update()
+    line = (await session.execute(query)).scalar_one_or_none()
+    if line is None:
+        raise NotFound("no such budget line")
+    ensure_reaches(principal, line.institution_id, what="budget line")
+    return line
+
+
+async def list_lines(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    institution_id: UUID | None,
+    fiscal_year: int | None,
+    limit: int,
+    cursor: str | None,
+) -> dict[str, Any]:
+    """Lines the caller may see, oldest first, one page."""
+    query = select(BudgetLine)
+    scope = scoped_institution(principal, institution_id)
+    if scope is not None:
+        query = query.where(BudgetLine.institution_id == scope)
+    if fiscal_year is not None:
+        query = query.where(BudgetLine.fiscal_year == fiscal_year)
+    if cursor:
+        created, last_id = decode_cursor(cursor, 2)
+        query = query.where(tuple_(BudgetLine.created_at, BudgetLine.id) > (_time(created), _uuid(last_id)))
+    rows = (await session.execute(query.order_by(BudgetLine.created_at, BudgetLine.id).limit(limit + 1))).scalars()
+    return page(
+        [line_out(r) for r in rows], limit, lambda item: encode_cursor(item["created_at"].isoformat(), item["id"])
+    )
+
+
+async def revise_line(
+    session: AsyncSession, *, principal: Principal, line_id: UUID, if_match: str | None, patch: BudgetLinePatch
+) -> BudgetLine:
+    """Revise the ceiling or the auto-approve limit; never below what is committed and realized."""
+    line = await get_line(session, principal=principal, line_id=line_id, for_update=True)
+    check_if_match(if_match, line.version)
+    if patch.ceiling_idr is None and patch.auto_approve_limit_idr is None:
+        raise Unprocessable(
+            "send ceiling_idr and/or auto_approve_limit_idr",
+            errors=[{"field": "body", "message": "nothing to revise"}],
+        )
+    ceiling = line.ceiling_idr if patch.ceiling_idr is None else patch.ceiling_idr
+    limit = line.auto_approve_limit_idr if patch.auto_approve_limit_idr is None else patch.auto_approve_limit_idr
+    spent = line.committed_idr + line.realized_idr
+    if ceiling < spent:
+        # The row is locked, so no approval can slip in between this check and the update.
+        raise Conflict(
+            f"the ceiling cannot go below what is committed and realized ({spent} IDR)",
+            extra={
+                "committed_idr": line.committed_idr,
+                "realized_idr": line.realized_idr,
+                "minimum_ceiling_idr": spent,
+            },
+        )
+    if ceiling == line.ceiling_idr and limit == line.auto_approve_limit_idr:
+        return line
+    now = datetime.now(UTC)
+    session.add(
+        BudgetRevision(
+            id=uuid4(),
+            budget_line_id=line.id,
+            version=line.version + 1,
+            revised_by=principal.client_id,
+            revised_at=now,
+            ceiling_from_idr=line.ceiling_idr,
+            ceiling_to_idr=ceiling,
+            auto_approve_limit_from_idr=line.auto_approve_limit_idr,
+            auto_approve_limit_to_idr=limit,
+        )
+    )
+    line.ceiling_idr = ceiling
+    line.auto_approve_limit_idr = limit
+    line.version += 1
+    line.updated_at = now
+    await session.flush()
+    return line
+
+
+async def list_revisions(
+    session: AsyncSession, *, principal: Principal, line_id: UUID, limit: int, cursor: str | None
+) -> dict[str, Any]:
+    """The line's revisions, oldest first."""
+    await get_line(session, principal=principal, line_id=line_id)
+    query = select(BudgetRevision).where(BudgetRevision.budget_line_id == line_id)
+    if cursor:
+        (version,) = decode_cursor(cursor, 1)
+        if not version.isdigit():
+            raise invalid("cursor", "not a cursor this API issued")
+        query = query.where(BudgetRevision.version > int(version))
+    rows = (await session.execute(query.order_by(BudgetRevision.version).limit(limit + 1))).scalars()
+    items = [
+        {
+            "id": r.id,
+            "budget_line_id": r.budget_line_id,
+            "version": r.version,
+            "revised_by": r.revised_by,
+            "revised_at": r.revised_at,
+            "ceiling_from_idr": r.ceiling_from_idr,
+            "ceiling_to_idr": r.ceiling_to_idr,
+            "auto_approve_limit_from_idr": r.auto_approve_limit_from_idr,
+            "auto_approve_limit_to_idr": r.auto_approve_limit_to_idr,
+        }
+        for r in rows
+    ]
+    return page(items, limit, lambda item: encode_cursor(item["version"]))
+
+
+def _time(value: str) -> datetime:
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise invalid("cursor", "not a cursor this API issued") from exc
+
+
+def _uuid(value: str) -> UUID:
+    try:
+        return UUID(value)
+    except ValueError as exc:
+        raise invalid("cursor", "not a cursor this API issued") from exc

@@ -1,0 +1,478 @@
+"""Funding requests: open and decide, approve, reject, release, realize, expire."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from uuid import UUID, uuid4
+
+from sqlalchemy import or_, select, text, tuple_
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from funding.config import Settings
+from funding.models import BudgetLine, FundingRequest, Institution
+from funding.routing import (
+    Decision,
+    LineFigures,
+    Reason,
+    Refusal,
+    Route,
+    decide,
+    may_approve,
+    route_activity,
+    route_enrollment,
+)
+from funding.schemas import FundingRequestCreate
+from funding.service.access import ensure_reaches, scoped_institution
+from sinergi_shared.auth import Principal
+from sinergi_shared.contracts import (
+    EnrollmentReserved,
+    FundingApproved,
+    FundingRealized,
+    FundingRejected,
+    FundingReleased,
+    FundingRequested,
+)
+from sinergi_shared.http import decode_cursor, encode_cursor, page
+from sinergi_shared.outbox import record_events
+from sinergi_shared.problems import Conflict, Forbidden, NotFound, invalid
+
+SERVICE = "funding"
+
+# The one statement that commits money: it succeeds only while the line still has room, so the
+# committed sum can never pass the ceiling whatever the concurrency (the row lock serializes writers).
+_COMMIT = text(
+    "UPDATE budget_lines SET committed_idr = committed_idr + :amount, updated_at = now() "
+    "WHERE id = :line_id AND committed_idr + realized_idr + :amount <= ceiling_idr RETURNING id"
+)
+_RELEASE = text(
+    "UPDATE budget_lines SET committed_idr = committed_idr - :amount, updated_at = now() WHERE id = :line_id"
+)
+_REALIZE = text(
+    "UPDATE budget_lines SET committed_idr = committed_idr - :amount, realized_idr = realized_idr + :amount, "
+    "updated_at = now() WHERE id = :line_id"
+)
+
+
+def request_out(req: FundingRequest) -> dict[str, Any]:
+    """The API shape of a request."""
+    return {c: getattr(req, c) for c in _FIELDS}
+
+
+_FIELDS = (
+    "id origin enrollment_id cohort_id program_id provider_id provider_ministry_id nip participant_institution_id "
+    "payer_institution_id budget_line_id requested_source source purpose fiscal_year amount_idr is_dob "
+    "requires_coordinator description status reason reason_detail approval_deadline decided_by decided_at version "
+    "created_at updated_at"
+).split()
+
+
+@dataclass(frozen=True)
+class Events:
+    """The funding events of one transaction, recorded together so they keep their order."""
+
+    prefix: str
+
+    async def record(self, session: AsyncSession, req: FundingRequest, *types: str, **extra: Any) -> None:
+        key = str(req.enrollment_id or req.id)
+        await record_events(
+            session,
+            service=SERVICE,
+            events=[(t, _payload(t, req, extra), key) for t in types],
+            topic_prefix=self.prefix,
+        )
+
+
+def _payload(event_type: str, req: FundingRequest, extra: dict[str, Any]) -> Any:
+    fact = {
+        "request_id": req.id,
+        "enrollment_id": req.enrollment_id,
+        "payer_institution_id": req.payer_institution_id,
+        "budget_line_id": req.budget_line_id,
+        "source": req.source,
+        "amount_idr": req.amount_idr,
+        "fiscal_year": req.fiscal_year,
+        "is_dob": req.is_dob,
+    }
+    if event_type == "funding.requested":
+        return FundingRequested(**fact, status=_requested_status(req.status))
+    if event_type == "funding.approved":
+        return FundingApproved(**fact, approved_by=req.decided_by)
+    if event_type == "funding.rejected":
+        return FundingRejected(**fact, reason=req.reason or "rejected", detail=req.reason_detail)
+    if event_type == "funding.released":
+        return FundingReleased(**fact)
+    if event_type == "funding.realized":
+        return FundingRealized(**fact)
+    raise ValueError(f"not a funding event: {event_type}")
+
+
+def _requested_status(status: str) -> str:
+    return status if status in ("approved", "awaiting_approval", "rejected") else "rejected"
+
+
+# --- opening ---------------------------------------------------------------------------------------------
+
+
+async def open_for_enrollment(session: AsyncSession, *, event: EnrollmentReserved, settings: Settings) -> None:
+    """Open the one request of a reserved enrollment and decide it; a redelivery opens nothing."""
+    routed = route_enrollment(
+        requested_source=event.requested_source,
+        participant_institution_id=event.institution_id,
+        participant_sector=event.participant_sector,
+        is_dob=event.is_dob,
+        provider_ministry_id=event.provider_ministry_id,
+    )
+    now = datetime.now(UTC)
+    values: dict[str, Any] = {
+        "id": uuid4(),
+        "origin": "enrollment",
+        "enrollment_id": event.enrollment_id,
+        "cohort_id": event.cohort_id,
+        "program_id": event.program_id,
+        "provider_id": event.provider_id,
+        "provider_ministry_id": event.provider_ministry_id,
+        "nip": event.nip,
+        "participant_institution_id": event.institution_id,
+        "participant_sector": event.participant_sector,
+        "requested_source": event.requested_source,
+        "fiscal_year": event.fiscal_year,
+        "amount_idr": event.amount_idr,
+        "is_dob": event.is_dob,
+        **_routed_columns(routed, event.requested_source),
+        "status": "awaiting_approval",
+        "version": 1,
+        "created_at": now,
+        "updated_at": now,
+    }
+    inserted = await session.execute(
+        pg_insert(FundingRequest)
+        .values(**values)
+        .on_conflict_do_nothing(constraint="uq_funding_requests_enrollment")
+        .returning(FundingRequest.id)
+    )
+    if inserted.first() is None:
+        return  # the same enrollment was reserved before (another delivery, another ce_id)
+    req = await session.get(FundingRequest, values["id"])
+    assert req is not None
+    await _decide(session, req, routed, settings=settings, now=now)
+
+
+async def open_by_hand(
+    session: AsyncSession, *, principal: Principal, body: FundingRequestCreate, settings: Settings
+) -> FundingRequest:
+    """Open an activity-level request charged to the payer's own line and decide it."""
+    ensure_reaches(principal, body.institution_id, what="institution's budget")
+    payer = await session.get(Institution, body.institution_id)
+    if payer is None:
+        raise invalid("institution_id", "the registry has not announced this institution")
+    routed = route_activity(
+        payer_institution_id=payer.id,
+        payer_sector=payer.sector,  # type: ignore[arg-type]
+        source=body.source,
+        purpose=body.purpose,
+    )
+    if isinstance(routed, Refusal):
+        # A hand-made request names its own line, so an impossible one is bad input, not a decision.
+        raise invalid("source", f"{routed.reason}: {routed.detail}")
+    now = datetime.now(UTC)
+    req = FundingRequest(
+        id=uuid4(),
+        origin="manual",
+        requested_by=principal.client_id,
+        participant_institution_id=payer.id,
+        participant_sector=payer.sector,
+        requested_source=body.source,
+        fiscal_year=body.fiscal_year,
+        amount_idr=body.amount_idr,
+        is_dob=body.purpose == "dob_facilitation",
+        description=body.description,
+        status="awaiting_approval",
+        version=1,
+        created_at=now,
+        updated_at=now,
+        **_routed_columns(routed, body.source),
+    )
+    session.add(req)
+    await session.flush()
+    await _decide(session, req, routed, settings=settings, now=now)
+    return req
+
+
+def _routed_columns(routed: Route | Refusal, requested_source: str) -> dict[str, Any]:
+    if isinstance(routed, Refusal):
+        return {
+            "payer_institution_id": None,
+            "source": requested_source,
+            "purpose": "general",
+            "requires_coordinator": False,
+        }
+    return {
+        "payer_institution_id": routed.payer_institution_id,
+        "source": routed.source,
+        "purpose": routed.purpose,
+        "requires_coordinator": routed.requires_coordinator,
+    }
+
+
+async def _decide(
+    session: AsyncSession, req: FundingRequest, routed: Route | Refusal, *, settings: Settings, now: datetime
+) -> None:
+    """Apply the routing decision to a new request and record funding.requested plus its outcome."""
+    events = Events(settings.topic_prefix)
+    if isinstance(routed, Refusal):
+        decision = Decision("reject", routed.reason, routed.detail)
+    else:
+        line = await _line_for(session, routed, req.fiscal_year)
+        if line is not None:
+            req.budget_line_id = line.id
+        figures = (
+            LineFigures(line.ceiling_idr, line.committed_idr, line.realized_idr, line.auto_approve_limit_idr)
+            if line
+            else None
+        )
+        decision = decide(route=routed, line=figures, amount_idr=req.amount_idr)
+    if decision.outcome == "await_approval":
+        req.status = "awaiting_approval"
+        req.approval_deadline = now + timedelta(seconds=settings.approval_timeout_s)
+        await session.flush()
+        await events.record(session, req, "funding.requested")
+        return
+    if decision.outcome == "approve":
+        req.decided_by = "auto"
+        await _commit_or_reject(session, req, now=now)
+    else:
+        _close(req, "rejected", now=now, reason=decision.reason, detail=decision.detail, by="auto")
+    await session.flush()
+    outcome = "funding.approved" if req.status == "approved" else "funding.rejected"
+    await events.record(session, req, "funding.requested", outcome)
+
+
+async def _line_for(session: AsyncSession, route: Route, fiscal_year: int) -> BudgetLine | None:
+    return (
+        await session.execute(
+            select(BudgetLine).where(
+                BudgetLine.institution_id == route.payer_institution_id,
+                BudgetLine.source == route.source,
+                BudgetLine.fiscal_year == fiscal_year,
+                BudgetLine.purpose == route.purpose,
+            )
+        )
+    ).scalar_one_or_none()
+
+
+async def _commit_or_reject(session: AsyncSession, req: FundingRequest, *, now: datetime) -> None:
+    """Commit the amount against the line atomically, or reject with insufficient_budget when it no longer fits."""
+    if req.amount_idr > 0:
+        assert req.budget_line_id is not None
+        committed = await session.execute(_COMMIT, {"amount": req.amount_idr, "line_id": req.budget_line_id})
+        if committed.first() is None:
+            _close(
+                req,
+                "rejected",
+                now=now,
+                reason=Reason.INSUFFICIENT_BUDGET,
+                detail=f"{req.amount_idr} IDR no longer fits the line",
+                by=req.decided_by,
+            )
+            return
+    _close(req, "approved", now=now, by=req.decided_by)
+
+
+def _close(
+    req: FundingRequest,
+    status: str,
+    *,
+    now: datetime,
+    reason: str | None = None,
+    detail: str | None = None,
+    by: str | None = None,
+) -> None:
+    req.status = status
+    req.reason = str(reason) if reason is not None else None
+    req.reason_detail = detail
+    if status in ("approved", "rejected"):
+        req.decided_by = by
+        req.decided_at = now
+    req.approval_deadline = None
+    req.updated_at = now
+    req.version += 1
+
+
+# --- approving -------------------------------------------------------------------------------------------
+
+
+async def _locked(session: AsyncSession, request_id: UUID) -> FundingRequest | None:
+    query = select(FundingRequest).where(FundingRequest.id == request_id).with_for_update()
+    return (await session.execute(query)).scalar_one_or_none()
+
+
+async def _for_decision(session: AsyncSession, principal: Principal, request_id: UUID) -> FundingRequest:
+    req = await _locked(session, request_id)
+    if req is None:
+        raise NotFound("no such funding request")
+    ensure_reaches(principal, req.payer_institution_id, req.participant_institution_id, what="funding request")
+    if not may_approve(
+        requires_coordinator=req.requires_coordinator,
+        payer_institution_id=req.payer_institution_id,
+        caller_institution_id=principal.institution_id,
+        scopes=principal.scopes,
+    ):
+        needed = "a coordinator" if req.requires_coordinator else "a funding:approve holder of the payer institution"
+        raise Forbidden(f"this request must be decided by {needed}")
+    if req.status != "awaiting_approval":
+        raise Conflict(f"only a request awaiting approval can be decided; this one is {req.status}")
+    return req
+
+
+async def approve(
+    session: AsyncSession, *, principal: Principal, request_id: UUID, settings: Settings
+) -> FundingRequest:
+    """Approve and commit; when the line has no room left the request ends rejected (insufficient_budget)."""
+    req = await _for_decision(session, principal, request_id)
+    req.decided_by = principal.client_id
+    await _commit_or_reject(session, req, now=datetime.now(UTC))
+    await session.flush()
+    outcome = "funding.approved" if req.status == "approved" else "funding.rejected"
+    await Events(settings.topic_prefix).record(session, req, outcome)
+    return req
+
+
+async def reject(
+    session: AsyncSession, *, principal: Principal, request_id: UUID, reason: str, settings: Settings
+) -> FundingRequest:
+    """Refuse a request awaiting approval (rejected_by_approver, the approver's words as detail)."""
+    req = await _for_decision(session, principal, request_id)
+    _close(
+        req,
+        "rejected",
+        now=datetime.now(UTC),
+        reason=Reason.REJECTED_BY_APPROVER,
+        detail=reason,
+        by=principal.client_id,
+    )
+    await session.flush()
+    await Events(settings.topic_prefix).record(session, req, "funding.rejected")
+    return req
+
+
+# --- the rest of the saga --------------------------------------------------------------------------------
+
+
+async def _locked_for_enrollment(session: AsyncSession, enrollment_id: UUID) -> FundingRequest | None:
+    query = select(FundingRequest).where(FundingRequest.enrollment_id == enrollment_id).with_for_update()
+    return (await session.execute(query)).scalar_one_or_none()
+
+
+async def release_for_enrollment(session: AsyncSession, *, enrollment_id: UUID, settings: Settings) -> None:
+    """The enrollment ended without training: release an approved commitment, close a pending request."""
+    req = await _locked_for_enrollment(session, enrollment_id)
+    if req is None:
+        return  # waitlisted enrollments never asked for money
+    now = datetime.now(UTC)
+    if req.status == "approved":
+        if req.budget_line_id is not None and req.amount_idr > 0:
+            await session.execute(_RELEASE, {"amount": req.amount_idr, "line_id": req.budget_line_id})
+        _close(req, "released", now=now, reason=req.reason)
+        await session.flush()
+        await Events(settings.topic_prefix).record(session, req, "funding.released")
+    elif req.status == "awaiting_approval":
+        # Nothing was committed, so nothing moves; the enrollment is gone, so no decision is announced.
+        _close(req, "cancelled", now=now, reason="enrollment_cancelled")
+        await session.flush()
+
+
+async def realize_for_enrollment(session: AsyncSession, *, enrollment_id: UUID, settings: Settings) -> None:
+    """The training took place (completed or no-show): the committed amount becomes realized."""
+    req = await _locked_for_enrollment(session, enrollment_id)
+    if req is None or req.status != "approved":
+        return
+    if req.budget_line_id is not None and req.amount_idr > 0:
+        await session.execute(_REALIZE, {"amount": req.amount_idr, "line_id": req.budget_line_id})
+    _close(req, "realized", now=datetime.now(UTC), reason=req.reason)
+    await session.flush()
+    await Events(settings.topic_prefix).record(session, req, "funding.realized")
+
+
+async def expire_overdue(session: AsyncSession, *, settings: Settings, batch: int = 100) -> int:
+    """Reject requests left awaiting approval past their deadline (approval_timeout); returns how many."""
+    now = datetime.now(UTC)
+    query = (
+        select(FundingRequest)
+        .where(FundingRequest.status == "awaiting_approval", FundingRequest.approval_deadline <= now)
+        .order_by(FundingRequest.approval_deadline)
+        .limit(batch)
+        .with_for_update(skip_locked=True)
+    )
+    overdue = list((await session.execute(query)).scalars())
+    events = Events(settings.topic_prefix)
+    for req in overdue:
+        _close(
+            req,
+            "rejected",
+            now=now,
+            reason=Reason.APPROVAL_TIMEOUT,
+            detail=f"no decision before {deadline.isoformat() if (deadline := req.approval_deadline) else 'deadline'}",
+            by="timeout",
+        )
+    await session.flush()
+    for req in overdue:
+        await events.record(session, req, "funding.rejected")
+    return len(overdue)
+
+
+# --- reading ---------------------------------------------------------------------------------------------
+
+
+async def get_request(session: AsyncSession, *, principal: Principal, request_id: UUID) -> FundingRequest:
+    """One request, visible to its payer, its requesting institution, coordinators and admins."""
+    req = await session.get(FundingRequest, request_id)
+    if req is None:
+        raise NotFound("no such funding request")
+    ensure_reaches(principal, req.payer_institution_id, req.participant_institution_id, what="funding request")
+    return req
+
+
+async def list_requests(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    status: str | None,
+    institution_id: UUID | None,
+    enrollment_id: UUID | None,
+    fiscal_year: int | None,
+    limit: int,
+    cursor: str | None,
+) -> dict[str, Any]:
+    """Requests the caller may see, oldest first; institution_id filters by payer."""
+    query = select(FundingRequest)
+    if institution_id is not None:
+        ensure_reaches(principal, institution_id, what="institution's data")
+        query = query.where(FundingRequest.payer_institution_id == institution_id)
+    else:
+        own = scoped_institution(principal, None)
+        if own is not None:
+            query = query.where(
+                or_(FundingRequest.payer_institution_id == own, FundingRequest.participant_institution_id == own)
+            )
+    if status is not None:
+        query = query.where(FundingRequest.status == status)
+    if enrollment_id is not None:
+        query = query.where(FundingRequest.enrollment_id == enrollment_id)
+    if fiscal_year is not None:
+        query = query.where(FundingRequest.fiscal_year == fiscal_year)
+    if cursor:
+        created, last_id = decode_cursor(cursor, 2)
+        try:
+            after = (datetime.fromisoformat(created), UUID(last_id))
+        except ValueError as exc:
+            raise invalid("cursor", "not a cursor this API issued") from exc
+        query = query.where(tuple_(FundingRequest.created_at, FundingRequest.id) > after)
+    rows = (
+        await session.execute(query.order_by(FundingRequest.created_at, FundingRequest.id).limit(limit + 1))
+    ).scalars()
+    return page(
+        [request_out(r) for r in rows], limit, lambda item: encode_cursor(item["created_at"].isoformat(), item["id"])
+    )
