@@ -1,0 +1,1 @@
+"""Sinergi Enrollment service: Programs, cohorts, seats, enrollments, waitlists and the competency ledger."""

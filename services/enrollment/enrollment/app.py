@@ -1,0 +1,21 @@
+"""create_app(): the enrollment HTTP API on the shared service base."""
+
+from fastapi import FastAPI
+
+from enrollment.api import router
+from enrollment.config import Settings, configure, get_settings
+from enrollment.consumers import handlers
+from sinergi_shared.web import create_service_app
+
+__all__ = ["create_app", "handlers"]
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    configure(settings)
+    return create_service_app(
+        settings,
+        title="Sinergi Enrollment",
+        description="Programs, cohorts, seats, enrollments, waitlists and the competency ledger.",
+        routers=[router],
+    )

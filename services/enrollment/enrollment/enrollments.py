@@ -1,0 +1,261 @@
+"""Use cases of enrollments: nominate, cancel, complete, apply funding outcomes, read what one may see."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID, uuid4
+
+from sqlalchemy import Select, or_, select, tuple_
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from enrollment import catalogue, domain, facts, replica, seating, seats
+from enrollment.models import Enrollment, Program
+from enrollment.schemas import CompletionIn, EnrollmentOut, NominationIn
+from sinergi_shared.auth import Principal
+from sinergi_shared.http import check_if_match, decode_cursor, encode_cursor, page
+from sinergi_shared.problems import Conflict, Forbidden, NotFound, invalid
+
+
+async def view(session: AsyncSession, e: Enrollment) -> EnrollmentOut:
+    return EnrollmentOut(
+        id=e.id,
+        cohort_id=e.cohort_id,
+        program_id=e.program_id,
+        nip=e.nip,
+        institution_id=e.institution_id,
+        nominated_by_id=e.nominated_by_id,
+        participant_sector=e.participant_sector,
+        is_dob=e.is_dob,
+        seat_class=e.seat_class,  # type: ignore[arg-type]
+        funding_source=e.funding_source,  # type: ignore[arg-type]
+        status=e.status,  # type: ignore[arg-type]
+        waitlist_position=await seating.waitlist_position(session, e),
+        attended_jp=e.attended_jp,
+        passed=e.passed,
+        funding_request_id=e.funding_request_id,
+        reason=e.reason,
+        created_at=e.created_at,
+        updated_at=e.updated_at,
+        version=e.version,
+    )
+
+
+async def nominate(
+    session: AsyncSession, *, principal: Principal, cohort_id: UUID, body: NominationIn
+) -> EnrollmentOut:
+    """Hold a seat for a civil servant if the seat rule allows it, else put them on the waitlist."""
+    cohort = await seating.lock_cohort(session, cohort_id)
+    if cohort is None:
+        raise NotFound(f"cohort {cohort_id} not found")
+    now = datetime.now(UTC)
+    if not catalogue.is_open(cohort, now):
+        raise Conflict("the cohort is closed for nominations")
+    servant = await replica.civil_servant(session, body.nip)
+    if servant is None:
+        raise invalid("nip", "the registry does not know this NIP")
+    if servant.status != "active":
+        raise invalid("nip", "this civil servant is retired")
+    if not principal.crosses_institutions and servant.institution_id != principal.institution_id:
+        raise invalid("nip", "this civil servant is not employed by the nominating institution")
+    institution = await replica.institution(session, servant.institution_id)
+    if institution is None:
+        raise invalid("nip", "the civil servant's institution is not known to the registry replica")
+    duplicate = await session.scalar(
+        select(Enrollment.id).where(
+            Enrollment.cohort_id == cohort.id,
+            Enrollment.nip == servant.nip,
+            Enrollment.status.not_in(domain.INACTIVE_STATUSES),
+        )
+    )
+    if duplicate is not None:
+        raise Conflict(f"this NIP is already active in the cohort (enrollment {duplicate})")
+    program = await catalogue.get_program(session, cohort.program_id)
+    await seating.release_reservations_if_due(session, cohort, program, now)
+
+    is_dob = await replica.is_dob(session, institution)
+    seat_class = seats.seat_class_of(sector=institution.sector, is_dob=is_dob)
+    cohort.next_seq += 1
+    enrollment = Enrollment(
+        id=uuid4(),
+        cohort_id=cohort.id,
+        program_id=program.id,
+        nip=servant.nip,
+        institution_id=institution.id,
+        nominated_by_id=principal.institution_id,
+        participant_sector=institution.sector,
+        is_dob=is_dob,
+        seat_class=seat_class,
+        funding_source=body.funding_source,
+        seq=cohort.next_seq,
+        created_at=now,
+        updated_at=now,
+        version=1,
+    )
+    if seating.admit(cohort, seat_class):
+        enrollment.status = "reserved"
+        session.add(enrollment)
+        await session.flush()
+        await facts.reserved(session, enrollment, program)
+        return await view(session, enrollment)
+    position = await seating.waitlist_length(session, cohort.id) + 1
+    if cohort.waitlist_limit is not None and position > cohort.waitlist_limit:
+        raise Conflict("the cohort is full and its waitlist is full")
+    enrollment.status = "waitlisted"
+    session.add(enrollment)
+    await session.flush()
+    await facts.waitlisted(session, enrollment, program, position)
+    return await view(session, enrollment)
+
+
+def _visible(principal: Principal) -> Any:
+    """Rows the caller may see: its institution's participants or nominations, or its own programs' cohorts."""
+    me = principal.institution_id
+    return or_(
+        Enrollment.institution_id == me,
+        Enrollment.nominated_by_id == me,
+        Enrollment.program_id.in_(
+            select(Program.id).where(or_(Program.provider_id == me, Program.provider_ministry_id == me))
+        ),
+    )
+
+
+async def get_visible(session: AsyncSession, *, principal: Principal, enrollment_id: UUID) -> Enrollment:
+    """The enrollment if the caller may see it; 404 otherwise, so its existence stays private."""
+    stmt: Select[tuple[Enrollment]] = select(Enrollment).where(Enrollment.id == enrollment_id)
+    if not principal.crosses_institutions:
+        stmt = stmt.where(_visible(principal))
+    e = (await session.scalars(stmt)).first()
+    if e is None:
+        raise NotFound(f"enrollment {enrollment_id} not found")
+    return e
+
+
+async def list_visible(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    cohort_id: UUID | None,
+    nip: str | None,
+    status: str | None,
+    limit: int,
+    cursor: str | None,
+) -> dict[str, Any]:
+    stmt = select(Enrollment)
+    if not principal.crosses_institutions:
+        stmt = stmt.where(_visible(principal))
+    if cohort_id is not None:
+        stmt = stmt.where(Enrollment.cohort_id == cohort_id)
+    if nip is not None:
+        stmt = stmt.where(Enrollment.nip == nip)
+    if status is not None:
+        stmt = stmt.where(Enrollment.status == status)
+    if cursor:
+        created, last_id = decode_cursor(cursor, 2)
+        try:
+            after = (datetime.fromisoformat(created), UUID(last_id))
+        except ValueError as exc:
+            raise invalid("cursor", "not a cursor this API issued") from exc
+        stmt = stmt.where(tuple_(Enrollment.created_at, Enrollment.id) > after)
+    rows = list(await session.scalars(stmt.order_by(Enrollment.created_at, Enrollment.id).limit(limit + 1)))
+    result = page(rows, limit, lambda e: encode_cursor(e.created_at.isoformat(), e.id))
+    result["items"] = [await view(session, e) for e in result["items"]]
+    return result
+
+
+async def _lock_enrollment(session: AsyncSession, enrollment_id: UUID) -> Enrollment | None:
+    stmt = select(Enrollment).where(Enrollment.id == enrollment_id).with_for_update()
+    return (await session.scalars(stmt.execution_options(populate_existing=True))).first()
+
+
+async def _lock_for_seat_change(session: AsyncSession, enrollment_id: UUID) -> Enrollment | None:
+    """Lock cohort then enrollment (the one lock order every seat change follows)."""
+    cohort_id = await session.scalar(select(Enrollment.cohort_id).where(Enrollment.id == enrollment_id))
+    if cohort_id is None:
+        return None
+    await seating.lock_cohort(session, cohort_id)
+    return await _lock_enrollment(session, enrollment_id)
+
+
+async def _free_seat(session: AsyncSession, e: Enrollment, program: Program) -> None:
+    """Give the enrollment's seat back and offer it to the waitlist, in this transaction."""
+    cohort = await seating.lock_cohort(session, e.cohort_id)
+    assert cohort is not None
+    seating.give_back(cohort, e.seat_class)  # type: ignore[arg-type]
+    await seating.release_reservations_if_due(session, cohort, program, datetime.now(UTC))
+    await seating.promote_waitlist(session, cohort, program)
+
+
+def _touch(e: Enrollment, status: str) -> None:
+    e.status = status
+    e.updated_at = datetime.now(UTC)
+    e.version += 1
+
+
+async def cancel(
+    session: AsyncSession, *, principal: Principal, enrollment_id: UUID, reason: str | None, if_match: str | None
+) -> EnrollmentOut:
+    """Cancel an open enrollment of the caller's institution; a held seat goes to the waitlist."""
+    await get_visible(session, principal=principal, enrollment_id=enrollment_id)
+    e = await _lock_for_seat_change(session, enrollment_id)
+    assert e is not None
+    if not principal.may_reach(e.institution_id, e.nominated_by_id):
+        raise Forbidden("only the participant's or nominating institution may cancel an enrollment")
+    if if_match is not None:
+        check_if_match(if_match, e.version)
+    if e.status not in domain.OPEN_STATUSES:
+        raise Conflict(f"an enrollment in status {e.status} cannot be cancelled")
+    program = await catalogue.get_program(session, e.program_id)
+    previous = e.status
+    e.reason = reason
+    _touch(e, "cancelled")
+    await facts.cancelled(session, e, program, previous)
+    if previous in domain.SEATED_STATUSES:
+        await _free_seat(session, e, program)
+    return await view(session, e)
+
+
+async def complete(
+    session: AsyncSession, *, principal: Principal, enrollment_id: UUID, body: CompletionIn, if_match: str | None
+) -> EnrollmentOut:
+    """The provider records attendance: completed, or no_show when nobody attended and nobody passed."""
+    await get_visible(session, principal=principal, enrollment_id=enrollment_id)
+    e = await _lock_enrollment(session, enrollment_id)
+    assert e is not None
+    program = await catalogue.get_program(session, e.program_id)
+    if not catalogue.may_manage(principal, program):
+        raise Forbidden("only the program's provider may record completion")
+    if if_match is not None:
+        check_if_match(if_match, e.version)
+    if e.status != "confirmed":
+        raise Conflict(f"only a confirmed enrollment can be completed; this one is {e.status}")
+    if body.attended_jp > program.hours_jp:
+        raise invalid("attended_jp", f"must not exceed the program's {program.hours_jp} JP")
+    e.attended_jp = body.attended_jp
+    e.passed = body.passed
+    _touch(e, domain.completion_outcome(attended_jp=body.attended_jp, passed=body.passed))
+    await facts.completed(session, e, program)
+    return await view(session, e)
+
+
+async def funding_approved(session: AsyncSession, *, enrollment_id: UUID, request_id: UUID) -> None:
+    """reserved → confirmed; an outcome for an enrollment no longer reserved is ignored."""
+    e = await _lock_enrollment(session, enrollment_id)
+    if e is None or e.status != "reserved":
+        return
+    e.funding_request_id = request_id
+    _touch(e, "confirmed")
+    await facts.confirmed(session, e, await catalogue.get_program(session, e.program_id))
+
+
+async def funding_rejected(session: AsyncSession, *, enrollment_id: UUID, request_id: UUID, reason: str) -> None:
+    """reserved → rejected and the seat goes to the waitlist; late or repeated outcomes are ignored."""
+    e = await _lock_for_seat_change(session, enrollment_id)
+    if e is None or e.status != "reserved":
+        return
+    program = await catalogue.get_program(session, e.program_id)
+    e.funding_request_id = request_id
+    e.reason = reason
+    _touch(e, "rejected")
+    await facts.rejected(session, e, program, reason)
+    await _free_seat(session, e, program)

@@ -1,0 +1,119 @@
+"""Sinergi Enrollment tables (SQLAlchemy 2.0 typed mappings)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from uuid import UUID
+
+from sqlalchemy import BigInteger, Date, DateTime, ForeignKey, func
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Institution(Base):
+    """Replica of the registry's institutions, built from registry.institutions events."""
+
+    __tablename__ = "institutions"
+
+    id: Mapped[UUID] = mapped_column(primary_key=True)
+    code: Mapped[str]
+    name: Mapped[str]
+    kind: Mapped[str]
+    sector: Mapped[str]
+    parent_id: Mapped[UUID | None]
+    is_new_autonomous_region: Mapped[bool]
+    region_code: Mapped[str | None]
+    status: Mapped[str]
+    version: Mapped[int]
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class CivilServant(Base):
+    """Replica of the registry's civil servants, built from registry.civil-servants events."""
+
+    __tablename__ = "civil_servants"
+
+    nip: Mapped[str] = mapped_column(primary_key=True)
+    name: Mapped[str]
+    institution_id: Mapped[UUID]
+    employment: Mapped[str]
+    position_kind: Mapped[str]
+    position_title: Mapped[str | None]
+    grade: Mapped[str | None]
+    status: Mapped[str]
+    version: Mapped[int]
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class Program(Base):
+    __tablename__ = "programs"
+
+    id: Mapped[UUID] = mapped_column(primary_key=True)
+    provider_id: Mapped[UUID]
+    provider_ministry_id: Mapped[UUID]
+    title: Mapped[str]
+    pattern: Mapped[str]
+    category: Mapped[str]
+    hours_jp: Mapped[int]
+    horizon: Mapped[str]
+    fiscal_year: Mapped[int]
+    cost_per_participant_idr: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    version: Mapped[int] = mapped_column(default=1)
+
+
+class Cohort(Base):
+    """A run of a program; its taken_* counters are the seat picture, guarded by a row lock."""
+
+    __tablename__ = "cohorts"
+
+    id: Mapped[UUID] = mapped_column(primary_key=True)
+    program_id: Mapped[UUID] = mapped_column(ForeignKey("programs.id"))
+    name: Mapped[str]
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+    location: Mapped[str]
+    capacity: Mapped[int]
+    regional_share_pct: Mapped[int]
+    reserved_regional: Mapped[int]
+    dob_seats: Mapped[int]
+    enrollment_closes_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    reservation_release_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    reservations_released_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    waitlist_limit: Mapped[int | None]
+    status: Mapped[str] = mapped_column(default="open")
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    taken_central: Mapped[int] = mapped_column(default=0)
+    taken_regional: Mapped[int] = mapped_column(default=0)
+    taken_dob: Mapped[int] = mapped_column(default=0)
+    # Arrival counter: gives every nomination its first-come place in the cohort.
+    next_seq: Mapped[int] = mapped_column(BigInteger, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    version: Mapped[int] = mapped_column(default=1)
+
+
+class Enrollment(Base):
+    __tablename__ = "enrollments"
+
+    id: Mapped[UUID] = mapped_column(primary_key=True)
+    cohort_id: Mapped[UUID] = mapped_column(ForeignKey("cohorts.id"))
+    program_id: Mapped[UUID] = mapped_column(ForeignKey("programs.id"))
+    nip: Mapped[str]
+    institution_id: Mapped[UUID]  # the participant's institution when nominated
+    nominated_by_id: Mapped[UUID]  # the institution of the nominating client
+    participant_sector: Mapped[str]
+    is_dob: Mapped[bool]
+    seat_class: Mapped[str]
+    funding_source: Mapped[str]
+    status: Mapped[str]
+    seq: Mapped[int] = mapped_column(BigInteger)
+    attended_jp: Mapped[int | None]
+    passed: Mapped[bool | None]
+    funding_request_id: Mapped[UUID | None]
+    reason: Mapped[str | None]
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    version: Mapped[int] = mapped_column(default=1)

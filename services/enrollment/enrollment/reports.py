@@ -1,0 +1,228 @@
+"""The competency ledger: JP per person and institution, the 10:20:70 mix, cohort shares, DOB picture."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from uuid import UUID
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from enrollment import domain, replica, seating
+from enrollment.models import CivilServant, Cohort, Enrollment, Institution, Program
+from enrollment.schemas import (
+    CategoryJp,
+    CategoryPct,
+    CivilServantReport,
+    CohortReport,
+    DobProvince,
+    DobReport,
+    DobUnit,
+    FundingCounts,
+    InstitutionReport,
+    SeatCounts,
+    ShareAchieved,
+)
+from sinergi_shared.auth import Principal
+from sinergi_shared.problems import Forbidden, NotFound
+
+CATEGORIES = ("formal", "social", "experiential")
+
+
+def _pct(part: int | float, whole: int | float) -> float:
+    return round(100.0 * part / whole, 2) if whole else 0.0
+
+
+async def _jp_by_category(session: AsyncSession, year: int, *conditions: object) -> dict[str, int]:
+    """Attended JP of completed enrollments in the fiscal year, per 10:20:70 category."""
+    rows = await session.execute(
+        select(Program.category, func.coalesce(func.sum(Enrollment.attended_jp), 0))
+        .join(Program, Program.id == Enrollment.program_id)
+        .where(Enrollment.status == "completed", Program.fiscal_year == year, *conditions)  # type: ignore[arg-type]
+        .group_by(Program.category)
+    )
+    jp = dict.fromkeys(CATEGORIES, 0)
+    for category, total in rows:
+        jp[category] = int(total)
+    return jp
+
+
+async def civil_servant_report(
+    session: AsyncSession, *, principal: Principal, nip: str, year: int
+) -> CivilServantReport:
+    servant = await replica.civil_servant(session, nip)
+    # Personal data: another institution's civil servant is reported as not found.
+    if servant is None or not principal.may_reach(servant.institution_id):
+        raise NotFound(f"civil servant {nip} not found")
+    jp = await _jp_by_category(session, year, Enrollment.nip == nip)
+    count = await session.scalar(
+        select(func.count())
+        .select_from(Enrollment)
+        .join(Program, Program.id == Enrollment.program_id)
+        .where(Enrollment.nip == nip, Enrollment.status == "completed", Program.fiscal_year == year)
+    )
+    total = sum(jp.values())
+    return CivilServantReport(
+        nip=nip,
+        year=year,
+        institution_id=servant.institution_id,
+        employment=servant.employment,
+        jp=CategoryJp(**jp),
+        total_jp=total,
+        minimum_jp=domain.MINIMUM_JP_PER_YEAR,
+        minimum_met=total >= domain.MINIMUM_JP_PER_YEAR,
+        pppk_maximum_jp=domain.PPPK_MAXIMUM_JP,
+        above_pppk_maximum=servant.employment == "PPPK" and total > domain.PPPK_MAXIMUM_JP,
+        completed_enrollments=int(count or 0),
+    )
+
+
+async def institution_report(
+    session: AsyncSession, *, principal: Principal, institution_id: UUID, year: int
+) -> InstitutionReport:
+    # Institutions are public reference data, so a foreign one is forbidden rather than hidden.
+    if not principal.may_reach(institution_id):
+        raise Forbidden("institution reports are for the token's own institution unless it is a coordinator")
+    if await replica.institution(session, institution_id) is None:
+        raise NotFound(f"institution {institution_id} not found")
+    jp = await _jp_by_category(session, year, Enrollment.institution_id == institution_id)
+    people = await session.scalar(
+        select(func.count(func.distinct(Enrollment.nip)))
+        .join(Program, Program.id == Enrollment.program_id)
+        .where(
+            Enrollment.institution_id == institution_id, Enrollment.status == "completed", Program.fiscal_year == year
+        )
+    )
+    staff = await replica.active_headcount(session, institution_id)
+    # A person's yearly JP counts every completed enrollment, whoever nominated them.
+    per_person = (
+        select(Enrollment.nip, func.sum(Enrollment.attended_jp).label("jp"))
+        .join(Program, Program.id == Enrollment.program_id)
+        .join(CivilServant, CivilServant.nip == Enrollment.nip)
+        .where(
+            CivilServant.institution_id == institution_id,
+            CivilServant.status == "active",
+            Enrollment.status == "completed",
+            Program.fiscal_year == year,
+        )
+        .group_by(Enrollment.nip)
+        .subquery()
+    )
+    meeting = await session.scalar(
+        select(func.count()).select_from(per_person).where(per_person.c.jp >= domain.MINIMUM_JP_PER_YEAR)
+    )
+    total = sum(jp.values())
+    return InstitutionReport(
+        institution_id=institution_id,
+        year=year,
+        people_trained=int(people or 0),
+        jp=CategoryJp(**jp),
+        total_jp=total,
+        mix_pct=CategoryPct(**{c: _pct(jp[c], total) for c in CATEGORIES}),
+        target_mix_pct=CategoryPct(**{c: float(v) for c, v in domain.TARGET_MIX_PCT.items()}),
+        active_staff=len(staff),
+        staff_meeting_minimum=int(meeting or 0),
+        share_meeting_minimum_pct=_pct(int(meeting or 0), len(staff)),
+    )
+
+
+async def cohort_report(session: AsyncSession, *, cohort_id: UUID) -> CohortReport:
+    cohort = await session.get(Cohort, cohort_id)
+    if cohort is None:
+        raise NotFound(f"cohort {cohort_id} not found")
+    taken = seating.taken_of(cohort)
+    regional_taken = taken.regional + taken.dob
+
+    def share(required: int, got: int) -> ShareAchieved:
+        return ShareAchieved(
+            required_seats=required,
+            required_pct=_pct(required, cohort.capacity),
+            taken_seats=got,
+            achieved_pct=_pct(got, cohort.capacity),
+            met=got >= required,
+        )
+
+    return CohortReport(
+        cohort_id=cohort.id,
+        capacity=cohort.capacity,
+        regional=share(cohort.reserved_regional, regional_taken),
+        dob=share(cohort.dob_seats, taken.dob),
+        taken=SeatCounts(central=taken.central, regional=taken.regional, dob=taken.dob),
+        reservations_released=cohort.reservations_released_at is not None,
+    )
+
+
+async def dob_report(session: AsyncSession, *, year: int) -> DobReport:
+    """Per DOB province and each of its regencies/cities: people, JP, seats and funding status."""
+    provinces = list(
+        await session.scalars(
+            select(Institution)
+            .where(Institution.kind == "province", Institution.is_new_autonomous_region.is_(True))
+            .order_by(Institution.name)
+        )
+    )
+    report = DobReport(year=year, provinces=[])
+    for province in provinces:
+        members = [
+            province,
+            *await session.scalars(
+                select(Institution).where(Institution.parent_id == province.id).order_by(Institution.name)
+            ),
+        ]
+        units = [await _dob_unit(session, inst, year) for inst in members]
+        people = await session.scalar(
+            select(func.count(func.distinct(Enrollment.nip)))
+            .join(Program, Program.id == Enrollment.program_id)
+            .where(
+                Enrollment.institution_id.in_([m.id for m in members]),
+                Enrollment.status == "completed",
+                Program.fiscal_year == year,
+            )
+        )
+        report.provinces.append(
+            DobProvince(
+                institution_id=province.id,
+                name=province.name,
+                kind=province.kind,
+                people=int(people or 0),
+                jp=sum(u.jp for u in units),
+                seats_taken=sum(u.seats_taken for u in units),
+                funding=FundingCounts(
+                    reserved=sum(u.funding.reserved for u in units),
+                    confirmed=sum(u.funding.confirmed for u in units),
+                    rejected=sum(u.funding.rejected for u in units),
+                ),
+                units=units,
+            )
+        )
+    return report
+
+
+async def _dob_unit(session: AsyncSession, inst: Institution, year: int) -> DobUnit:
+    rows = await session.execute(
+        select(
+            Enrollment.status, func.count(), func.count(func.distinct(Enrollment.nip)), func.sum(Enrollment.attended_jp)
+        )
+        .join(Program, Program.id == Enrollment.program_id)
+        .where(Enrollment.institution_id == inst.id, Program.fiscal_year == year)
+        .group_by(Enrollment.status)
+    )
+    counts: dict[str, int] = defaultdict(int)
+    people = jp = 0
+    for status, n, distinct_people, attended in rows:
+        counts[status] = int(n)
+        if status == "completed":
+            people, jp = int(distinct_people), int(attended or 0)
+    return DobUnit(
+        institution_id=inst.id,
+        name=inst.name,
+        kind=inst.kind,
+        people=people,
+        jp=jp,
+        seats_taken=sum(counts[s] for s in domain.SEATED_STATUSES),
+        funding=FundingCounts(
+            reserved=counts["reserved"],
+            confirmed=counts["confirmed"] + counts["completed"] + counts["no_show"],
+            rejected=counts["rejected"],
+        ),
+    )

@@ -1,0 +1,218 @@
+"""Request and response bodies of the enrollment API."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Literal
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from enrollment.domain import Category, EnrollmentStatus, Horizon, Location, Pattern
+from sinergi_shared.contracts import FundingSource
+
+
+class Request(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ProgramIn(Request):
+    provider_id: UUID
+    title: str = Field(min_length=1, max_length=300)
+    pattern: Pattern
+    category: Category | None = None
+    hours_jp: int = Field(ge=1, le=10_000)
+    horizon: Horizon
+    fiscal_year: int = Field(ge=2000, le=2100)
+    cost_per_participant_idr: int = Field(ge=0, le=10**13)
+
+
+class ProgramOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: UUID
+    provider_id: UUID
+    provider_ministry_id: UUID
+    title: str
+    pattern: Pattern
+    category: Category
+    hours_jp: int
+    horizon: Horizon
+    fiscal_year: int
+    cost_per_participant_idr: int
+    created_at: datetime
+    version: int
+
+
+class CohortIn(Request):
+    name: str = Field(min_length=1, max_length=300)
+    starts_on: date
+    ends_on: date
+    location: Location
+    capacity: int = Field(ge=1, le=100_000)
+    regional_share_pct: int | None = Field(default=None, ge=0, le=100)
+    dob_seats: int | None = Field(default=None, ge=0)
+    enrollment_closes_at: datetime | None = None
+    reservation_release_at: datetime | None = None
+    waitlist_limit: int | None = Field(default=None, ge=0, le=100_000)
+
+
+class SeatCounts(BaseModel):
+    central: int
+    regional: int
+    dob: int
+
+
+class CohortOut(BaseModel):
+    id: UUID
+    program_id: UUID
+    provider_id: UUID
+    name: str
+    starts_on: date
+    ends_on: date
+    location: Location
+    capacity: int
+    regional_share_pct: int
+    reserved_regional: int = Field(description="Seats held for regional staff now (0 once reservations are released)")
+    dob_seats: int = Field(description="Of those, seats held for DOB staff now (0 once reservations are released)")
+    configured_reserved_regional: int
+    configured_dob_seats: int
+    taken: SeatCounts
+    available: SeatCounts
+    waitlist_length: int
+    waitlist_limit: int | None
+    status: Literal["open", "closed"]
+    enrollment_closes_at: datetime | None
+    reservation_release_at: datetime | None
+    reservations_released_at: datetime | None
+    created_at: datetime
+    version: int
+
+
+class NominationIn(Request):
+    nip: str = Field(min_length=1, max_length=32)
+    funding_source: FundingSource
+
+
+class CompletionIn(Request):
+    attended_jp: int = Field(ge=0)
+    passed: bool
+
+
+class CancellationIn(Request):
+    reason: str | None = Field(default=None, max_length=500)
+
+
+class EnrollmentOut(BaseModel):
+    id: UUID
+    cohort_id: UUID
+    program_id: UUID
+    nip: str
+    institution_id: UUID
+    nominated_by_id: UUID
+    participant_sector: str
+    is_dob: bool
+    seat_class: Literal["central", "regional", "dob"]
+    funding_source: FundingSource
+    status: EnrollmentStatus
+    waitlist_position: int | None
+    attended_jp: int | None
+    passed: bool | None
+    funding_request_id: UUID | None
+    reason: str | None
+    created_at: datetime
+    updated_at: datetime
+    version: int
+
+
+class Page(BaseModel):
+    next_cursor: str | None
+
+
+class ProgramPage(Page):
+    items: list[ProgramOut]
+
+
+class EnrollmentPage(Page):
+    items: list[EnrollmentOut]
+
+
+class CategoryJp(BaseModel):
+    formal: int
+    social: int
+    experiential: int
+
+
+class CategoryPct(BaseModel):
+    formal: float
+    social: float
+    experiential: float
+
+
+class CivilServantReport(BaseModel):
+    nip: str
+    year: int
+    institution_id: UUID
+    employment: str
+    jp: CategoryJp
+    total_jp: int
+    minimum_jp: int
+    minimum_met: bool
+    pppk_maximum_jp: int
+    above_pppk_maximum: bool = Field(description="True for a PPPK above the 24 JP maximum")
+    completed_enrollments: int
+
+
+class InstitutionReport(BaseModel):
+    institution_id: UUID
+    year: int
+    people_trained: int
+    jp: CategoryJp
+    total_jp: int
+    mix_pct: CategoryPct
+    target_mix_pct: CategoryPct
+    active_staff: int
+    staff_meeting_minimum: int
+    share_meeting_minimum_pct: float
+
+
+class ShareAchieved(BaseModel):
+    required_seats: int
+    required_pct: float
+    taken_seats: int
+    achieved_pct: float
+    met: bool
+
+
+class CohortReport(BaseModel):
+    cohort_id: UUID
+    capacity: int
+    regional: ShareAchieved = Field(description="Regional staff including DOB staff")
+    dob: ShareAchieved
+    taken: SeatCounts
+    reservations_released: bool
+
+
+class FundingCounts(BaseModel):
+    reserved: int = Field(description="Seat held, funding pending")
+    confirmed: int = Field(description="Funding approved (confirmed, completed or no-show)")
+    rejected: int
+
+
+class DobUnit(BaseModel):
+    institution_id: UUID
+    name: str
+    kind: str
+    people: int
+    jp: int
+    seats_taken: int
+    funding: FundingCounts
+
+
+class DobProvince(DobUnit):
+    units: list[DobUnit] = Field(description="The province itself and its regencies/cities")
+
+
+class DobReport(BaseModel):
+    year: int
+    provinces: list[DobProvince]
