@@ -1,0 +1,1 @@
+"""Sinergi Registry service: Institutions, civil servants, API clients and tokens."""

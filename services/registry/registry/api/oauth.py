@@ -1,0 +1,121 @@
+"""OAuth2 client credentials: the token endpoint, the JWKS and client registration."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from typing import Any
+from urllib.parse import unquote
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+
+from registry import credentials
+from registry.api.common import Admin
+from registry.credentials import OAuthError
+from registry.schemas import ClientCreate, ClientCreated, TokenResponse
+from sinergi_shared.db import transaction
+from sinergi_shared.http import IdempotencyKey, fingerprint
+from sinergi_shared.problems import problem_responses
+
+router = APIRouter(tags=["oauth"])
+
+
+def _basic_credentials(request: Request) -> tuple[str, str] | None:
+    """client_secret_basic: the client id and secret from an Authorization: Basic header."""
+    scheme, _, value = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "basic":
+        return None
+    try:
+        decoded = base64.b64decode(value.strip(), validate=True).decode()
+    except (binascii.Error, UnicodeDecodeError) as exc:
+        raise OAuthError(401, "invalid_client", "the Basic credentials are malformed") from exc
+    client_id, sep, secret = decoded.partition(":")
+    if not sep:
+        raise OAuthError(401, "invalid_client", "the Basic credentials are malformed")
+    return unquote(client_id), unquote(secret)
+
+
+@router.post(
+    "/oauth/token",
+    response_model=TokenResponse,
+    summary="Client credentials grant",
+    description=(
+        "Form-encoded: grant_type=client_credentials, client_id, client_secret (or HTTP Basic), optional scope "
+        "(a space-separated subset of the client's scopes). Errors carry RFC 6749 `error` and `error_description`."
+    ),
+    responses=problem_responses(400, 401),
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/x-www-form-urlencoded": {
+                    "schema": {
+                        "type": "object",
+                        "required": ["grant_type"],
+                        "properties": {
+                            "grant_type": {"type": "string", "enum": ["client_credentials"]},
+                            "client_id": {"type": "string"},
+                            "client_secret": {"type": "string"},
+                            "scope": {"type": "string"},
+                        },
+                    }
+                }
+            },
+        }
+    },
+)
+async def token(request: Request) -> JSONResponse:
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type != "application/x-www-form-urlencoded":
+        raise OAuthError(400, "invalid_request", "send the token request as application/x-www-form-urlencoded")
+    form = await request.form()
+    fields: dict[str, str] = {k: v for k, v in form.items() if isinstance(v, str)}
+    if fields.get("grant_type") != "client_credentials":
+        if not fields.get("grant_type"):
+            raise OAuthError(400, "invalid_request", "grant_type is required")
+        raise OAuthError(400, "unsupported_grant_type", "only grant_type=client_credentials is supported")
+    basic = _basic_credentials(request)
+    client_id, client_secret = basic or (fields.get("client_id", ""), fields.get("client_secret", ""))
+    if not client_id or not client_secret:
+        raise OAuthError(401, "invalid_client", "client_id and client_secret are required")
+    async with transaction(request.app.state.sessions) as session:
+        issued = await credentials.issue_token(
+            session,
+            request.app.state.settings,
+            client_id=client_id,
+            client_secret=client_secret,
+            scope=fields.get("scope"),
+        )
+    return JSONResponse(issued, headers={"Cache-Control": "no-store", "Pragma": "no-cache"})
+
+
+@router.get("/.well-known/jwks.json", summary="Public keys that verify the registry's tokens")
+async def jwks(request: Request) -> JSONResponse:
+    async with transaction(request.app.state.sessions) as session:
+        keys = await credentials.published_keys(session, request.app.state.settings)
+    return JSONResponse(keys, headers={"Cache-Control": "public, max-age=60"})
+
+
+@router.post(
+    "/clients",
+    status_code=201,
+    response_model=ClientCreated,
+    summary="Register an API client for an institution (admin); the secret is shown once",
+    description="A retry with the same Idempotency-Key and body returns the same client with a new secret.",
+    responses=problem_responses(401, 403, 409, 422),
+)
+async def create_client(
+    body: ClientCreate, request: Request, principal: Admin, idempotency_key: IdempotencyKey = None
+) -> JSONResponse:
+    async with transaction(request.app.state.sessions) as session:
+        created: dict[str, Any] = await credentials.create_client(
+            session,
+            principal=principal,
+            institution_id=body.institution_id,
+            scopes=body.scopes,
+            name=body.name,
+            idempotency_key=idempotency_key,
+            request_fingerprint=fingerprint("POST", "/clients", body.model_dump(mode="json")),
+        )
+    return JSONResponse(created, status_code=201, headers={"Cache-Control": "no-store"})

@@ -1,0 +1,253 @@
+"""Bulk import of civil servants from a JSON array or a CSV file: valid rows stored, invalid ones reported."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import defaultdict
+from datetime import UTC, date, datetime
+from typing import Any
+from uuid import UUID
+
+from pydantic import ValidationError
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from registry.domain import nip_problems
+from registry.models import CivilServant, Institution
+from registry.schemas import CivilServantCreate
+from registry.service import SERVICE, today_in_indonesia
+from sinergi_shared.auth import Principal
+from sinergi_shared.contracts import CivilServantSnapshot
+from sinergi_shared.outbox import record_events
+from sinergi_shared.problems import PayloadTooLarge, Problem, invalid
+
+COLUMNS = ("nip", "name", "institution_id", "employment", "position_kind", "position_title", "grade")
+REQUIRED_COLUMNS = ("nip", "name", "institution_id", "employment", "position_kind")
+
+Row = tuple[int, Any]  # (line, raw row)
+FieldErrors = list[dict[str, str]]
+
+
+class UnsupportedMediaType(Problem):
+    status, title, slug = 415, "Unsupported media type", "unsupported-media-type"
+
+
+def _too_many(count: int, limit: int) -> PayloadTooLarge:
+    return PayloadTooLarge(f"an import takes at most {limit:,} rows; this one has {count:,}. Split the file.")
+
+
+def rows_from_json(body: bytes, *, max_rows: int) -> list[Row]:
+    """(1-based position, element) of a JSON array."""
+    try:
+        data = json.loads(body)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise invalid("body", f"not valid JSON: {exc}") from exc
+    if not isinstance(data, list):
+        raise invalid("body", "send a JSON array of civil servants")
+    if len(data) > max_rows:
+        raise _too_many(len(data), max_rows)
+    return list(enumerate(data, start=1))
+
+
+def rows_from_csv(body: bytes, *, max_rows: int) -> list[Row]:
+    """(file line, row as a dict) of a CSV file with a header row; empty cells are absent fields."""
+    try:
+        content = body.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise invalid("body", "the CSV file must be UTF-8") from exc
+    reader = csv.reader(io.StringIO(content, newline=""))
+    try:
+        header = next(reader, None)
+        if header is None:
+            raise invalid("body", f"the CSV file is empty; its first line names the columns: {', '.join(COLUMNS)}")
+        columns = [c.strip().lower() for c in header]
+        unknown = [c for c in columns if c not in COLUMNS]
+        missing = [c for c in REQUIRED_COLUMNS if c not in columns]
+        if unknown or missing or len(set(columns)) != len(columns):
+            parts = []
+            if unknown:
+                parts.append(f"unknown columns {', '.join(unknown)}")
+            if missing:
+                parts.append(f"missing columns {', '.join(missing)}")
+            if len(set(columns)) != len(columns):
+                parts.append("a column appears twice")
+            raise invalid("header", f"{'; '.join(parts)}; the columns are: {', '.join(COLUMNS)}")
+        rows: list[Row] = []
+        previous_end = reader.line_num
+        for record in reader:
+            start, previous_end = previous_end + 1, reader.line_num
+            if not record or all(not cell.strip() for cell in record):
+                continue
+            if len(rows) == max_rows:
+                count = len(rows) + 1 + sum(1 for r in reader if r and any(c.strip() for c in r))
+                raise _too_many(count, max_rows)
+            if len(record) > len(columns):
+                rows.append((start, {"__extra__": len(record)}))
+                continue
+            rows.append((start, {c: v.strip() for c, v in zip(columns, record, strict=False) if v.strip()}))
+    except csv.Error as exc:
+        raise invalid("body", f"the CSV file is malformed near line {reader.line_num}: {exc}") from exc
+    return rows
+
+
+def _validation_errors(exc: ValidationError) -> FieldErrors:
+    return [
+        {"field": ".".join(str(p) for p in e["loc"]) or "row", "message": str(e["msg"])}
+        for e in exc.errors()
+        if not (e["loc"] and e["loc"][0] == "nip" and e["type"] == "string_too_long")
+    ]
+
+
+async def import_civil_servants(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    rows: list[Row],
+    today: date | None = None,
+    topic_prefix: str = "",
+) -> dict[str, Any]:
+    """Store every valid row in one statement and announce each; report the others by line."""
+    today = today or today_in_indonesia()
+    errors: dict[int, FieldErrors] = defaultdict(list)
+    nips: dict[int, str | None] = {}
+    valid: dict[int, CivilServantCreate] = {}
+    for line, raw in rows:
+        if not isinstance(raw, dict):
+            errors[line].append({"field": "row", "message": "each row is an object with the civil servant's fields"})
+            nips[line] = None
+            continue
+        if "__extra__" in raw:
+            errors[line].append(
+                {"field": "row", "message": f"the row has {raw['__extra__']} cells, more than the header"}
+            )
+            nips[line] = None
+            continue
+        nip = raw.get("nip")
+        nips[line] = nip if isinstance(nip, str) else None
+        if isinstance(nip, str):
+            for p in nip_problems(nip, today=today):
+                errors[line].append({"field": "nip", "code": p.code, "message": p.message})
+        try:
+            model = CivilServantCreate.model_validate(raw)
+        except ValidationError as exc:
+            errors[line].extend(_validation_errors(exc))
+            continue
+        if not errors[line]:
+            valid[line] = model
+
+    # Duplicates inside the file: every occurrence is rejected, since which one is right is the clerk's call.
+    lines_of: dict[str, list[int]] = defaultdict(list)
+    for line, nip in nips.items():
+        if nip is not None and len(nip) == 18:
+            lines_of[nip].append(line)
+    for nip, lines in lines_of.items():
+        if len(lines) > 1:
+            for line in lines:
+                others = ", ".join(str(x) for x in lines if x != line)
+                errors[line].append(
+                    {"field": "nip", "code": "duplicate_in_file", "message": f"NIP {nip} also appears on line {others}"}
+                )
+                valid.pop(line, None)
+
+    institution_ids = {m.institution_id for m in valid.values()}
+    institutions: dict[UUID, Institution] = {}
+    if institution_ids:
+        found = await session.scalars(select(Institution).where(Institution.id.in_(institution_ids)))
+        institutions = {i.id: i for i in found}
+    known_nips: set[str] = set()
+    if valid:
+        known_nips = set(
+            await session.scalars(select(CivilServant.nip).where(CivilServant.nip.in_([m.nip for m in valid.values()])))
+        )
+    for line, model in list(valid.items()):
+        inst = institutions.get(model.institution_id)
+        if inst is None:
+            errors[line].append({"field": "institution_id", "message": "no institution has this id"})
+        elif inst.status != "active":
+            errors[line].append({"field": "institution_id", "message": "the institution is deactivated"})
+        elif not principal.may_reach(inst.id):
+            errors[line].append(
+                {"field": "institution_id", "message": "you may only import civil servants of your own institution"}
+            )
+        if model.nip in known_nips:
+            errors[line].append(
+                {"field": "nip", "code": "duplicate_in_db", "message": f"NIP {model.nip} is already registered"}
+            )
+        if errors[line]:
+            del valid[line]
+
+    inserted = await _insert(session, list(valid.values()), today=today)
+    for line, model in list(valid.items()):
+        if model.nip not in inserted:  # registered concurrently by another request
+            errors[line].append(
+                {"field": "nip", "code": "duplicate_in_db", "message": f"NIP {model.nip} is already registered"}
+            )
+            del valid[line]
+    await record_events(
+        session,
+        service=SERVICE,
+        events=[("civil_servant.registered", inserted[m.nip], m.nip) for m in valid.values()],
+        topic_prefix=topic_prefix,
+    )
+    rejected = [{"line": line, "nip": nips.get(line), "errors": errs} for line, errs in sorted(errors.items()) if errs]
+    return {"imported": len(valid), "rejected": rejected}
+
+
+async def _insert(
+    session: AsyncSession, models: list[CivilServantCreate], *, today: date
+) -> dict[str, CivilServantSnapshot]:
+    """Insert in one multi-row statement, skipping NIPs taken meanwhile; the snapshots of the rows stored."""
+    if not models:
+        return {}
+    now = datetime.now(UTC)
+    values = []
+    for m in models:
+        values.append(
+            {
+                "nip": m.nip,
+                "name": m.name,
+                "institution_id": m.institution_id,
+                "employment": m.employment,
+                "position_kind": m.position_kind,
+                "position_title": m.position_title,
+                "grade": m.grade,
+                "status": "active",
+                "version": 1,
+                "birth_date": date(int(m.nip[0:4]), int(m.nip[4:6]), int(m.nip[6:8])),
+                "appointment_month": date(int(m.nip[8:12]), int(m.nip[12:14]), 1),
+                "gender": int(m.nip[14]),
+                "created_at": now,
+                "updated_at": now,
+            }
+        )
+    table = CivilServant.__table__
+    stored: set[str] = set()
+    # Postgres caps a statement at 65,535 parameters; 14 columns x 4,000 rows stays under it.
+    for start in range(0, len(values), 4000):
+        chunk = values[start : start + 4000]
+        result = await session.execute(
+            pg_insert(table).values(chunk).on_conflict_do_nothing(index_elements=["nip"]).returning(table.c.nip)
+        )
+        stored.update(result.scalars())
+    return {
+        m.nip: CivilServantSnapshot(
+            nip=m.nip,
+            name=m.name,
+            institution_id=m.institution_id,
+            employment=m.employment,
+            position_kind=m.position_kind,
+            position_title=m.position_title,
+            grade=m.grade,
+            status="active",
+            version=1,
+        )
+        for m in models
+        if m.nip in stored
+    }
+
+
+def unsupported(content_type: str) -> UnsupportedMediaType:
+    return UnsupportedMediaType(f"send application/json (an array) or text/csv (with a header row), not {content_type}")

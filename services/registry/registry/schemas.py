@@ -1,0 +1,149 @@
+"""Request and response bodies of the registry API."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+from registry.domain import CODE_PATTERN
+from sinergi_shared.contracts import Employment, InstitutionKind, PositionKind, Sector
+
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+
+class Request(BaseModel):
+    """Requests reject fields they do not define (e.g. a derived `sector`)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+# --- institutions ------------------------------------------------------------------------
+
+
+class InstitutionCreate(Request):
+    code: str = Field(description="Unique code in capitals, e.g. BPSDM-KEMENDAGRI", max_length=64)
+    name: Name
+    kind: InstitutionKind
+    parent_id: UUID | None = None
+    is_new_autonomous_region: bool = False
+    region_code: str | None = Field(default=None, description="BPS code: 2 digits for a province, 4 for a regency/city")
+
+    @field_validator("code")
+    @classmethod
+    def _code(cls, value: str) -> str:
+        if not CODE_PATTERN.match(value):
+            raise ValueError("use 2 to 64 capital letters, digits or . _ / - (e.g. BPSDM-KEMENDAGRI)")
+        return value
+
+
+class InstitutionUpdate(Request):
+    """Only the fields sent change; parent_id or region_code sent as null clear them."""
+
+    name: Name | None = None
+    region_code: str | None = None
+    parent_id: UUID | None = None
+    is_new_autonomous_region: bool | None = None
+
+
+class InstitutionOut(BaseModel):
+    id: UUID
+    code: str
+    name: str
+    kind: InstitutionKind
+    sector: Sector
+    parent_id: UUID | None
+    is_new_autonomous_region: bool
+    region_code: str | None
+    status: Literal["active", "inactive"]
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class InstitutionPage(BaseModel):
+    items: list[InstitutionOut]
+    next_cursor: str | None
+
+
+# --- civil servants ----------------------------------------------------------------------
+
+
+class CivilServantCreate(Request):
+    nip: str = Field(max_length=64, description="18 digits: birth date, TMT month, gender, serial")
+    name: Name
+    institution_id: UUID
+    employment: Employment
+    position_kind: PositionKind
+    position_title: ShortText | None = None
+    grade: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20)] | None = None
+
+
+class CivilServantOut(BaseModel):
+    nip: str
+    name: str
+    institution_id: UUID
+    employment: Employment
+    position_kind: PositionKind
+    position_title: str | None
+    grade: str | None
+    status: Literal["active", "retired"]
+    version: int
+    birth_date: str = Field(description="From the NIP, YYYY-MM-DD")
+    appointment_month: str = Field(description="First appointment (TMT) month from the NIP, YYYY-MM")
+    gender: Literal[1, 2]
+    created_at: datetime
+    updated_at: datetime
+
+
+class CivilServantPage(BaseModel):
+    items: list[CivilServantOut]
+    next_cursor: str | None
+
+
+class TransferRequest(Request):
+    institution_id: UUID
+
+
+class FieldError(BaseModel):
+    field: str
+    message: str
+    code: str | None = None
+
+
+class RejectedRow(BaseModel):
+    line: int = Field(description="CSV: the file line (header is line 1); JSON: the 1-based position in the array")
+    nip: str | None
+    errors: list[FieldError]
+
+
+class ImportReport(BaseModel):
+    imported: int
+    rejected: list[RejectedRow]
+
+
+# --- clients and tokens ------------------------------------------------------------------
+
+
+class ClientCreate(Request):
+    institution_id: UUID
+    scopes: list[str] = Field(min_length=1, max_length=20)
+    name: Name
+
+
+class ClientCreated(BaseModel):
+    client_id: str
+    client_secret: str = Field(description="Shown once; only a hash is stored")
+    name: str
+    institution_id: UUID
+    scopes: list[str]
+
+
+class TokenResponse(BaseModel):
+    access_token: str
+    token_type: Literal["Bearer"]
+    expires_in: int
+    scope: str
