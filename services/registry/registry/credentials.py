@@ -311,8 +311,8 @@ async def bootstrap(session: AsyncSession, settings: Settings) -> None:
     await ensure_signing_key(session, settings)
     if not (settings.bootstrap_client_id and settings.bootstrap_client_secret):
         return
-    parent = await ensure_institution(session, topic_prefix=settings.topic_prefix, **BOOTSTRAP_PARENT)
-    home = await ensure_institution(
+    parent, _ = await ensure_institution(session, topic_prefix=settings.topic_prefix, **BOOTSTRAP_PARENT)
+    home, _ = await ensure_institution(
         session, topic_prefix=settings.topic_prefix, parent_id=parent.id, **BOOTSTRAP_INSTITUTION
     )
     scopes = list(dict.fromkeys(settings.bootstrap_scopes.split()))

@@ -249,12 +249,12 @@ async def deactivate_institution(
     return inst
 
 
-async def ensure_institution(session: AsyncSession, *, topic_prefix: str, **fields: Any) -> Institution:
-    """The institution with this code, registered (with its event) when missing."""
+async def ensure_institution(session: AsyncSession, *, topic_prefix: str, **fields: Any) -> tuple[Institution, bool]:
+    """The institution with this code, registered (with its event) when missing; True when it was."""
     existing = await find_institution_by_code(session, fields["code"])
     if existing is not None:
-        return existing
-    return await register_institution(session, topic_prefix=topic_prefix, **fields)
+        return existing, False
+    return await register_institution(session, topic_prefix=topic_prefix, **fields), True
 
 
 # --- civil servants ----------------------------------------------------------------------
