@@ -17,12 +17,12 @@ def ensure_reaches(principal: Principal, *institution_ids: UUID | None, what: st
     their ids are unguessable, and a clear refusal helps integrators more than a feigned absence.
     """
     if not principal.may_reach(*institution_ids):
-        raise Forbidden(f"this {what} belongs to another institution")
+        raise Forbidden(f"{what} of another institution is out of this token's reach")
 
 
 def scoped_institution(principal: Principal, institution_id: UUID | None) -> UUID | None:
     """The institution a list is limited to: the one asked for, or the caller's own unless it crosses."""
     if institution_id is not None:
-        ensure_reaches(principal, institution_id, what="institution's data")
+        ensure_reaches(principal, institution_id, what="the data")
         return institution_id
     return None if principal.crosses_institutions else principal.institution_id

@@ -40,7 +40,7 @@ def line_out(line: BudgetLine) -> dict[str, Any]:
 
 async def create_line(session: AsyncSession, *, principal: Principal, body: BudgetLineCreate) -> BudgetLine:
     """Open a line; 422 when its source does not suit the institution's sector, 409 when the tuple exists."""
-    ensure_reaches(principal, body.institution_id, what="institution's budget")
+    ensure_reaches(principal, body.institution_id, what="the budget")
     institution = await session.get(Institution, body.institution_id)
     if institution is None:
         raise invalid("institution_id", "the registry has not announced this institution")
@@ -105,7 +105,7 @@ async def get_line(
     line = (await session.execute(query)).scalar_one_or_none()
     if line is None:
         raise NotFound("no such budget line")
-    ensure_reaches(principal, line.institution_id, what="budget line")
+    ensure_reaches(principal, line.institution_id, what="a budget line")
     return line
 
 

@@ -164,7 +164,7 @@ async def open_by_hand(
     session: AsyncSession, *, principal: Principal, body: FundingRequestCreate, settings: Settings
 ) -> FundingRequest:
     """Open an activity-level request charged to the payer's own line and decide it."""
-    ensure_reaches(principal, body.institution_id, what="institution's budget")
+    ensure_reaches(principal, body.institution_id, what="the budget")
     payer = await session.get(Institution, body.institution_id)
     if payer is None:
         raise invalid("institution_id", "the registry has not announced this institution")
@@ -313,7 +313,7 @@ async def _for_decision(session: AsyncSession, principal: Principal, request_id:
     req = await _locked(session, request_id)
     if req is None:
         raise NotFound("no such funding request")
-    ensure_reaches(principal, req.payer_institution_id, req.participant_institution_id, what="funding request")
+    ensure_reaches(principal, req.payer_institution_id, req.participant_institution_id, what="a funding request")
     if not may_approve(
         requires_coordinator=req.requires_coordinator,
         payer_institution_id=req.payer_institution_id,
@@ -431,7 +431,7 @@ async def get_request(session: AsyncSession, *, principal: Principal, request_id
     req = await session.get(FundingRequest, request_id)
     if req is None:
         raise NotFound("no such funding request")
-    ensure_reaches(principal, req.payer_institution_id, req.participant_institution_id, what="funding request")
+    ensure_reaches(principal, req.payer_institution_id, req.participant_institution_id, what="a funding request")
     return req
 
 
@@ -449,7 +449,7 @@ async def list_requests(
     """Requests the caller may see, oldest first; institution_id filters by payer."""
     query = select(FundingRequest)
     if institution_id is not None:
-        ensure_reaches(principal, institution_id, what="institution's data")
+        ensure_reaches(principal, institution_id, what="the data")
         query = query.where(FundingRequest.payer_institution_id == institution_id)
     else:
         own = scoped_institution(principal, None)
