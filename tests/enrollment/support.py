@@ -1,0 +1,243 @@
+"""Test helpers for the enrollment service: registry/funding events on real Kafka, a small world."""
+
+from __future__ import annotations
+
+import itertools
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+import asyncpg
+import httpx
+from aiokafka import AIOKafkaProducer
+
+from sinergi_shared.contracts import spec_of
+from sinergi_shared.events import CloudEvent
+from tests.support.stack import KAFKA, eventually
+
+_serial = itertools.count(1)
+
+
+def new_nip() -> str:
+    """A syntactically valid, session-unique NIP (birth date + TMT + gender + serial)."""
+    n = next(_serial)
+    born = date(1970, 1, 1) + timedelta(days=n)
+    return f"{born:%Y%m%d}200503{1 + n % 2}{1 + n % 999:03d}"
+
+
+class Bus:
+    """Publishes CloudEvents as the registry and funding services would, keyed as the contract says."""
+
+    def __init__(self, topic_prefix: str) -> None:
+        self.prefix = topic_prefix
+        self.producer = AIOKafkaProducer(bootstrap_servers=KAFKA, acks="all", enable_idempotence=True)
+
+    async def start(self) -> None:
+        await self.producer.start()
+
+    async def stop(self) -> None:
+        await self.producer.stop()
+
+    async def publish(self, event_type: str, data: dict[str, Any], *, source: str | None = None) -> CloudEvent:
+        spec = spec_of(event_type)
+        payload = spec.payload.model_validate(data).model_dump(mode="json")
+        key_field = spec.key.split("|")[0]
+        key = str(payload.get(key_field) or payload.get("request_id"))
+        event = CloudEvent(type=event_type, source=source or spec.source, subject=key, data=payload)
+        await self.producer.send_and_wait(
+            self.prefix + spec.topic, value=event.value(), key=key.encode(), headers=event.headers()
+        )
+        return event
+
+
+def institution_snapshot(
+    *,
+    kind: str,
+    name: str,
+    parent_id: uuid.UUID | None = None,
+    dob: bool = False,
+    version: int = 1,
+    institution_id: uuid.UUID | None = None,
+    status: str = "active",
+) -> dict[str, Any]:
+    iid = institution_id or uuid.uuid4()
+    return {
+        "id": str(iid),
+        "code": f"{kind[:3].upper()}-{iid.hex[:8]}",
+        "name": name,
+        "kind": kind,
+        "sector": "central" if kind in ("ministry", "agency", "training_unit") else "regional",
+        "parent_id": str(parent_id) if parent_id else None,
+        "is_new_autonomous_region": dob,
+        "region_code": None,
+        "status": status,
+        "version": version,
+    }
+
+
+def servant_snapshot(
+    nip: str, institution_id: uuid.UUID, *, employment: str = "PNS", version: int = 1, status: str = "active"
+) -> dict[str, Any]:
+    return {
+        "nip": nip,
+        "name": f"ASN {nip[-6:]}",
+        "institution_id": str(institution_id),
+        "employment": employment,
+        "position_kind": "executor",
+        "position_title": None,
+        "grade": None,
+        "status": status,
+        "version": version,
+    }
+
+
+def funding_fact(enrollment_id: uuid.UUID | str, *, amount_idr: int = 1_000_000, **extra: Any) -> dict[str, Any]:
+    return {
+        "request_id": str(uuid.uuid4()),
+        "enrollment_id": str(enrollment_id),
+        "payer_institution_id": None,
+        "budget_line_id": None,
+        "source": "APBN",
+        "amount_idr": amount_idr,
+        "fiscal_year": 2025,
+        "is_dob": False,
+        **extra,
+    }
+
+
+@dataclass
+class World:
+    """Reference institutions in the replica plus helpers to add staff and drive the API."""
+
+    bus: Bus
+    dsn: str
+    client: httpx.AsyncClient
+    issuer: Any
+    ids: dict[str, uuid.UUID] = field(default_factory=dict)
+
+    async def db(self, query: str, *args: Any) -> list[asyncpg.Record]:
+        conn = await asyncpg.connect(self.dsn)
+        try:
+            return await conn.fetch(query, *args)
+        finally:
+            await conn.close()
+
+    async def add_institution(self, key: str, **kwargs: Any) -> uuid.UUID:
+        snap = institution_snapshot(**kwargs)
+        await self.bus.publish("institution.registered", snap)
+        self.ids[key] = uuid.UUID(snap["id"])
+        return self.ids[key]
+
+    async def wait_institutions(self, *ids: uuid.UUID) -> None:
+        async def present() -> bool:
+            rows = await self.db("SELECT count(*) AS n FROM institutions WHERE id = ANY($1::uuid[])", list(ids))
+            return rows[0]["n"] == len(set(ids))
+
+        await eventually(present)
+
+    async def staff(self, institution_id: uuid.UUID, n: int, *, employment: str = "PNS") -> list[str]:
+        """Register n civil servants through Kafka and wait until the replica has them."""
+        nips = [new_nip() for _ in range(n)]
+        for nip in nips:
+            await self.bus.publish(
+                "civil_servant.registered", servant_snapshot(nip, institution_id, employment=employment)
+            )
+        await self.wait_servants(nips)
+        return nips
+
+    async def wait_servants(self, nips: list[str], *, version: int = 1) -> None:
+        async def present() -> bool:
+            rows = await self.db(
+                "SELECT count(*) AS n FROM civil_servants WHERE nip = ANY($1::text[]) AND version >= $2", nips, version
+            )
+            return rows[0]["n"] == len(nips)
+
+        await eventually(present)
+
+    def headers(self, key: str | uuid.UUID, *scopes: str) -> dict[str, str]:
+        inst = self.ids[key] if isinstance(key, str) else key
+        return self.issuer.headers(inst, *scopes)
+
+    async def program(self, provider: str = "bpsdm", **overrides: Any) -> dict[str, Any]:
+        body = {
+            "provider_id": str(self.ids[provider]),
+            "title": "Pelatihan Teknis Perencanaan",
+            "pattern": "technical_training",
+            "hours_jp": 30,
+            "horizon": "short",
+            "fiscal_year": 2025,
+            "cost_per_participant_idr": 2_500_000,
+            **overrides,
+        }
+        r = await self.client.post("/programs", json=body, headers=self.headers(provider, "programs:write"))
+        assert r.status_code == 201, r.text
+        return r.json()
+
+    async def cohort(self, program: dict[str, Any], provider: str = "bpsdm", **overrides: Any) -> dict[str, Any]:
+        body = {
+            "name": "Angkatan I",
+            "starts_on": (date.today() + timedelta(days=30)).isoformat(),
+            "ends_on": (date.today() + timedelta(days=40)).isoformat(),
+            "location": "central",
+            "capacity": 10,
+            **overrides,
+        }
+        r = await self.client.post(
+            f"/programs/{program['id']}/cohorts", json=body, headers=self.headers(provider, "programs:write")
+        )
+        assert r.status_code == 201, r.text
+        return r.json()
+
+    async def nominate(
+        self, cohort: dict[str, Any], nip: str, by: str | uuid.UUID, *, source: str = "APBN", expect: int = 201
+    ) -> dict[str, Any]:
+        r = await self.client.post(
+            f"/cohorts/{cohort['id']}/enrollments",
+            json={"nip": nip, "funding_source": source},
+            headers=self.headers(by, "enrollments:write"),
+        )
+        assert r.status_code == expect, r.text
+        return r.json()
+
+    async def enrollment(self, enrollment_id: str) -> dict[str, Any]:
+        r = await self.client.get(
+            f"/enrollments/{enrollment_id}", headers=self.issuer.headers(uuid.uuid4(), "coordinator")
+        )
+        assert r.status_code == 200, r.text
+        return r.json()
+
+    async def cohort_state(self, cohort_id: str) -> dict[str, Any]:
+        r = await self.client.get(f"/cohorts/{cohort_id}", headers=self.issuer.headers(uuid.uuid4(), "read"))
+        assert r.status_code == 200, r.text
+        return r.json()
+
+    async def wait_status(self, enrollment_id: str, status: str) -> dict[str, Any]:
+        async def reached() -> dict[str, Any] | None:
+            e = await self.enrollment(enrollment_id)
+            return e if e["status"] == status else None
+
+        return await eventually(reached)
+
+    async def approve(self, enrollment_id: str) -> dict[str, Any]:
+        """Funding approves (a funding.approved event on Kafka) and the enrollment becomes confirmed."""
+        await self.bus.publish("funding.approved", funding_fact(enrollment_id))
+        return await self.wait_status(enrollment_id, "confirmed")
+
+    async def check_counters(self, cohort_id: str) -> None:
+        """The cohort's counters equal what its enrollment rows say."""
+        rows = await self.db(
+            """
+            SELECT c.taken_central, c.taken_regional, c.taken_dob,
+              (SELECT count(*) FROM enrollments e WHERE e.cohort_id = c.id AND e.seat_class = 'central'
+                 AND e.status IN ('reserved','confirmed','completed','no_show')) AS central,
+              (SELECT count(*) FROM enrollments e WHERE e.cohort_id = c.id AND e.seat_class = 'regional'
+                 AND e.status IN ('reserved','confirmed','completed','no_show')) AS regional,
+              (SELECT count(*) FROM enrollments e WHERE e.cohort_id = c.id AND e.seat_class = 'dob'
+                 AND e.status IN ('reserved','confirmed','completed','no_show')) AS dob
+            FROM cohorts c WHERE c.id = $1::uuid
+            """,
+            uuid.UUID(cohort_id),
+        )
+        r = rows[0]
+        assert (r["taken_central"], r["taken_regional"], r["taken_dob"]) == (r["central"], r["regional"], r["dob"])
