@@ -65,9 +65,7 @@ async def registry(topic_prefix: str, issuer: TestIssuer) -> AsyncIterator[Runni
         yield svc
 
 
-async def token(
-    svc: RunningService, client_id: str, client_secret: str, scope: str | None = None
-) -> dict[str, Any]:
+async def token(svc: RunningService, client_id: str, client_secret: str, scope: str | None = None) -> dict[str, Any]:
     form = {"grant_type": "client_credentials", "client_id": client_id, "client_secret": client_secret}
     if scope is not None:
         form["scope"] = scope
