@@ -122,6 +122,14 @@ class Enrollment:
 
 async def funding_events(prefix: str, key: UUID | str, *, count: int, timeout: float = 30.0) -> list[CloudEvent]:
     """The funding events of one aggregate key, in order, once count of them arrived (or after timeout)."""
+    by_key = await funding_events_by_key(prefix, {str(key): count}, timeout=timeout)
+    return by_key.get(str(key), [])
+
+
+async def funding_events_by_key(
+    prefix: str, counts: dict[str, int], *, timeout: float = 30.0
+) -> dict[str, list[CloudEvent]]:
+    """Funding events grouped by key, read from the start until each key has its count (or timeout)."""
     consumer = AIOKafkaConsumer(
         prefix + "funding.requests",
         bootstrap_servers=KAFKA,
@@ -130,15 +138,20 @@ async def funding_events(prefix: str, key: UUID | str, *, count: int, timeout: f
         metadata_max_age_ms=1000,
     )
     await consumer.start()
-    found: list[CloudEvent] = []
+    found: dict[str, list[CloudEvent]] = {}
+
+    def complete() -> bool:
+        return all(len(found.get(k, [])) >= n for k, n in counts.items())
+
     try:
         deadline = asyncio.get_running_loop().time() + timeout
-        while len(found) < count and asyncio.get_running_loop().time() < deadline:
+        while not complete() and asyncio.get_running_loop().time() < deadline:
             batches = await consumer.getmany(timeout_ms=300)
             for records in batches.values():
                 for record in records:
-                    if record.key == str(key).encode():
-                        found.append(CloudEvent.from_kafka(record.headers, record.value))
+                    key = record.key.decode() if record.key else ""
+                    if key in counts:
+                        found.setdefault(key, []).append(CloudEvent.from_kafka(record.headers, record.value))
     finally:
         await consumer.stop()
     return found
