@@ -1,0 +1,292 @@
+"""Civil servants over HTTP against the real Postgres and Kafka."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+import pytest
+
+from tests.registry.conftest import create_institution, headers_for, make_nip, published, register, scalar
+from tests.support.service import RunningService
+from tests.support.stack import header
+
+
+@pytest.fixture
+async def agency(registry: RunningService, operator: dict[str, str]) -> dict[str, Any]:
+    """An institution with a clerk (read + registry:write) token; a fresh one per test."""
+    inst = await create_institution(registry, operator, kind="agency")
+    clerk = await headers_for(registry, operator, inst["id"], "read", "registry:write")
+    return {"id": inst["id"], "clerk": clerk}
+
+
+async def test_a_clerk_registers_reads_and_lists_civil_servants_of_their_institution(
+    registry: RunningService, agency: dict[str, Any]
+) -> None:
+    nip = make_nip()
+    body = {
+        "nip": nip,
+        "name": "Yohanes Wenda",
+        "institution_id": agency["id"],
+        "employment": "PPPK",
+        "position_kind": "executor",
+        "position_title": "Pengelola Data",
+        "grade": "IX",
+    }
+    created = await registry.client.post("/civil-servants", json=body, headers=agency["clerk"])
+    assert created.status_code == 201
+    assert created.headers["etag"] == '"1"'
+    assert created.json()["status"] == "active"
+    assert created.json()["birth_date"] == f"{nip[0:4]}-{nip[4:6]}-{nip[6:8]}"
+    fetched = await registry.client.get(f"/civil-servants/{nip}", headers=agency["clerk"])
+    assert fetched.status_code == 200
+    assert fetched.json() == created.json()
+    listed = await registry.client.get("/civil-servants", headers=agency["clerk"])
+    assert [c["nip"] for c in listed.json()["items"]] == [nip]
+
+
+async def test_an_invalid_nip_is_422_with_a_machine_code_and_a_message_per_broken_rule(
+    registry: RunningService, agency: dict[str, Any]
+) -> None:
+    bad = "199013452015133000"
+    response = await registry.client.post(
+        "/civil-servants",
+        json={
+            "nip": bad,
+            "name": "X",
+            "institution_id": agency["id"],
+            "employment": "PNS",
+            "position_kind": "structural",
+        },
+        headers=agency["clerk"],
+    )
+    assert response.status_code == 422
+    errors = response.json()["errors"]
+    assert {e["code"] for e in errors} == {
+        "birth_date_invalid",
+        "appointment_month_invalid",
+        "gender_invalid",
+        "serial_zero",
+    }
+    assert all(e["field"] == "nip" and e["message"] for e in errors)
+    assert await scalar(registry, "SELECT count(*) FROM civil_servants WHERE nip = $1", bad) == 0
+
+
+async def test_bad_fields_are_422_naming_each_field(
+    registry: RunningService, operator: dict[str, str], agency: dict[str, Any]
+) -> None:
+    response = await registry.client.post(
+        "/civil-servants",
+        json={
+            "nip": make_nip(),
+            "name": "",
+            "institution_id": "nope",
+            "employment": "honorer",
+            "position_kind": "boss",
+        },
+        headers=agency["clerk"],
+    )
+    assert response.status_code == 422
+    assert {e["field"] for e in response.json()["errors"]} >= {"name", "institution_id", "employment", "position_kind"}
+    body = {
+        "nip": make_nip(),
+        "name": "X",
+        "institution_id": str(uuid.uuid4()),
+        "employment": "PNS",
+        "position_kind": "executor",
+    }
+    as_operator = await registry.client.post("/civil-servants", json=body, headers=operator)
+    assert as_operator.status_code == 422
+    assert as_operator.json()["errors"][0]["field"] == "institution_id"
+
+
+async def test_a_known_nip_is_409(registry: RunningService, agency: dict[str, Any]) -> None:
+    first = await register(registry, agency["clerk"], agency["id"])
+    again = await registry.client.post(
+        "/civil-servants",
+        json={
+            "nip": first["nip"],
+            "name": "Other",
+            "institution_id": agency["id"],
+            "employment": "PNS",
+            "position_kind": "executor",
+        },
+        headers=agency["clerk"],
+    )
+    assert again.status_code == 409
+
+
+async def test_another_institutions_civil_servant_is_invisible_unless_coordinator(
+    registry: RunningService, operator: dict[str, str], agency: dict[str, Any]
+) -> None:
+    person = await register(registry, agency["clerk"], agency["id"])
+    other = await create_institution(registry, operator, kind="agency")
+    outsider = await headers_for(registry, operator, other["id"], "read", "registry:write")
+    coordinator = await headers_for(registry, operator, other["id"], "read", "coordinator")
+    nip = person["nip"]
+
+    assert (await registry.client.get(f"/civil-servants/{nip}", headers=outsider)).status_code == 404
+    assert (await registry.client.get(f"/civil-servants/{nip}", headers=coordinator)).status_code == 200
+    listed = await registry.client.get("/civil-servants", params={"institution_id": agency["id"]}, headers=outsider)
+    assert listed.status_code == 403
+    as_coordinator = await registry.client.get(
+        "/civil-servants", params={"institution_id": agency["id"]}, headers=coordinator
+    )
+    assert [c["nip"] for c in as_coordinator.json()["items"]] == [nip]
+    foreign_create = await registry.client.post(
+        "/civil-servants",
+        json={
+            "nip": make_nip(),
+            "name": "X",
+            "institution_id": agency["id"],
+            "employment": "PNS",
+            "position_kind": "executor",
+        },
+        headers=outsider,
+    )
+    assert foreign_create.status_code == 403
+    retire = await registry.client.post(f"/civil-servants/{nip}/retire", headers=outsider)
+    assert retire.status_code == 404
+    transfer = await registry.client.post(
+        f"/civil-servants/{nip}/transfer", json={"institution_id": other["id"]}, headers=outsider
+    )
+    assert transfer.status_code == 404
+    assert (await registry.client.get(f"/civil-servants/{nip}", headers=agency["clerk"])).json()["status"] == "active"
+
+
+async def test_writes_need_registry_write_and_reads_need_read(
+    registry: RunningService, operator: dict[str, str], agency: dict[str, Any]
+) -> None:
+    reader = await headers_for(registry, operator, agency["id"], "read")
+    body = {
+        "nip": make_nip(),
+        "name": "X",
+        "institution_id": agency["id"],
+        "employment": "PNS",
+        "position_kind": "executor",
+    }
+    assert (await registry.client.post("/civil-servants", json=body)).status_code == 401
+    assert (await registry.client.post("/civil-servants", json=body, headers=reader)).status_code == 403
+    assert (await registry.client.post("/civil-servants/import", json=[body], headers=reader)).status_code == 403
+    writer = await headers_for(registry, operator, agency["id"], "registry:write")
+    assert (await registry.client.get("/civil-servants", headers=writer)).status_code == 403
+
+
+async def test_transfer_moves_to_another_institution_and_retired_ones_cannot_move(
+    registry: RunningService, operator: dict[str, str], agency: dict[str, Any]
+) -> None:
+    person = await register(registry, agency["clerk"], agency["id"])
+    target = await create_institution(registry, operator, kind="ministry")
+    nip = person["nip"]
+    url = f"/civil-servants/{nip}/transfer"
+
+    unknown = await registry.client.post(url, json={"institution_id": str(uuid.uuid4())}, headers=agency["clerk"])
+    assert unknown.status_code == 422
+    same = await registry.client.post(url, json={"institution_id": agency["id"]}, headers=agency["clerk"])
+    assert same.status_code == 409
+    stale = await registry.client.post(
+        url, json={"institution_id": target["id"]}, headers={**agency["clerk"], "If-Match": '"7"'}
+    )
+    assert stale.status_code == 412
+    moved = await registry.client.post(url, json={"institution_id": target["id"]}, headers=agency["clerk"])
+    assert moved.status_code == 200
+    assert moved.json()["institution_id"] == target["id"]
+    assert moved.json()["version"] == 2
+    # Once moved, the former institution no longer sees them.
+    assert (await registry.client.get(f"/civil-servants/{nip}", headers=agency["clerk"])).status_code == 404
+
+    retired = await register(registry, agency["clerk"], agency["id"])
+    done = await registry.client.post(f"/civil-servants/{retired['nip']}/retire", headers=agency["clerk"])
+    assert done.status_code == 200
+    assert done.json()["status"] == "retired"
+    assert (
+        await registry.client.post(f"/civil-servants/{retired['nip']}/retire", headers=agency["clerk"])
+    ).status_code == 409
+    blocked = await registry.client.post(
+        f"/civil-servants/{retired['nip']}/transfer", json={"institution_id": target["id"]}, headers=agency["clerk"]
+    )
+    assert blocked.status_code == 409
+    missing = await registry.client.post(f"/civil-servants/{make_nip()}/retire", headers=agency["clerk"])
+    assert missing.status_code == 404
+
+
+async def test_listing_pages_by_nip_and_filters_by_status(registry: RunningService, agency: dict[str, Any]) -> None:
+    nips = sorted([(await register(registry, agency["clerk"], agency["id"]))["nip"] for _ in range(5)])
+    await registry.client.post(f"/civil-servants/{nips[0]}/retire", headers=agency["clerk"])
+    seen: list[str] = []
+    cursor = None
+    while True:
+        params: dict[str, Any] = {"limit": 2, "institution_id": agency["id"], **({"cursor": cursor} if cursor else {})}
+        page = (await registry.client.get("/civil-servants", params=params, headers=agency["clerk"])).json()
+        seen += [c["nip"] for c in page["items"]]
+        if (cursor := page["next_cursor"]) is None:
+            break
+    assert seen == nips
+    active = await registry.client.get("/civil-servants", params={"status": "active"}, headers=agency["clerk"])
+    assert [c["nip"] for c in active.json()["items"]] == nips[1:]
+
+
+async def test_idempotency_key_on_register_replays_once_and_conflicts_on_another_body(
+    registry: RunningService, agency: dict[str, Any]
+) -> None:
+    headers = {**agency["clerk"], "Idempotency-Key": uuid.uuid4().hex}
+    body = {
+        "nip": make_nip(),
+        "name": "Maria",
+        "institution_id": agency["id"],
+        "employment": "PNS",
+        "position_kind": "functional",
+    }
+    first = await registry.client.post("/civil-servants", json=body, headers=headers)
+    second = await registry.client.post("/civil-servants", json=body, headers=headers)
+    assert first.status_code == second.status_code == 201
+    assert first.json() == second.json()
+    assert await scalar(registry, "SELECT count(*) FROM civil_servants WHERE nip = $1", body["nip"]) == 1
+    different = await registry.client.post("/civil-servants", json={**body, "name": "Marta"}, headers=headers)
+    assert different.status_code == 409
+
+
+async def test_register_transfer_retire_each_publish_one_event_keyed_by_nip_with_the_snapshot(
+    registry: RunningService, operator: dict[str, str], agency: dict[str, Any]
+) -> None:
+    person = await register(registry, agency["clerk"], agency["id"], position_title="Analis", grade="III/a")
+    target = await create_institution(registry, operator, kind="ministry")
+    nip = person["nip"]
+    await registry.client.post(
+        f"/civil-servants/{nip}/transfer", json={"institution_id": target["id"]}, headers=agency["clerk"]
+    )
+    await registry.client.post(f"/civil-servants/{nip}/retire", headers=operator)
+
+    records = [r for r in await published(registry, "registry.civil-servants") if r.key == nip.encode()]
+    assert [header(r, "ce_type") for r in records] == [
+        "civil_servant.registered",
+        "civil_servant.transferred",
+        "civil_servant.retired",
+    ]
+    base = {
+        "nip": nip,
+        "name": "Siti Aminah",
+        "employment": "PNS",
+        "position_kind": "functional",
+        "position_title": "Analis",
+        "grade": "III/a",
+    }
+    expected = [
+        {**base, "institution_id": agency["id"], "status": "active", "version": 1, "previous_institution_id": None},
+        {
+            **base,
+            "institution_id": target["id"],
+            "status": "active",
+            "version": 2,
+            "previous_institution_id": agency["id"],
+        },
+        {**base, "institution_id": target["id"], "status": "retired", "version": 3, "previous_institution_id": None},
+    ]
+    assert [json.loads(r.value) for r in records] == expected
+    for record in records:
+        assert header(record, "ce_specversion") == "1.0"
+        assert header(record, "ce_source") == "registry"
+        assert header(record, "ce_subject") == nip
+        assert header(record, "content-type") == "application/json"
+        assert header(record, "ce_id") and header(record, "ce_time")
