@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import uuid
 from dataclasses import dataclass, field
@@ -40,15 +41,31 @@ class Bus:
         await self.producer.stop()
 
     async def publish(self, event_type: str, data: dict[str, Any], *, source: str | None = None) -> CloudEvent:
+        [event] = await self.publish_many(event_type, [data], source=source)
+        return event
+
+    async def publish_many(
+        self, event_type: str, items: list[dict[str, Any]], *, source: str | None = None
+    ) -> list[CloudEvent]:
+        """Send every event, then wait for the broker to acknowledge them all."""
+        events, futures = [], []
+        for data in items:
+            event, future = await self._send(event_type, data, source)
+            events.append(event)
+            futures.append(future)
+        await asyncio.gather(*futures)
+        return events
+
+    async def _send(self, event_type: str, data: dict[str, Any], source: str | None) -> tuple[CloudEvent, Any]:
         spec = spec_of(event_type)
         payload = spec.payload.model_validate(data).model_dump(mode="json")
         key_field = spec.key.split("|")[0]
         key = str(payload.get(key_field) or payload.get("request_id"))
         event = CloudEvent(type=event_type, source=source or spec.source, subject=key, data=payload)
-        await self.producer.send_and_wait(
+        future = await self.producer.send(
             self.prefix + spec.topic, value=event.value(), key=key.encode(), headers=event.headers()
         )
-        return event
+        return event, future
 
 
 def institution_snapshot(

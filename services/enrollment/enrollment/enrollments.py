@@ -10,7 +10,7 @@ from sqlalchemy import Select, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from enrollment import catalogue, domain, facts, replica, seating, seats
-from enrollment.models import Enrollment, Program
+from enrollment.models import Cohort, Enrollment, Program
 from enrollment.schemas import CompletionIn, EnrollmentOut, NominationIn
 from sinergi_shared.auth import Principal
 from sinergi_shared.http import check_if_match, decode_cursor, encode_cursor, page
@@ -45,12 +45,10 @@ async def nominate(
     session: AsyncSession, *, principal: Principal, cohort_id: UUID, body: NominationIn
 ) -> EnrollmentOut:
     """Hold a seat for a civil servant if the seat rule allows it, else put them on the waitlist."""
-    cohort = await seating.lock_cohort(session, cohort_id)
-    if cohort is None:
+    # Everything that needs no lock is read first, so the cohort row stays locked as briefly as possible.
+    program_id = await session.scalar(select(Cohort.program_id).where(Cohort.id == cohort_id))
+    if program_id is None:
         raise NotFound(f"cohort {cohort_id} not found")
-    now = datetime.now(UTC)
-    if not catalogue.is_open(cohort, now):
-        raise Conflict("the cohort is closed for nominations")
     servant = await replica.civil_servant(session, body.nip)
     if servant is None:
         raise invalid("nip", "the registry does not know this NIP")
@@ -61,6 +59,15 @@ async def nominate(
     institution = await replica.institution(session, servant.institution_id)
     if institution is None:
         raise invalid("nip", "the civil servant's institution is not known to the registry replica")
+    is_dob = await replica.is_dob(session, institution)
+    seat_class = seats.seat_class_of(sector=institution.sector, is_dob=is_dob)
+    program = await catalogue.get_program(session, program_id)
+
+    cohort = await seating.lock_cohort(session, cohort_id)
+    assert cohort is not None  # cohorts are never deleted
+    now = datetime.now(UTC)
+    if not catalogue.is_open(cohort, now):
+        raise Conflict("the cohort is closed for nominations")
     duplicate = await session.scalar(
         select(Enrollment.id).where(
             Enrollment.cohort_id == cohort.id,
@@ -70,11 +77,8 @@ async def nominate(
     )
     if duplicate is not None:
         raise Conflict(f"this NIP is already active in the cohort (enrollment {duplicate})")
-    program = await catalogue.get_program(session, cohort.program_id)
     await seating.release_reservations_if_due(session, cohort, program, now)
 
-    is_dob = await replica.is_dob(session, institution)
-    seat_class = seats.seat_class_of(sector=institution.sector, is_dob=is_dob)
     cohort.next_seq += 1
     enrollment = Enrollment(
         id=uuid4(),
