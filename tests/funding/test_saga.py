@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
+from sinergi_shared.contracts import EnrollmentRejected
 from tests.funding.bus import Bus, Enrollment, funding_events
 from tests.funding.conftest import Institutions
 from tests.support.service import RunningService
@@ -294,3 +295,18 @@ async def test_reservation_delivered_again_opens_one_request(
     listed = await api.get(f"/funding-requests?enrollment_id={seat.id}", headers=issuer.headers(world.regency, "read"))
     assert len(listed.json()["items"]) == 1
     assert await line_figures(api, issuer, world.apbd_line) == (0, 2_000_000, 18_000_000)
+
+
+async def test_enrollment_rejected_elsewhere_releases_an_approved_commitment(
+    api: httpx.AsyncClient, issuer: TestIssuer, bus: Bus, world: World, topic_prefix: str
+) -> None:
+    seat = enrollment(world, source="APBD", amount=1_500_000)
+    await bus.publish("enrollment.reserved", seat.reserved())
+    await funding_events(topic_prefix, seat.id, count=2)
+    await bus.publish(
+        "enrollment.rejected",
+        EnrollmentRejected(**seat.cancelled().model_dump(exclude={"previous_status", "reason"}), reason="x"),
+    )
+    events = await funding_events(topic_prefix, seat.id, count=3)
+    assert kinds(events) == ["funding.requested", "funding.approved", "funding.released"]
+    assert await line_figures(api, issuer, world.apbd_line) == (0, 0, 20_000_000)
