@@ -31,7 +31,7 @@ def _handlers(service: str) -> EventHandlers | None:
 
 async def cmd_seed(_: argparse.Namespace) -> int:
     seed = importlib.import_module("registry.seed")
-    await seed.main()
+    await seed._main()
     return 0
 
 

@@ -44,8 +44,16 @@ class ServiceProcess:
         """Start (or restart) the process and wait until it answers /healthz."""
         handle = self.log.open("ab")
         self.process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", self.name, "--port", str(self.port), *flags,
-            env=self.env, stdout=handle, stderr=asyncio.subprocess.STDOUT, cwd=str(REPO),
+            sys.executable,
+            "-m",
+            self.name,
+            "--port",
+            str(self.port),
+            *flags,
+            env=self.env,
+            stdout=handle,
+            stderr=asyncio.subprocess.STDOUT,
+            cwd=str(REPO),
         )
         handle.close()
         async with httpx.AsyncClient() as client:
@@ -105,8 +113,9 @@ class System:
         return {"Authorization": f"Bearer {await self.token(body['client_id'], body['client_secret'])}"}
 
     async def institution_by_code(self, code: str) -> dict[str, Any]:
-        r = await self.http.get(self.url("registry", "/institutions"), params={"q": code, "limit": 500},
-                                headers=await self.operator())
+        r = await self.http.get(
+            self.url("registry", "/institutions"), params={"limit": 500}, headers=await self.operator()
+        )
         assert r.status_code == 200, r.text
         [match] = [i for i in r.json()["items"] if i["code"] == code]
         return match  # type: ignore[no-any-return]
@@ -136,8 +145,13 @@ async def start_system(log_dir: Path, **env_overrides: str) -> System:
         env[f"{name.upper()}_DATABASE_URL"] = sqlalchemy_url(dsn)
         system.services[name] = ServiceProcess(name, ports[name], dsn, env, log_dir / f"{name}.log")
     seed = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "registry.seed", env=system.services["registry"].env, cwd=str(REPO),
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+        sys.executable,
+        "-m",
+        "registry.seed",
+        env=system.services["registry"].env,
+        cwd=str(REPO),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
     )
     out, _ = await seed.communicate()
     if seed.returncode != 0:
