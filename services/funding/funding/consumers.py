@@ -7,7 +7,7 @@ from uuid import UUID
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from funding.config import active_settings
-from funding.service import replica, requests
+from funding.service import replica, requests, saga
 from sinergi_shared.contracts import EnrollmentReserved, InstitutionSnapshot
 from sinergi_shared.events import CloudEvent
 from sinergi_shared.inbox import EventHandlers
@@ -32,7 +32,7 @@ async def enrollment_reserved(session: AsyncSession, event: CloudEvent) -> None:
 @handlers.on("enrollment.cancelled", "enrollment.rejected")
 async def enrollment_ended(session: AsyncSession, event: CloudEvent) -> None:
     """The enrollment ended without training: release the commitment or close the pending request."""
-    await requests.release_for_enrollment(
+    await saga.release_for_enrollment(
         session, enrollment_id=UUID(str(event.data["enrollment_id"])), settings=active_settings()
     )
 
@@ -40,6 +40,6 @@ async def enrollment_ended(session: AsyncSession, event: CloudEvent) -> None:
 @handlers.on("enrollment.completed")
 async def enrollment_completed(session: AsyncSession, event: CloudEvent) -> None:
     """The training took place: the committed amount is realized."""
-    await requests.realize_for_enrollment(
+    await saga.realize_for_enrollment(
         session, enrollment_id=UUID(str(event.data["enrollment_id"])), settings=active_settings()
     )

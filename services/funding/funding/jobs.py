@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from funding.config import active_settings
-from funding.service.requests import expire_overdue
+from funding.service.saga import expire_overdue
 from sinergi_shared.db import transaction
 
 

@@ -1,13 +1,12 @@
-"""Funding requests: open and decide, approve, reject, release, realize, expire."""
+"""Funding requests: open and decide, approve, reject, read."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4
 
-from sqlalchemy import or_, select, text, tuple_
+from sqlalchemy import or_, select, tuple_
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -26,91 +25,13 @@ from funding.routing import (
 )
 from funding.schemas import FundingRequestCreate
 from funding.service.access import ensure_reaches, scoped_institution
+from funding.service.ledger import Events, close, commit_or_reject, request_out
 from sinergi_shared.auth import Principal
-from sinergi_shared.contracts import (
-    EnrollmentReserved,
-    FundingApproved,
-    FundingRealized,
-    FundingRejected,
-    FundingReleased,
-    FundingRequested,
-)
+from sinergi_shared.contracts import EnrollmentReserved
 from sinergi_shared.http import decode_cursor, encode_cursor, page
-from sinergi_shared.outbox import record_events
 from sinergi_shared.problems import Conflict, Forbidden, NotFound, invalid
 
-SERVICE = "funding"
-
-# The one statement that commits money: it succeeds only while the line still has room, so the
-# committed sum can never pass the ceiling whatever the concurrency (the row lock serializes writers).
-_COMMIT = text(
-    "UPDATE budget_lines SET committed_idr = committed_idr + :amount, updated_at = now() "
-    "WHERE id = :line_id AND committed_idr + realized_idr + :amount <= ceiling_idr RETURNING id"
-)
-_RELEASE = text(
-    "UPDATE budget_lines SET committed_idr = committed_idr - :amount, updated_at = now() WHERE id = :line_id"
-)
-_REALIZE = text(
-    "UPDATE budget_lines SET committed_idr = committed_idr - :amount, realized_idr = realized_idr + :amount, "
-    "updated_at = now() WHERE id = :line_id"
-)
-
-
-def request_out(req: FundingRequest) -> dict[str, Any]:
-    """The API shape of a request."""
-    return {c: getattr(req, c) for c in _FIELDS}
-
-
-_FIELDS = (
-    "id origin enrollment_id cohort_id program_id provider_id provider_ministry_id nip participant_institution_id "
-    "payer_institution_id budget_line_id requested_source source purpose fiscal_year amount_idr is_dob "
-    "requires_coordinator description status reason reason_detail approval_deadline decided_by decided_at version "
-    "created_at updated_at"
-).split()
-
-
-@dataclass(frozen=True)
-class Events:
-    """The funding events of one transaction, recorded together so they keep their order."""
-
-    prefix: str
-
-    async def record(self, session: AsyncSession, req: FundingRequest, *types: str, **extra: Any) -> None:
-        key = str(req.enrollment_id or req.id)
-        await record_events(
-            session,
-            service=SERVICE,
-            events=[(t, _payload(t, req, extra), key) for t in types],
-            topic_prefix=self.prefix,
-        )
-
-
-def _payload(event_type: str, req: FundingRequest, extra: dict[str, Any]) -> Any:
-    fact = {
-        "request_id": req.id,
-        "enrollment_id": req.enrollment_id,
-        "payer_institution_id": req.payer_institution_id,
-        "budget_line_id": req.budget_line_id,
-        "source": req.source,
-        "amount_idr": req.amount_idr,
-        "fiscal_year": req.fiscal_year,
-        "is_dob": req.is_dob,
-    }
-    if event_type == "funding.requested":
-        return FundingRequested(**fact, status=_requested_status(req.status))
-    if event_type == "funding.approved":
-        return FundingApproved(**fact, approved_by=req.decided_by)
-    if event_type == "funding.rejected":
-        return FundingRejected(**fact, reason=req.reason or "rejected", detail=req.reason_detail)
-    if event_type == "funding.released":
-        return FundingReleased(**fact)
-    if event_type == "funding.realized":
-        return FundingRealized(**fact)
-    raise ValueError(f"not a funding event: {event_type}")
-
-
-def _requested_status(status: str) -> str:
-    return status if status in ("approved", "awaiting_approval", "rejected") else "rejected"
+__all__ = ["approve", "get_request", "list_requests", "open_by_hand", "open_for_enrollment", "reject", "request_out"]
 
 
 # --- opening ---------------------------------------------------------------------------------------------
@@ -242,9 +163,9 @@ async def _decide(
         return
     if decision.outcome == "approve":
         req.decided_by = "auto"
-        await _commit_or_reject(session, req, now=now)
+        await commit_or_reject(session, req, now=now)
     else:
-        _close(req, "rejected", now=now, reason=decision.reason, detail=decision.detail, by="auto")
+        close(req, "rejected", now=now, reason=decision.reason, detail=decision.detail, by="auto")
     await session.flush()
     outcome = "funding.approved" if req.status == "approved" else "funding.rejected"
     await events.record(session, req, "funding.requested", outcome)
@@ -261,44 +182,6 @@ async def _line_for(session: AsyncSession, route: Route, fiscal_year: int) -> Bu
             )
         )
     ).scalar_one_or_none()
-
-
-async def _commit_or_reject(session: AsyncSession, req: FundingRequest, *, now: datetime) -> None:
-    """Commit the amount against the line atomically, or reject with insufficient_budget when it no longer fits."""
-    if req.amount_idr > 0:
-        assert req.budget_line_id is not None
-        committed = await session.execute(_COMMIT, {"amount": req.amount_idr, "line_id": req.budget_line_id})
-        if committed.first() is None:
-            _close(
-                req,
-                "rejected",
-                now=now,
-                reason=Reason.INSUFFICIENT_BUDGET,
-                detail=f"{req.amount_idr} IDR no longer fits the line",
-                by=req.decided_by,
-            )
-            return
-    _close(req, "approved", now=now, by=req.decided_by)
-
-
-def _close(
-    req: FundingRequest,
-    status: str,
-    *,
-    now: datetime,
-    reason: str | None = None,
-    detail: str | None = None,
-    by: str | None = None,
-) -> None:
-    req.status = status
-    req.reason = str(reason) if reason is not None else None
-    req.reason_detail = detail
-    if status in ("approved", "rejected"):
-        req.decided_by = by
-        req.decided_at = now
-    req.approval_deadline = None
-    req.updated_at = now
-    req.version += 1
 
 
 # --- approving -------------------------------------------------------------------------------------------
@@ -333,7 +216,7 @@ async def approve(
     """Approve and commit; when the line has no room left the request ends rejected (insufficient_budget)."""
     req = await _for_decision(session, principal, request_id)
     req.decided_by = principal.client_id
-    await _commit_or_reject(session, req, now=datetime.now(UTC))
+    await commit_or_reject(session, req, now=datetime.now(UTC))
     await session.flush()
     outcome = "funding.approved" if req.status == "approved" else "funding.rejected"
     await Events(settings.topic_prefix).record(session, req, outcome)
@@ -345,7 +228,7 @@ async def reject(
 ) -> FundingRequest:
     """Refuse a request awaiting approval (rejected_by_approver, the approver's words as detail)."""
     req = await _for_decision(session, principal, request_id)
-    _close(
+    close(
         req,
         "rejected",
         now=datetime.now(UTC),
@@ -356,71 +239,6 @@ async def reject(
     await session.flush()
     await Events(settings.topic_prefix).record(session, req, "funding.rejected")
     return req
-
-
-# --- the rest of the saga --------------------------------------------------------------------------------
-
-
-async def _locked_for_enrollment(session: AsyncSession, enrollment_id: UUID) -> FundingRequest | None:
-    query = select(FundingRequest).where(FundingRequest.enrollment_id == enrollment_id).with_for_update()
-    return (await session.execute(query)).scalar_one_or_none()
-
-
-async def release_for_enrollment(session: AsyncSession, *, enrollment_id: UUID, settings: Settings) -> None:
-    """The enrollment ended without training: release an approved commitment, close a pending request."""
-    req = await _locked_for_enrollment(session, enrollment_id)
-    if req is None:
-        return  # waitlisted enrollments never asked for money
-    now = datetime.now(UTC)
-    if req.status == "approved":
-        if req.budget_line_id is not None and req.amount_idr > 0:
-            await session.execute(_RELEASE, {"amount": req.amount_idr, "line_id": req.budget_line_id})
-        _close(req, "released", now=now, reason=req.reason)
-        await session.flush()
-        await Events(settings.topic_prefix).record(session, req, "funding.released")
-    elif req.status == "awaiting_approval":
-        # Nothing was committed, so nothing moves; the enrollment is gone, so no decision is announced.
-        _close(req, "cancelled", now=now, reason="enrollment_cancelled")
-        await session.flush()
-
-
-async def realize_for_enrollment(session: AsyncSession, *, enrollment_id: UUID, settings: Settings) -> None:
-    """The training took place (completed or no-show): the committed amount becomes realized."""
-    req = await _locked_for_enrollment(session, enrollment_id)
-    if req is None or req.status != "approved":
-        return
-    if req.budget_line_id is not None and req.amount_idr > 0:
-        await session.execute(_REALIZE, {"amount": req.amount_idr, "line_id": req.budget_line_id})
-    _close(req, "realized", now=datetime.now(UTC), reason=req.reason)
-    await session.flush()
-    await Events(settings.topic_prefix).record(session, req, "funding.realized")
-
-
-async def expire_overdue(session: AsyncSession, *, settings: Settings, batch: int = 100) -> int:
-    """Reject requests left awaiting approval past their deadline (approval_timeout); returns how many."""
-    now = datetime.now(UTC)
-    query = (
-        select(FundingRequest)
-        .where(FundingRequest.status == "awaiting_approval", FundingRequest.approval_deadline <= now)
-        .order_by(FundingRequest.approval_deadline)
-        .limit(batch)
-        .with_for_update(skip_locked=True)
-    )
-    overdue = list((await session.execute(query)).scalars())
-    events = Events(settings.topic_prefix)
-    for req in overdue:
-        _close(
-            req,
-            "rejected",
-            now=now,
-            reason=Reason.APPROVAL_TIMEOUT,
-            detail=f"no decision before {deadline.isoformat() if (deadline := req.approval_deadline) else 'deadline'}",
-            by="timeout",
-        )
-    await session.flush()
-    for req in overdue:
-        await events.record(session, req, "funding.rejected")
-    return len(overdue)
 
 
 # --- reading ---------------------------------------------------------------------------------------------
