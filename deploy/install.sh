@@ -16,6 +16,14 @@ if [ ! -x .venv/bin/python ]; then
   fi
 fi
 
+# The official AsyncAPI JSON schemas (npm package @asyncapi/specs), to validate docs/asyncapi.json in the tests.
+specs=.stack/asyncapi/package/schemas/3.0.0-without-\$id.json
+if [ ! -f "$specs" ]; then
+  command -v npm >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm; }
+  mkdir -p .stack/asyncapi
+  (cd .stack/asyncapi && npm pack -q @asyncapi/specs@6.11.1 >/dev/null && tar xzf asyncapi-specs-6.11.1.tgz)
+fi
+
 stamp=.venv/.sinergi-installed
 want=$(cat requirements-dev.txt shared/pyproject.toml services/*/pyproject.toml | sha256sum | cut -d' ' -f1)
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then

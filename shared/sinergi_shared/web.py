@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
@@ -15,7 +16,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from sinergi_shared import metrics
+from sinergi_shared import asyncapi, metrics
 from sinergi_shared.auth import TokenVerifier, jwks_from_url
 from sinergi_shared.db import make_engine, make_sessionmaker
 from sinergi_shared.logging import current_traceparent
@@ -124,6 +125,10 @@ def health_router() -> APIRouter:
             {"status": "ready" if ready else "not ready", "checks": checks}, status_code=200 if ready else 503
         )
 
+    @router.get("/asyncapi.json", summary="The AsyncAPI 3 catalogue of every Sinergi event")
+    async def asyncapi() -> JSONResponse:
+        return JSONResponse(_asyncapi_document())
+
     @router.get("/metrics", summary="Prometheus metrics")
     async def prometheus_metrics(request: Request) -> Response:
         collect = getattr(request.app.state, "collect_metrics", None)
@@ -132,6 +137,11 @@ def health_router() -> APIRouter:
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
     return router
+
+
+@functools.cache
+def _asyncapi_document() -> dict[str, Any]:
+    return asyncapi.build()
 
 
 def create_service_app(

@@ -278,3 +278,40 @@ async def test_cancellation_releases_the_money_and_completion_realizes_it(system
     )
     assert r.status_code == 200, r.text
     assert r.json()["total_jp"] == 40
+
+
+async def test_every_event_the_services_emitted_is_in_the_catalogue_and_stays_queryable(system: System, world) -> None:  # type: ignore[no-untyped-def]
+    import asyncpg
+
+    r = await system.http.get(system.url("enrollment", "/asyncapi.json"))
+    catalogue = {m["name"] for m in r.json()["components"]["messages"].values()}
+    emitted: set[str] = set()
+    for service in system.services.values():
+        conn = await asyncpg.connect(service.dsn)
+        try:
+            emitted |= {row["type"] for row in await conn.fetch("SELECT DISTINCT type FROM event_log")}
+            await eventually(lambda c=conn: _drained(c), timeout=10)
+        finally:
+            await conn.close()
+    assert emitted <= catalogue
+    # The scenarios above exercise the whole saga, so these facts must all have been announced.
+    assert {
+        "institution.registered",
+        "civil_servant.registered",
+        "cohort.opened",
+        "enrollment.reserved",
+        "enrollment.waitlisted",
+        "enrollment.confirmed",
+        "enrollment.rejected",
+        "enrollment.cancelled",
+        "enrollment.completed",
+        "funding.requested",
+        "funding.approved",
+        "funding.rejected",
+        "funding.released",
+        "funding.realized",
+    } <= emitted
+
+
+async def _drained(conn) -> bool:  # type: ignore[no-untyped-def]
+    return bool(await conn.fetchval("SELECT count(*) = 0 FROM outbox"))
