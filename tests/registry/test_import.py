@@ -54,6 +54,7 @@ async def test_json_import_stores_valid_rows_and_reports_each_bad_one_by_positio
         "not an object",  # 9
         row(str(uuid.uuid4())),  # 10 unknown institution
         row(office["id"], sector="central"),  # 11 unknown field
+        row(office["id"], name="Budi\u0000"),  # 12 NUL character
     ]
     before_events = await scalar(registry, "SELECT count(*) FROM event_log")
     response = await registry.client.post("/civil-servants/import", json=rows, headers=office["clerk"])
@@ -61,7 +62,7 @@ async def test_json_import_stores_valid_rows_and_reports_each_bad_one_by_positio
     report = response.json()
     assert report["imported"] == 2
     by_line = {r["line"]: r for r in report["rejected"]}
-    assert sorted(by_line) == [2, 3, 4, 6, 7, 8, 9, 10, 11]
+    assert sorted(by_line) == [2, 3, 4, 6, 7, 8, 9, 10, 11, 12]
     assert {e["code"] for e in by_line[2]["errors"]} == {"birth_date_invalid"}
     assert by_line[3]["errors"][0]["field"] == "employment"
     assert by_line[4]["errors"][0]["code"] == "duplicate_in_file" and by_line[4]["nip"] == twice
@@ -72,6 +73,7 @@ async def test_json_import_stores_valid_rows_and_reports_each_bad_one_by_positio
     assert by_line[9]["errors"][0]["field"] == "row"
     assert by_line[10]["errors"][0]["field"] == "institution_id"
     assert by_line[11]["errors"][0]["field"] == "sector"
+    assert by_line[12]["errors"][0]["field"] == "name"
 
     assert await count_in(registry, office["id"]) == 3  # the one registered before + the two good rows
     assert await count_in(registry, other["id"]) == 0

@@ -283,3 +283,13 @@ async def test_each_change_publishes_exactly_one_cloudevent_with_the_full_snapsh
             "version": version,
         }
     assert len({header(r, "ce_id") for r in records}) == 3
+
+
+async def test_text_with_a_nul_character_is_422_not_500(registry: RunningService, operator: dict[str, str]) -> None:
+    response = await registry.client.post(
+        "/institutions", json={"code": new_code(), "name": "a\u0000b", "kind": "agency"}, headers=operator
+    )
+    assert response.status_code == 422
+    search = await registry.client.get("/institutions", params={"q": "a\u0000"}, headers=operator)
+    assert search.status_code == 422
+    assert (await registry.client.get("/civil-servants/1234%00", headers=operator)).status_code == 404

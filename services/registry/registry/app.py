@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError
 
 from registry.api import ROUTERS
 from registry.config import Settings, get_settings
@@ -12,7 +15,11 @@ from registry.credentials import bootstrap, published_keys
 from sinergi_shared.auth import TokenVerifier
 from sinergi_shared.db import transaction
 from sinergi_shared.inbox import EventHandlers
+from sinergi_shared.problems import Problem, Unprocessable, problem_response
 from sinergi_shared.web import create_service_app
+
+log = logging.getLogger(__name__)
+CHARACTER_NOT_IN_REPERTOIRE = "22021"
 
 # The registry reacts to no event; it only emits them (see SPEC section 2).
 handlers: EventHandlers | None = None
@@ -47,4 +54,23 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         on_startup=on_startup,
     )
     apps.append(app)
+    install_text_guard(app)
     return app
+
+
+def install_text_guard(app: FastAPI) -> None:
+    """Postgres text cannot hold NUL characters: answer 422, not 500, when a request carries one."""
+
+    @app.exception_handler(DBAPIError)
+    async def _database_error(_: Request, exc: DBAPIError) -> JSONResponse:
+        if getattr(exc.orig, "sqlstate", None) == CHARACTER_NOT_IN_REPERTOIRE:
+            return problem_response(
+                Unprocessable(
+                    "text must be valid UTF-8 without NUL (\\u0000) characters",
+                    errors=[{"field": "body", "message": "contains a NUL (\\u0000) character"}],
+                )
+            )
+        log.error("database error", exc_info=exc)
+        problem = Problem("The service failed to handle this request; it has been logged.")
+        problem.status, problem.title, problem.slug = 500, "Internal server error", "internal"
+        return problem_response(problem)

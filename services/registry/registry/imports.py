@@ -126,6 +126,12 @@ async def import_civil_servants(
             continue
         nip = raw.get("nip")
         nips[line] = nip if isinstance(nip, str) else None
+        for field, value in raw.items():
+            if isinstance(value, str) and "\x00" in value:
+                errors[line].append({"field": str(field), "message": "contains a NUL (\\u0000) character"})
+        if errors[line]:
+            nips[line] = None
+            continue
         if isinstance(nip, str):
             for p in nip_problems(nip, today=today):
                 errors[line].append({"field": "nip", "code": p.code, "message": p.message})

@@ -352,6 +352,8 @@ async def get_civil_servant(
     session: AsyncSession, *, principal: Principal, nip: str, for_update: bool = False
 ) -> CivilServant:
     """The civil servant; 404 when unknown or employed by an institution the caller may not reach."""
+    if not (len(nip) == 18 and nip.isascii() and nip.isdigit()):
+        raise NotFound(f"no civil servant with NIP {nip!r} is visible to you")
     stmt = select(CivilServant).where(CivilServant.nip == nip)
     if for_update:
         stmt = stmt.with_for_update()

@@ -77,7 +77,7 @@ async def token(request: Request) -> JSONResponse:
         raise OAuthError(400, "unsupported_grant_type", "only grant_type=client_credentials is supported")
     basic = _basic_credentials(request)
     client_id, client_secret = basic or (fields.get("client_id", ""), fields.get("client_secret", ""))
-    if not client_id or not client_secret:
+    if not client_id or not client_secret or "\x00" in client_id:
         raise OAuthError(401, "invalid_client", "client_id and client_secret are required")
     async with transaction(request.app.state.sessions) as session:
         issued = await credentials.issue_token(
