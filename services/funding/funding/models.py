@@ -5,7 +5,18 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import BigInteger, Boolean, CheckConstraint, DateTime, Index, Integer, Text, UniqueConstraint, func
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    Text,
+    UniqueConstraint,
+    func,
+)
 from sqlalchemy.dialects.postgresql import UUID as PG_UUID
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -42,6 +53,9 @@ class BudgetLine(Base):
         # The money invariant, defended by the database as well as by the conditional updates.
         CheckConstraint("committed_idr + realized_idr <= ceiling_idr", name="ck_budget_lines_within_ceiling"),
         CheckConstraint("auto_approve_limit_idr >= 0", name="ck_budget_lines_auto_limit"),
+        CheckConstraint("source IN ('APBN', 'BLU', 'PNBP', 'APBD')", name="ck_budget_lines_source"),
+        CheckConstraint("purpose IN ('general', 'dob_facilitation')", name="ck_budget_lines_purpose"),
+        Index("ix_budget_lines_year", "fiscal_year", "institution_id"),
     )
 
     id: Mapped[UUID] = mapped_column(PG_UUID(as_uuid=True), primary_key=True)
@@ -66,7 +80,7 @@ class BudgetRevision(Base):
     __table_args__ = (Index("ix_budget_revisions_line", "budget_line_id", "revised_at"),)
 
     id: Mapped[UUID] = mapped_column(PG_UUID(as_uuid=True), primary_key=True)
-    budget_line_id: Mapped[UUID] = mapped_column(PG_UUID(as_uuid=True))
+    budget_line_id: Mapped[UUID] = mapped_column(PG_UUID(as_uuid=True), ForeignKey("budget_lines.id"))
     version: Mapped[int] = mapped_column(Integer)
     revised_by: Mapped[str] = mapped_column(Text)
     revised_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
@@ -84,6 +98,10 @@ class FundingRequest(Base):
         # One request per enrollment however often enrollment.reserved is delivered.
         UniqueConstraint("enrollment_id", name="uq_funding_requests_enrollment"),
         CheckConstraint("amount_idr >= 0", name="ck_funding_requests_amount"),
+        CheckConstraint(
+            "status IN ('awaiting_approval', 'approved', 'rejected', 'released', 'realized', 'cancelled')",
+            name="ck_funding_requests_status",
+        ),
         Index("ix_funding_requests_payer", "payer_institution_id", "created_at"),
         Index("ix_funding_requests_line_status", "budget_line_id", "status"),
         Index(
@@ -105,7 +123,7 @@ class FundingRequest(Base):
     participant_sector: Mapped[str | None] = mapped_column(Text)
     requested_by: Mapped[str | None] = mapped_column(Text)
     payer_institution_id: Mapped[UUID | None] = mapped_column(PG_UUID(as_uuid=True))
-    budget_line_id: Mapped[UUID | None] = mapped_column(PG_UUID(as_uuid=True))
+    budget_line_id: Mapped[UUID | None] = mapped_column(PG_UUID(as_uuid=True), ForeignKey("budget_lines.id"))
     requested_source: Mapped[str] = mapped_column(Text)
     source: Mapped[str] = mapped_column(Text)
     purpose: Mapped[str] = mapped_column(Text)
