@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
@@ -25,6 +26,7 @@ from sinergi_shared.settings import ServiceSettings
 from sinergi_shared.tracing import continue_trace
 
 Hook = Callable[[FastAPI], Awaitable[None]]
+log = logging.getLogger(__name__)
 
 
 class ServiceMiddleware:
@@ -102,6 +104,19 @@ async def kafka_reachable(bootstrap: str, timeout: float = 2.0) -> bool:
     return False
 
 
+async def collect_outbox_metrics(app: FastAPI) -> None:
+    """Outbox depth and the age of its oldest event, read at scrape time."""
+    settings: ServiceSettings = app.state.settings
+    async with app.state.engine.connect() as conn:
+        row = (
+            await conn.execute(
+                text("SELECT count(*), coalesce(extract(epoch FROM now() - min(created_at)), 0) FROM outbox")
+            )
+        ).one()
+    metrics.OUTBOX_PENDING.labels(settings.service_name).set(row[0])
+    metrics.OUTBOX_OLDEST_AGE.labels(settings.service_name).set(float(row[1]))
+
+
 def health_router() -> APIRouter:
     router = APIRouter(tags=["operations"])
 
@@ -131,9 +146,11 @@ def health_router() -> APIRouter:
 
     @router.get("/metrics", summary="Prometheus metrics")
     async def prometheus_metrics(request: Request) -> Response:
-        collect = getattr(request.app.state, "collect_metrics", None)
-        if collect is not None:
-            await collect(request.app)
+        for collect in request.app.state.metric_collectors:
+            try:
+                await collect(request.app)
+            except Exception:  # a scrape must still answer when the database is down
+                log.warning("metrics collector failed", exc_info=True)
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
     return router
@@ -153,6 +170,7 @@ def create_service_app(
     verifier: TokenVerifier | None = None,
     on_startup: Hook | None = None,
     on_shutdown: Hook | None = None,
+    metric_collectors: Sequence[Hook] = (),
 ) -> FastAPI:
     """A service app whose lifespan owns the engine, the session factory and the token verifier."""
 
@@ -162,6 +180,7 @@ def create_service_app(
             settings.database_url, pool_size=settings.db_pool_size, max_overflow=settings.db_max_overflow
         )
         app.state.settings = settings
+        app.state.metric_collectors = [collect_outbox_metrics, *metric_collectors]
         app.state.engine = engine
         app.state.sessions = make_sessionmaker(engine)
         app.state.verifier = verifier or TokenVerifier(
