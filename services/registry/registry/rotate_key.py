@@ -1,0 +1,27 @@
+"""`python -m registry.rotate_key`: sign with a new key; the old one stays published until its tokens expired."""
+
+from __future__ import annotations
+
+import asyncio
+
+from sqlalchemy import text
+
+from registry.config import get_settings
+from registry.credentials import BOOTSTRAP_LOCK, rotate_signing_key
+from sinergi_shared.db import make_engine, make_sessionmaker, transaction
+
+
+async def _main() -> None:
+    settings = get_settings()
+    engine = make_engine(settings.database_url, pool_size=1, max_overflow=0)
+    try:
+        async with transaction(make_sessionmaker(engine)) as session:
+            await session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": BOOTSTRAP_LOCK})
+            kid = await rotate_signing_key(session, settings)
+    finally:
+        await engine.dispose()
+    print(f"registry: now signing with key {kid}")
+
+
+if __name__ == "__main__":
+    asyncio.run(_main())
