@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
 import signal
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 import uvicorn
@@ -87,14 +88,22 @@ async def serve(
             tasks.append(asyncio.create_task(job.run(), name=name))
 
     loop = asyncio.get_running_loop()
+    server = None
     if api:
-        server = uvicorn.Server(
+        server = _Server(
             uvicorn.Config(definition.create_app(settings), host=host, port=port, log_config=None, access_log=False)
         )
-        await server.serve()  # returns after SIGTERM/SIGINT, once in-flight requests finished
+
+    def on_signal() -> None:
+        stop.set()
+        if server is not None:
+            server.should_exit = True  # finish in-flight requests, then return from serve()
+
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, on_signal)
+    if server is not None:
+        await server.serve()
     else:
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            loop.add_signal_handler(sig, stop.set)
         await stop.wait()
     for stopper in stoppers:
         stopper()
@@ -106,6 +115,14 @@ async def serve(
     if engine is not None:
         await engine.dispose()
     log.info("stopped", extra={"service": definition.name})
+
+
+class _Server(uvicorn.Server):
+    """uvicorn without its own signal capture, which would re-raise SIGTERM before the workers stopped."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
 
 
 async def _retry(action: Callable[[], object], what: str, attempts: int = 30) -> None:
