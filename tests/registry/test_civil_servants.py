@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.registry.conftest import create_institution, headers_for, make_nip, published, register, scalar
+from tests.registry.support import create_institution, headers_for, make_nip, published, register, scalar
 from tests.support.service import RunningService
 from tests.support.stack import header
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import uuid
 
-from tests.registry.conftest import create_institution, headers_for, new_code, published, scalar
+from tests.registry.support import create_institution, headers_for, new_code, published, scalar
 from tests.support.service import RunningService
 from tests.support.stack import header
 

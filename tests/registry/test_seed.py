@@ -7,7 +7,7 @@ import json
 import os
 
 from registry.seed import seed
-from tests.registry.conftest import published, query, registry_service, scalar
+from tests.registry.support import published, query, registry_service, scalar
 from tests.support.stack import REPO, sqlalchemy_url
 from tests.support.tokens import TestIssuer
 

@@ -21,7 +21,7 @@ from registry.credentials import rotate_signing_key
 from sinergi_shared.auth import TokenVerifier
 from sinergi_shared.db import transaction
 from sinergi_shared.problems import Unauthorized
-from tests.registry.conftest import (
+from tests.registry.support import (
     OPERATOR_ID,
     OPERATOR_SECRET,
     bearer,
