@@ -1,0 +1,213 @@
+"""What operators rely on: graceful shutdown, the sinergi CLI, and the metrics a scrape shows."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+import uuid
+
+import asyncpg
+
+from tests.support.stack import (
+    KAFKA,
+    REPO,
+    collect,
+    create_database,
+    drop_database,
+    eventually,
+    header,
+    migrate,
+    sqlalchemy_url,
+    stack,
+)
+from tests.support.system import System
+
+
+def cli_env(system: System) -> dict[str, str]:
+    env = dict(os.environ)
+    for service in system.services.values():
+        env.update({k: v for k, v in service.env.items() if k.endswith("_DATABASE_URL") or k.startswith("SINERGI_")})
+    return env
+
+
+async def sinergi(system: System, *args: str) -> tuple[int, str]:
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "sinergi_shared.cli",
+        *args,
+        env=cli_env(system),
+        cwd=str(REPO),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+    out, _ = await asyncio.wait_for(proc.communicate(), 120)
+    return int(proc.returncode or 0), out.decode()
+
+
+async def test_doctor_passes_on_a_healthy_stack_and_names_kafka_when_it_is_down(system: System) -> None:
+    code, out = await sinergi(system, "doctor")
+    assert code == 0, out
+    assert "ok   kafka" in out and "migrations at head" in out and "ok   topics present" in out
+
+    await asyncio.to_thread(stack, "kafka-stop")
+    try:
+        code, out = await sinergi(system, "doctor")
+    finally:
+        await asyncio.to_thread(stack, "kafka-start")
+    assert code == 1
+    assert "FAIL kafka" in out and "unreachable" in out
+
+
+async def test_outbox_status_reports_every_service(system: System) -> None:
+    code, out = await sinergi(system, "outbox", "status")
+    assert code == 0, out
+    for name in ("registry", "enrollment", "funding"):
+        assert f"{name}" in out and "pending=" in out
+
+
+async def test_metrics_show_requests_events_and_outbox_after_a_scenario(system: System) -> None:
+    r = await system.http.post(
+        system.url("registry", "/institutions"),
+        json={
+            "code": f"KAB-{uuid.uuid4().hex[:6].upper()}",
+            "name": "Kabupaten Merauke",
+            "kind": "regency",
+            "parent_id": (await system.institution_by_code("PROV-PAPUA-SELATAN"))["id"],
+        },
+        headers=await system.operator(),
+    )
+    assert r.status_code == 201, r.text
+
+    async def consumed_everywhere() -> bool:
+        texts = [(await system.http.get(system.url(n, "/metrics"))).text for n in ("enrollment", "funding")]
+        return all(_applied(t, "institution.registered") > 0 for t in texts)
+
+    await eventually(consumed_everywhere, timeout=30)
+    registry = (await system.http.get(system.url("registry", "/metrics"))).text
+    assert _value(registry, 'sinergi_events_published_total{service="registry"}') > 0
+    assert 'route="/institutions",service="registry",status="201"' in registry
+    for name in ("registry", "enrollment", "funding"):
+        text = (await system.http.get(system.url(name, "/metrics"))).text
+        assert f'sinergi_outbox_pending{{service="{name}"}}' in text
+        assert f'sinergi_outbox_oldest_age_seconds{{service="{name}"}}' in text
+        assert "sinergi_http_request_duration_seconds_bucket" in text
+
+
+def _applied(text: str, event_type: str) -> float:
+    return sum(
+        float(line.split()[-1])
+        for line in text.splitlines()
+        if line.startswith("sinergi_events_consumed_total")
+        and f'type="{event_type}"' in line
+        and 'outcome="applied"' in line
+    )
+
+
+def _value(text: str, series: str) -> float:
+    for line in text.splitlines():
+        if line.startswith(series + " "):
+            return float(line.split()[-1])
+    raise AssertionError(f"{series} not exposed")
+
+
+async def test_sigterm_mid_batch_loses_nothing_and_half_does_nothing(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A relay told to stop finishes the batch in hand: every row gone from the outbox is on Kafka."""
+
+    from sinergi_shared.db import make_engine, make_sessionmaker, transaction
+    from sinergi_shared.outbox import record_events
+
+    dsn = await create_database("sigterm")
+    prefix = f"s{uuid.uuid4().hex[:8]}."
+    try:
+        await migrate("registry", dsn)
+        engine = make_engine(sqlalchemy_url(dsn), pool_size=2, max_overflow=0)
+        sessions = make_sessionmaker(engine)
+        total = 20_000
+        async with transaction(sessions) as session:
+            await record_events(
+                session,
+                service="registry",
+                events=[("institution.registered", _snapshot(i), uuid.uuid4()) for i in range(total)],
+                topic_prefix=prefix,
+            )
+        await engine.dispose()
+
+        env = {
+            **os.environ,
+            "REGISTRY_DATABASE_URL": sqlalchemy_url(dsn),
+            "SINERGI_TOPIC_PREFIX": prefix,
+            "SINERGI_KAFKA_BOOTSTRAP": KAFKA,
+            "REGISTRY_RELAY_BATCH_SIZE": "500",
+        }
+        log = (tmp_path / "relay.log").open("wb")
+        relay = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "registry",
+            "--relay",
+            env=env,
+            cwd=str(REPO),
+            stdout=log,
+            stderr=asyncio.subprocess.STDOUT,
+        )
+        conn = await asyncpg.connect(dsn)
+        try:
+            await eventually(lambda: _pending_below(conn, total - 1000), timeout=60, interval=0.05)
+            relay.send_signal(signal.SIGTERM)
+            assert await asyncio.wait_for(relay.wait(), 60) == 0
+            left = await conn.fetchval("SELECT count(*) FROM outbox")
+            assert 0 < left < total, "stopped mid-stream"
+            published = {
+                str(r["event_id"])
+                for r in await conn.fetch(
+                    "SELECT event_id FROM event_log WHERE position NOT IN (SELECT position FROM outbox)"
+                )
+            }
+        finally:
+            await conn.close()
+        records = await collect(prefix + "registry.institutions", count=len(published), timeout=60)
+        on_kafka = {header(r, "ce_id") for r in records}
+        assert published <= on_kafka, "a row left the outbox without reaching Kafka"
+
+        # A restarted relay delivers the rest; together every event arrived.
+        relay = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "registry",
+            "--relay",
+            env=env,
+            cwd=str(REPO),
+            stdout=log,
+            stderr=asyncio.subprocess.STDOUT,
+        )
+        records = await collect(prefix + "registry.institutions", count=total, timeout=120)
+        relay.send_signal(signal.SIGTERM)
+        await asyncio.wait_for(relay.wait(), 60)
+        assert len({header(r, "ce_id") for r in records}) == total
+        print(
+            f"SIGTERM with {left} of {total} pending: {len(published)} published before stop, all {total} after restart"
+        )
+    finally:
+        await drop_database(dsn)
+
+
+async def _pending_below(conn: asyncpg.Connection, n: int) -> bool:
+    return bool(await conn.fetchval("SELECT count(*) FROM outbox") < n)
+
+
+def _snapshot(i: int) -> dict[str, object]:
+    return {
+        "id": str(uuid.uuid4()),
+        "code": f"X{i}",
+        "name": "Dinas",
+        "kind": "province",
+        "sector": "regional",
+        "parent_id": None,
+        "is_new_autonomous_region": False,
+        "region_code": None,
+        "status": "active",
+        "version": 1,
+    }
