@@ -296,3 +296,41 @@ async def test_enrollment_list_pages_with_a_cursor(world: World):
         "/enrollments", params={"cursor": "nonsense"}, headers=world.headers("kemenhub", "read")
     )
     assert bad.status_code == 422
+
+
+async def test_bad_input_is_a_problem_never_a_server_error(world: World):
+    program = await world.program()
+    cohort = await world.cohort(program, capacity=2)
+    headers = world.headers("kemenhub", "enrollments:write")
+    for body in (
+        {"nip": "19900101\x002015031001", "funding_source": "APBN"},
+        {"nip": "abc", "funding_source": "APBN"},
+        {"nip": 12, "funding_source": "APBN"},
+        {},
+    ):
+        r = await world.client.post(f"/cohorts/{cohort['id']}/enrollments", json=body, headers=headers)
+        assert r.status_code == 422, body
+    r = await world.client.post(
+        f"/programs/{program['id']}/cohorts",
+        json={
+            "name": "A\x00",
+            "starts_on": "2030-01-01",
+            "ends_on": "2030-01-02",
+            "location": "central",
+            "capacity": 1,
+        },
+        headers=world.headers("bpsdm", "programs:write"),
+    )
+    assert r.status_code == 422
+    r = await world.client.get("/reports/civil-servants/12%0034", headers=world.headers("kemenhub", "read"))
+    assert r.status_code == 422
+    r = await world.client.post(
+        f"/enrollments/{uuid.uuid4()}/complete",
+        json={"attended_jp": -1, "passed": True},
+        headers=world.headers("bpsdm", "enrollments:complete"),
+    )
+    assert r.status_code == 422
+    r = await world.client.get("/cohorts/not-a-uuid", headers=world.headers("kemenhub", "read"))
+    assert r.status_code == 422
+    rows = await world.db("SELECT count(*) AS n FROM enrollments WHERE cohort_id = $1::uuid", uuid.UUID(cohort["id"]))
+    assert rows[0]["n"] == 0

@@ -6,12 +6,13 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse
 
 from enrollment import catalogue, enrollments, reports
 from enrollment.domain import EnrollmentStatus, Pattern
 from enrollment.schemas import (
+    NIP_PATTERN,
     CancellationIn,
     CivilServantReport,
     CohortIn,
@@ -202,7 +203,7 @@ async def list_enrollments(
     request: Request,
     principal: Reader,
     cohort_id: UUID | None = None,
-    nip: Annotated[str | None, Query(max_length=32)] = None,
+    nip: Annotated[str | None, Query(pattern=NIP_PATTERN)] = None,
     status: EnrollmentStatus | None = None,
     limit: Limit = 50,
     cursor: Cursor = None,
@@ -263,7 +264,7 @@ async def complete(
     responses=problem_responses(401, 403, 404, 422),
 )
 async def civil_servant_report(
-    nip: str, request: Request, principal: ReportReader, year: Year = None
+    nip: Annotated[str, Path(pattern=NIP_PATTERN)], request: Request, principal: ReportReader, year: Year = None
 ) -> CivilServantReport:
     async with transaction(request.app.state.sessions) as session:
         return await reports.civil_servant_report(session, principal=principal, nip=nip, year=_year(year))

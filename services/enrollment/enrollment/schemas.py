@@ -3,13 +3,25 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from enrollment.domain import Category, EnrollmentStatus, Horizon, Location, Pattern
 from sinergi_shared.contracts import FundingSource
+
+NIP_PATTERN = r"^[0-9]{18}$"
+
+
+def _no_nul(value: str) -> str:
+    # Postgres text cannot hold NUL; refuse it as bad input instead of failing at the database.
+    if "\x00" in value:
+        raise ValueError("must not contain NUL characters")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_no_nul)]
 
 
 class Request(BaseModel):
@@ -18,7 +30,7 @@ class Request(BaseModel):
 
 class ProgramIn(Request):
     provider_id: UUID
-    title: str = Field(min_length=1, max_length=300)
+    title: Text = Field(min_length=1, max_length=300)
     pattern: Pattern
     category: Category | None = None
     hours_jp: int = Field(ge=1, le=10_000)
@@ -45,7 +57,7 @@ class ProgramOut(BaseModel):
 
 
 class CohortIn(Request):
-    name: str = Field(min_length=1, max_length=300)
+    name: Text = Field(min_length=1, max_length=300)
     starts_on: date
     ends_on: date
     location: Location
@@ -90,7 +102,7 @@ class CohortOut(BaseModel):
 
 
 class NominationIn(Request):
-    nip: str = Field(min_length=1, max_length=32)
+    nip: str = Field(pattern=NIP_PATTERN, description="18-digit NIP")
     funding_source: FundingSource
 
 
@@ -100,7 +112,7 @@ class CompletionIn(Request):
 
 
 class CancellationIn(Request):
-    reason: str | None = Field(default=None, max_length=500)
+    reason: Text | None = Field(default=None, max_length=500)
 
 
 class EnrollmentOut(BaseModel):
