@@ -89,6 +89,19 @@ async def test_metrics_show_requests_events_and_outbox_after_a_scenario(system: 
     registry = (await system.http.get(system.url("registry", "/metrics"))).text
     assert _value(registry, 'sinergi_events_published_total{service="registry"}') > 0
     assert 'route="/institutions",service="registry",status="201"' in registry
+    kemendagri = (await system.institution_by_code("KEMENDAGRI"))["id"]
+    line = await system.http.post(
+        system.url("funding", "/budgets"),
+        json={"institution_id": kemendagri, "source": "PNBP", "fiscal_year": 2031, "ceiling_idr": 7_500_000},
+        headers=await system.client_for(kemendagri, "funding:write", "read"),
+    )
+    assert line.status_code == 201, line.text
+    funding = (await system.http.get(system.url("funding", "/metrics"))).text
+    ceiling = [
+        row for row in funding.splitlines() if row.startswith("sinergi_budget_line_idr") and line.json()["id"] in row
+    ]
+    assert any('kind="ceiling"' in row and row.endswith(" 7.5e+06") for row in ceiling), ceiling
+    assert any('kind="committed"' in row and row.endswith(" 0.0") for row in ceiling), ceiling
     for name in ("registry", "enrollment", "funding"):
         text = (await system.http.get(system.url(name, "/metrics"))).text
         assert f'sinergi_outbox_pending{{service="{name}"}}' in text

@@ -5,6 +5,7 @@ from fastapi import FastAPI
 from funding.api import budgets, reports, requests
 from funding.config import Settings, configure, get_settings
 from funding.consumers import handlers
+from funding.metrics import collect_budget_lines
 from sinergi_shared.web import create_service_app
 
 __all__ = ["create_app", "handlers"]
@@ -24,4 +25,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             "Another institution's lines and requests answer 403 unless the token is a coordinator or admin."
         ),
         routers=[budgets.router, requests.router, reports.router],
+        metric_collectors=[collect_budget_lines],
     )
