@@ -12,7 +12,7 @@ from uuid import UUID
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse
 
-from registry import service
+from registry import civil_servants
 from registry.api.common import Reader, StaffWriter, topic_prefix
 from registry.imports import import_civil_servants, rows_from_csv, rows_from_json, unsupported
 from registry.models import CivilServant
@@ -64,7 +64,7 @@ async def register_civil_servant(
     async with transaction(request.app.state.sessions) as session:
 
         async def create() -> JSONResponse:
-            cs = await service.register_civil_servant(
+            cs = await civil_servants.register_civil_servant(
                 session, principal=principal, **body.model_dump(), topic_prefix=topic_prefix(request)
             )
             return _response(cs, status_code=201, location=f"/civil-servants/{cs.nip}")
@@ -144,10 +144,10 @@ async def list_civil_servants(
     cursor: Cursor = None,
 ) -> dict[str, Any]:
     async with transaction(request.app.state.sessions) as session:
-        rows = await service.list_civil_servants(
+        rows = await civil_servants.list_civil_servants(
             session, principal=principal, institution_id=institution_id, status=status, limit=limit, cursor=cursor
         )
-        shaped = page(rows, limit, service.civil_servant_cursor)
+        shaped = page(rows, limit, civil_servants.civil_servant_cursor)
         shaped["items"] = [civil_servant_out(r) for r in shaped["items"]]
         return shaped
 
@@ -160,7 +160,7 @@ async def list_civil_servants(
 )
 async def get_civil_servant(request: Request, principal: Reader, nip: str = Nip) -> JSONResponse:
     async with transaction(request.app.state.sessions) as session:
-        return _response(await service.get_civil_servant(session, principal=principal, nip=nip))
+        return _response(await civil_servants.get_civil_servant(session, principal=principal, nip=nip))
 
 
 @router.post(
@@ -173,7 +173,7 @@ async def transfer_civil_servant(
     body: TransferRequest, request: Request, principal: StaffWriter, nip: str = Nip, if_match: IfMatch = None
 ) -> JSONResponse:
     async with transaction(request.app.state.sessions) as session:
-        cs = await service.transfer_civil_servant(
+        cs = await civil_servants.transfer_civil_servant(
             session,
             principal=principal,
             nip=nip,
@@ -194,7 +194,7 @@ async def retire_civil_servant(
     request: Request, principal: StaffWriter, nip: str = Nip, if_match: IfMatch = None
 ) -> JSONResponse:
     async with transaction(request.app.state.sessions) as session:
-        cs = await service.retire_civil_servant(
+        cs = await civil_servants.retire_civil_servant(
             session, principal=principal, nip=nip, if_match=if_match, topic_prefix=topic_prefix(request)
         )
         return _response(cs)
