@@ -72,7 +72,7 @@ def jwks_from_url(url: str) -> JwksSource:
 class TokenVerifier:
     """Verifies signed JWTs locally, caching the public keys and refreshing on an unknown key id."""
 
-    def __init__(self, source: JwksSource, *, issuer: str, audience: str, min_refresh_interval_s: float = 10.0) -> None:
+    def __init__(self, source: JwksSource, *, issuer: str, audience: str, min_refresh_interval_s: float = 1.0) -> None:
         self._source = source
         self._issuer = issuer
         self._audience = audience

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import asyncpg
 from sqlalchemy import (
     BigInteger,
     Column,
@@ -20,6 +21,7 @@ from sqlalchemy import (
     func,
 )
 from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 plumbing = MetaData()
@@ -113,3 +115,23 @@ async def transaction(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterat
 def asyncpg_dsn(url: str) -> str:
     """The plain libpq DSN asyncpg expects from an SQLAlchemy URL."""
     return url.replace("postgresql+asyncpg://", "postgresql://", 1)
+
+
+_UNAVAILABLE = (
+    OSError,
+    ConnectionError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.CannotConnectNowError,
+    asyncpg.AdminShutdownError,
+    asyncpg.InterfaceError,
+)
+
+
+def database_unavailable(exc: BaseException) -> bool:
+    """True when the failure is the database being unreachable or restarting, not the message."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, _UNAVAILABLE) or (isinstance(seen, DBAPIError) and seen.connection_invalidated):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False

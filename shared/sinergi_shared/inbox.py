@@ -14,9 +14,9 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from sinergi_shared import metrics
+from sinergi_shared import failpoints, metrics
 from sinergi_shared.contracts import spec_of
-from sinergi_shared.db import dead_letters, inbox
+from sinergi_shared.db import database_unavailable, dead_letters, inbox
 from sinergi_shared.events import CloudEvent, MalformedEvent
 from sinergi_shared.logging import current_traceparent
 
@@ -67,6 +67,10 @@ async def apply_once(session: AsyncSession, event: CloudEvent, handler: Handler)
     return True
 
 
+class StopConsuming(Exception):
+    """Stop requested while the database is away: leave the batch uncommitted for the next owner."""
+
+
 @dataclass
 class ConsumerStats:
     applied: int = 0
@@ -115,6 +119,8 @@ class InboxConsumer:
                 await self._consume()
             except asyncio.CancelledError:
                 raise
+            except StopConsuming:
+                return
             except Exception:
                 log.exception("consumer failed; reconnecting", extra={"service": self._service})
                 await asyncio.sleep(2.0)
@@ -142,6 +148,7 @@ class InboxConsumer:
                     batches = await consumer.getmany(timeout_ms=500, max_records=self._max_records)
                     for tp, records in batches.items():
                         await self.handle_batch(records, dlq)
+                        failpoints.reach("consumer_before_commit")
                         await self._commit(consumer, tp, records[-1].offset + 1)
                         highwater = consumer.highwater(tp)
                         if highwater is not None:
@@ -170,7 +177,8 @@ class InboxConsumer:
             return
         current_traceparent.set(event.traceparent)
         error = ""
-        for attempt in range(1, self._max_attempts + 1):
+        attempt = 0
+        while attempt < self._max_attempts:
             try:
                 async with self._sessions() as session, session.begin():
                     applied = await apply_once(session, event, handler)
@@ -184,7 +192,15 @@ class InboxConsumer:
                 return
             except asyncio.CancelledError:
                 raise
-            except Exception as exc:  # any failure of the handler or the database is retried
+            except Exception as exc:
+                if database_unavailable(exc):
+                    # Not the message's fault: wait for the database without spending its attempts.
+                    if self._stopping.is_set():
+                        raise StopConsuming from exc
+                    log.warning("database unavailable; waiting", extra={"event_id": event.id})
+                    await asyncio.sleep(1.0)
+                    continue
+                attempt += 1
                 error = f"{type(exc).__name__}: {exc}"
                 log.warning(
                     "event failed",

@@ -16,7 +16,7 @@ from pydantic import BaseModel
 from sqlalchemy import insert, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from sinergi_shared import metrics
+from sinergi_shared import failpoints, metrics
 from sinergi_shared.contracts import spec_of
 from sinergi_shared.db import asyncpg_dsn, event_log, outbox
 from sinergi_shared.events import CloudEvent, encode_data
@@ -169,6 +169,7 @@ class OutboxRelay:
         if not rows:
             return 0
         await self.publish(producer, rows)
+        failpoints.reach("relay_after_publish")
         await self.acknowledge(conn, rows)
         return len(rows)
 

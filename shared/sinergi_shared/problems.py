@@ -10,6 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from sinergi_shared.db import database_unavailable
 from sinergi_shared.logging import trace_id
 
 log = logging.getLogger(__name__)
@@ -143,6 +144,12 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
+        if database_unavailable(exc):
+            log.warning("database unavailable", exc_info=exc)
+            problem = Problem("The database is briefly unavailable; retry the request shortly.")
+            problem.status, problem.title, problem.slug = 503, "Service unavailable", "unavailable"
+            problem.headers = {"Retry-After": "2"}
+            return problem_response(problem)
         log.exception("unhandled error")
         problem = Problem("The service failed to handle this request; it has been logged.")
         problem.status, problem.title, problem.slug = 500, "Internal server error", "internal"
