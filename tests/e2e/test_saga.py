@@ -294,6 +294,12 @@ async def test_every_event_the_services_emitted_is_in_the_catalogue_and_stays_qu
         finally:
             await conn.close()
     assert emitted <= catalogue
+
+    metrics = (await system.http.get(system.url("enrollment", "/metrics"))).text.splitlines()
+    seats = {line.split(" ")[0]: float(line.split(" ")[1]) for line in metrics if line.startswith("sinergi_")}
+    assert seats['sinergi_seats_taken{cohort_status="open",seat_class="regional"}'] >= 1
+    assert seats['sinergi_seats_taken{cohort_status="open",seat_class="dob"}'] >= 1
+    assert seats['sinergi_enrollments{status="confirmed"}'] >= 1
     # The scenarios above exercise the whole saga, so these facts must all have been announced.
     assert {
         "institution.registered",

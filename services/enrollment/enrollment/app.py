@@ -5,6 +5,7 @@ from fastapi import FastAPI
 from enrollment.api import router
 from enrollment.config import Settings, configure, get_settings
 from enrollment.consumers import handlers
+from enrollment.metrics import collect_seats
 from sinergi_shared.web import create_service_app
 
 __all__ = ["create_app", "handlers"]
@@ -18,4 +19,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="Sinergi Enrollment",
         description="Programs, cohorts, seats, enrollments, waitlists and the competency ledger.",
         routers=[router],
+        metric_collectors=[collect_seats],
     )
