@@ -70,9 +70,23 @@ def jwks_from_url(url: str) -> JwksSource:
 
 
 class TokenVerifier:
-    """Verifies signed JWTs locally, caching the public keys and refreshing on an unknown key id."""
+    """Verifies signed JWTs locally, caching the public keys and refreshing on an unknown key id.
 
-    def __init__(self, source: JwksSource, *, issuer: str, audience: str, min_refresh_interval_s: float = 1.0) -> None:
+    A client sends the same token with every request until it expires, and checking an RSA signature
+    costs more than the rest of a small request; so each verified token's principal is remembered,
+    keyed by the exact token string, until its exp (a changed byte is a different key, so nothing
+    unverified is ever accepted).
+    """
+
+    def __init__(
+        self,
+        source: JwksSource,
+        *,
+        issuer: str,
+        audience: str,
+        min_refresh_interval_s: float = 1.0,
+        cache_size: int = 4096,
+    ) -> None:
         self._source = source
         self._issuer = issuer
         self._audience = audience
@@ -80,6 +94,8 @@ class TokenVerifier:
         self._fetched_at = 0.0
         self._min_refresh = min_refresh_interval_s
         self._lock = asyncio.Lock()
+        self._verified: dict[str, tuple[Principal, float]] = {}
+        self._cache_size = cache_size
 
     async def _key(self, kid: str) -> Any:
         if kid in self._keys:
@@ -102,6 +118,26 @@ class TokenVerifier:
 
     async def verify(self, token: str) -> Principal:
         """The principal of a valid token; Unauthorized for anything else."""
+        cached = self._verified.get(token)
+        if cached is not None:
+            principal, expires_at = cached
+            if time.time() < expires_at:
+                return principal
+            del self._verified[token]
+        principal, expires_at = await self._verify_signed(token)
+        if len(self._verified) >= self._cache_size:
+            self._evict()
+        self._verified[token] = (principal, expires_at)
+        return principal
+
+    def _evict(self) -> None:
+        """Drop expired entries; if none expired, drop the oldest half (dicts keep insertion order)."""
+        now = time.time()
+        expired = [t for t, (_, exp) in self._verified.items() if exp <= now]
+        for t in expired or list(self._verified)[: self._cache_size // 2]:
+            del self._verified[t]
+
+    async def _verify_signed(self, token: str) -> tuple[Principal, float]:
         try:
             header = jwt.get_unverified_header(token)
         except jwt.PyJWTError as exc:
@@ -126,12 +162,13 @@ class TokenVerifier:
         except jwt.PyJWTError as exc:
             raise Unauthorized(f"the token is not valid: {exc}") from exc
         try:
-            return Principal(
+            principal = Principal(
                 client_id=str(claims["sub"]),
                 institution_id=UUID(str(claims["inst"])),
                 scopes=frozenset(str(claims.get("scope", "")).split()),
             )
-        except (KeyError, ValueError) as exc:
+            return principal, float(claims["exp"])
+        except (KeyError, ValueError, TypeError) as exc:
             raise Unauthorized("the token lacks an institution") from exc
 
 
