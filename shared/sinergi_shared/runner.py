@@ -147,13 +147,23 @@ def main(definition: ServiceDefinition, argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=definition.default_port)
     args = parser.parse_args(argv)
     everything = not (args.api or args.relay or args.consumers)
-    asyncio.run(
-        serve(
-            definition,
-            api=everything or args.api,
-            relay=everything or args.relay,
-            consumers=everything or args.consumers,
-            host=args.host,
-            port=args.port,
+    with asyncio.Runner(loop_factory=_loop_factory()) as runner:
+        runner.run(
+            serve(
+                definition,
+                api=everything or args.api,
+                relay=everything or args.relay,
+                consumers=everything or args.consumers,
+                host=args.host,
+                port=args.port,
+            )
         )
-    )
+
+
+def _loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
+    """uvloop when installed (uvicorn[standard] brings it): cheaper sockets and callbacks than asyncio's loop."""
+    try:
+        import uvloop
+    except ImportError:
+        return None
+    return uvloop.new_event_loop
