@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import struct
 import zlib
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
@@ -20,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sinergi_shared import failpoints, metrics
 from sinergi_shared.contracts import spec_of
 from sinergi_shared.db import asyncpg_dsn, outbox
-from sinergi_shared.events import CloudEvent, encode_data
+from sinergi_shared.events import CONTENT_TYPE, SPECVERSION, encode_data
 from sinergi_shared.logging import current_traceparent
 from sinergi_shared.tracing import continue_trace
 
@@ -203,23 +204,35 @@ class OutboxRelay:
         )
 
     async def publish(self, producer: AIOKafkaProducer, rows: list[asyncpg.Record]) -> None:
-        """Send every row and wait until the broker acknowledged all of them (acks=all)."""
+        """Send every row and wait until the broker acknowledged all of them (acks=all).
+
+        Rows are packed into one record batch per partition by hand (create_batch/send_batch) rather
+        than send() per row: send() costs a coroutine, a metadata lookup and a pure-Python murmur2 per
+        message, which capped the relay below what the broker takes. Partitions are chosen exactly as
+        aiokafka's default partitioner does (murmur2 of the key), so one aggregate's events keep their
+        partition and their order.
+        """
+        partitions: dict[str, list[int]] = {}
+        open_batches: dict[tuple[str, int], Any] = {}
         futures = []
         for row in rows:
-            event = CloudEvent(
-                type=row["type"],
-                source=row["source"],
-                subject=row["key"],
-                data={},
-                id=str(row["event_id"]),
-                time=row["time"],
-                traceparent=row["traceparent"],
-            )
-            futures.append(
-                await producer.send(
-                    row["topic"], value=row["data"].encode(), key=row["key"].encode(), headers=event.headers()
-                )
-            )
+            topic = row["topic"]
+            choices = partitions.get(topic)
+            if choices is None:
+                choices = partitions[topic] = sorted(await producer.partitions_for(topic))
+            key = row["key"].encode()
+            tp = (topic, choices[(kafka_murmur2(key) & 0x7FFFFFFF) % len(choices)])
+            value, headers = row["data"].encode(), _headers(row)
+            batch = open_batches.get(tp)
+            if batch is None:
+                batch = open_batches[tp] = producer.create_batch()
+            if batch.append(key=key, value=value, timestamp=None, headers=headers) is None:
+                futures.append(await producer.send_batch(batch, tp[0], partition=tp[1]))
+                batch = open_batches[tp] = producer.create_batch()
+                if batch.append(key=key, value=value, timestamp=None, headers=headers) is None:
+                    raise ValueError(f"event {row['event_id']} is larger than a Kafka batch")
+        for (topic, partition), batch in open_batches.items():
+            futures.append(await producer.send_batch(batch, topic, partition=partition))
         await asyncio.gather(*futures)
         metrics.EVENTS_PUBLISHED.labels(self._service).inc(len(rows))
         self.published += len(rows)
@@ -244,6 +257,47 @@ class OutboxRelay:
         except TimeoutError:
             return False
         return True
+
+
+_SPECVERSION = (("ce_specversion", SPECVERSION.encode()),)
+_CONTENT_TYPE = ("content-type", CONTENT_TYPE.encode())
+
+
+def _headers(row: asyncpg.Record) -> list[tuple[str, bytes]]:
+    """The CloudEvents binary-mode headers of a stored event (the same as CloudEvent.headers())."""
+    headers = [
+        *_SPECVERSION,
+        ("ce_id", str(row["event_id"]).encode()),
+        ("ce_source", row["source"].encode()),
+        ("ce_type", row["type"].encode()),
+        ("ce_time", row["time"].astimezone(UTC).isoformat().replace("+00:00", "Z").encode()),
+        ("ce_subject", row["key"].encode()),
+        _CONTENT_TYPE,
+    ]
+    if row["traceparent"]:
+        headers.append(("traceparent", row["traceparent"].encode()))
+    return headers
+
+
+def kafka_murmur2(data: bytes) -> int:
+    """Kafka's murmur2 (the Java client's and aiokafka's), unpacking four bytes at a time: about twice as fast."""
+    length = len(data)
+    m = 0x5BD1E995
+    h = (0x9747B28C ^ length) & 0xFFFFFFFF
+    whole = length & ~3
+    for k in struct.unpack(f"<{whole >> 2}I", data[:whole]):
+        k = (k * m) & 0xFFFFFFFF
+        h = ((h * m) & 0xFFFFFFFF) ^ (((k ^ (k >> 24)) * m) & 0xFFFFFFFF)
+    extra = length & 3
+    if extra:
+        if extra >= 3:
+            h ^= data[whole + 2] << 16
+        if extra >= 2:
+            h ^= data[whole + 1] << 8
+        h = ((h ^ data[whole]) * m) & 0xFFFFFFFF
+    h ^= h >> 13
+    h = (h * m) & 0xFFFFFFFF
+    return h ^ (h >> 15)
 
 
 async def outbox_status(conn: asyncpg.Connection) -> dict[str, Any]:
