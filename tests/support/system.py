@@ -40,8 +40,14 @@ class ServiceProcess:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    async def start(self, *flags: str) -> None:
-        """Start (or restart) the process and wait until it answers /healthz."""
+    flags: tuple[str, ...] = ()
+
+    @property
+    def serves_api(self) -> bool:
+        return not self.flags or "--api" in self.flags
+
+    async def start(self, **extra_env: str) -> None:
+        """Start (or restart) the process; wait until it answers /healthz when it serves the API."""
         handle = self.log.open("ab")
         self.process = await asyncio.create_subprocess_exec(
             sys.executable,
@@ -49,13 +55,18 @@ class ServiceProcess:
             self.name,
             "--port",
             str(self.port),
-            *flags,
-            env=self.env,
+            *self.flags,
+            env={**self.env, **extra_env},
             stdout=handle,
             stderr=asyncio.subprocess.STDOUT,
             cwd=str(REPO),
         )
         handle.close()
+        if not self.serves_api:
+            await asyncio.sleep(1.0)
+            if self.process.returncode is not None:
+                raise RuntimeError(f"{self.name} {self.flags} exited; log {self.log}")
+            return
         async with httpx.AsyncClient() as client:
             for _ in range(120):
                 if self.process.returncode is not None:
@@ -85,6 +96,8 @@ class System:
 
     prefix: str
     services: dict[str, ServiceProcess] = field(default_factory=dict)
+    # With split=True: the relay and consumers of each service as their own processes, e.g. "funding:relay".
+    workers: dict[str, ServiceProcess] = field(default_factory=dict)
     http: httpx.AsyncClient = field(default_factory=lambda: httpx.AsyncClient(timeout=30))
 
     def url(self, service: str, path: str) -> str:
@@ -121,8 +134,11 @@ class System:
         return match  # type: ignore[no-any-return]
 
 
-async def start_system(log_dir: Path, **env_overrides: str) -> System:
-    """Fresh databases, migrations, seed data, then the three services as processes."""
+async def start_system(log_dir: Path, *, split: bool = False, **env_overrides: str) -> System:
+    """Fresh databases, migrations, seed data, then the three services as processes.
+
+    With split, each service runs as three processes (API, relay, consumers) so a fault can hit one.
+    """
     system = System(prefix=f"e{uuid.uuid4().hex[:8]}.")
     ports = {name: free_port() for name in SERVICES}
     base = {k: v for k, v in os.environ.items() if not k.startswith(("REGISTRY_", "ENROLLMENT_", "FUNDING_"))}
@@ -143,7 +159,16 @@ async def start_system(log_dir: Path, **env_overrides: str) -> System:
         await migrate(name, dsn)
         env = dict(base)
         env[f"{name.upper()}_DATABASE_URL"] = sqlalchemy_url(dsn)
-        system.services[name] = ServiceProcess(name, ports[name], dsn, env, log_dir / f"{name}.log")
+        if split:
+            system.services[name] = ServiceProcess(
+                name, ports[name], dsn, env, log_dir / f"{name}.log", flags=("--api",)
+            )
+            for role in ("relay", "consumers"):
+                system.workers[f"{name}:{role}"] = ServiceProcess(
+                    name, ports[name], dsn, env, log_dir / f"{name}-{role}.log", flags=(f"--{role}",)
+                )
+        else:
+            system.services[name] = ServiceProcess(name, ports[name], dsn, env, log_dir / f"{name}.log")
     seed = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
@@ -158,11 +183,13 @@ async def start_system(log_dir: Path, **env_overrides: str) -> System:
         raise RuntimeError(f"seed failed:\n{out.decode()}")
     for name in SERVICES:
         await system.services[name].start()
+    for worker in system.workers.values():
+        await worker.start()
     return system
 
 
 async def stop_system(system: System) -> None:
-    for service in reversed(list(system.services.values())):
+    for service in [*system.workers.values(), *reversed(list(system.services.values()))]:
         await service.stop()
     await system.http.aclose()
     for service in system.services.values():
