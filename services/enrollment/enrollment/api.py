@@ -61,7 +61,7 @@ def _year(year: int | None) -> int:
     response_model=ProgramOut,
     tags=["programs"],
     summary="Register a program of a training unit or K/L",
-    responses=problem_responses(401, 403, 409, 422),
+    responses=problem_responses(400, 401, 403, 409, 413, 422),
 )
 async def create_program(
     body: ProgramIn, request: Request, principal: ProgramWriter, idempotency_key: IdempotencyKey = None
@@ -108,7 +108,7 @@ async def list_programs(
     response_model=ProgramOut,
     tags=["programs"],
     summary="One program",
-    responses=problem_responses(401, 403, 404),
+    responses=problem_responses(401, 403, 404, 422),
 )
 async def get_program(program_id: UUID, request: Request, _: Reader) -> JSONResponse:
     async with transaction(request.app.state.sessions) as session:
@@ -121,7 +121,7 @@ async def get_program(program_id: UUID, request: Request, _: Reader) -> JSONResp
     response_model=CohortOut,
     tags=["cohorts"],
     summary="Open a cohort of a program (emits cohort.opened)",
-    responses=problem_responses(401, 403, 404, 409, 422),
+    responses=problem_responses(400, 401, 403, 404, 409, 413, 422),
 )
 async def create_cohort(
     program_id: UUID, body: CohortIn, request: Request, principal: ProgramWriter, idempotency_key: IdempotencyKey = None
@@ -146,7 +146,7 @@ async def create_cohort(
     response_model=CohortOut,
     tags=["cohorts"],
     summary="A cohort's seat picture",
-    responses=problem_responses(401, 403, 404),
+    responses=problem_responses(401, 403, 404, 422),
 )
 async def get_cohort(cohort_id: UUID, request: Request, _: Reader) -> JSONResponse:
     async with transaction(request.app.state.sessions) as session:
@@ -159,7 +159,7 @@ async def get_cohort(cohort_id: UUID, request: Request, _: Reader) -> JSONRespon
     response_model=EnrollmentOut,
     tags=["enrollments"],
     summary="Nominate a civil servant: a held seat (reserved) or a waitlist place",
-    responses=problem_responses(401, 403, 404, 409, 422),
+    responses=problem_responses(400, 401, 403, 404, 409, 413, 422),
 )
 async def nominate(
     cohort_id: UUID, body: NominationIn, request: Request, principal: Nominator, idempotency_key: IdempotencyKey = None
@@ -184,7 +184,7 @@ async def nominate(
     response_model=EnrollmentOut,
     tags=["enrollments"],
     summary="One enrollment (404 when it is not the caller's to see)",
-    responses=problem_responses(401, 403, 404),
+    responses=problem_responses(401, 403, 404, 422),
 )
 async def get_enrollment(enrollment_id: UUID, request: Request, principal: Reader) -> JSONResponse:
     async with transaction(request.app.state.sessions) as session:
@@ -219,7 +219,7 @@ async def list_enrollments(
     response_model=EnrollmentOut,
     tags=["enrollments"],
     summary="Cancel an open enrollment; a held seat goes to the waitlist (If-Match optional)",
-    responses=problem_responses(401, 403, 404, 409, 412, 422),
+    responses=problem_responses(400, 401, 403, 404, 409, 412, 413, 422),
 )
 async def cancel(
     enrollment_id: UUID,
@@ -244,7 +244,7 @@ async def cancel(
     response_model=EnrollmentOut,
     tags=["enrollments"],
     summary="The provider records attendance and result (completed or no_show; If-Match optional)",
-    responses=problem_responses(401, 403, 404, 409, 412, 422),
+    responses=problem_responses(400, 401, 403, 404, 409, 412, 413, 422),
 )
 async def complete(
     enrollment_id: UUID, body: CompletionIn, request: Request, principal: Completer, if_match: IfMatch = None
@@ -291,7 +291,7 @@ async def institution_report(
     response_model=CohortReport,
     tags=["reports"],
     summary="Regional and DOB share achieved against what the cohort reserved",
-    responses=problem_responses(401, 403, 404),
+    responses=problem_responses(401, 403, 404, 422),
 )
 async def cohort_report(cohort_id: UUID, request: Request, _: ReportReader) -> CohortReport:
     async with transaction(request.app.state.sessions) as session:

@@ -6,6 +6,7 @@ from enrollment.api import router
 from enrollment.config import Settings, configure, get_settings
 from enrollment.consumers import handlers
 from enrollment.metrics import collect_seats
+from sinergi_shared.limits import install_limits
 from sinergi_shared.web import create_service_app
 
 __all__ = ["create_app", "handlers"]
@@ -14,10 +15,13 @@ __all__ = ["create_app", "handlers"]
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     configure(settings)
-    return create_service_app(
+    app = create_service_app(
         settings,
         title="Sinergi Enrollment",
         description="Programs, cohorts, seats, enrollments, waitlists and the competency ledger.",
         routers=[router],
         metric_collectors=[collect_seats],
     )
+    # 401 for a missing or bad token before any body is parsed; 413 for a chunked body over the cap.
+    install_limits(app)
+    return app

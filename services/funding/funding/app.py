@@ -6,6 +6,7 @@ from funding.api import budgets, reports, requests
 from funding.config import Settings, configure, get_settings
 from funding.consumers import handlers
 from funding.metrics import collect_budget_lines
+from sinergi_shared.limits import install_limits
 from sinergi_shared.web import create_service_app
 
 __all__ = ["create_app", "handlers"]
@@ -15,7 +16,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     # Handlers and jobs get only a session; they take the topic prefix and timeouts from here.
     configure(settings)
-    return create_service_app(
+    app = create_service_app(
         settings,
         title="Sinergi Funding",
         description=(
@@ -27,3 +28,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         routers=[budgets.router, requests.router, reports.router],
         metric_collectors=[collect_budget_lines],
     )
+    # 401 for a missing or bad token before any body is parsed; 413 for a chunked body over the cap.
+    install_limits(app)
+    return app

@@ -15,6 +15,7 @@ from registry.credentials import bootstrap, published_keys
 from sinergi_shared.auth import TokenVerifier
 from sinergi_shared.db import transaction
 from sinergi_shared.inbox import EventHandlers
+from sinergi_shared.limits import install_limits
 from sinergi_shared.problems import Problem, Unprocessable, problem_response
 from sinergi_shared.web import create_service_app
 
@@ -55,6 +56,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     apps.append(app)
     install_text_guard(app)
+    # 401 for a missing or bad token before any body is parsed; 413 for a chunked body over the cap.
+    install_limits(app)
     return app
 
 

@@ -40,7 +40,7 @@ def _line_response(line: object, status_code: int = 200) -> JSONResponse:
         "dob_facilitation lines are APBN. `funding:write` on the own institution, any institution with "
         "`coordinator`/`admin` as well. 409 when the line already exists."
     ),
-    responses=problem_responses(401, 403, 409, 422),
+    responses=problem_responses(400, 401, 403, 409, 413, 422),
 )
 async def create_budget(
     body: BudgetLineCreate, request: Request, principal: Writer, idempotency_key: IdempotencyKey = None
@@ -88,7 +88,7 @@ async def list_budgets(
     "/budgets/{line_id}",
     response_model=BudgetLineOut,
     summary="One budget line (ETag = its version)",
-    responses=problem_responses(401, 403, 404),
+    responses=problem_responses(401, 403, 404, 422),
 )
 async def get_budget(line_id: UUID, request: Request, principal: Reader) -> JSONResponse:
     async with transaction(request.app.state.sessions) as session:
@@ -103,7 +103,7 @@ async def get_budget(line_id: UUID, request: Request, principal: Reader) -> JSON
         "The ceiling never goes below committed + realized (409, with minimum_ceiling_idr). "
         "Each revision is kept (GET /budgets/{id}/revisions)."
     ),
-    responses=problem_responses(401, 403, 404, 409, 412, 422, 428),
+    responses=problem_responses(400, 401, 403, 404, 409, 412, 413, 422, 428),
 )
 async def revise_budget(
     line_id: UUID, body: BudgetLinePatch, request: Request, principal: Writer, if_match: IfMatch = None

@@ -43,7 +43,7 @@ def _request_response(req: FundingRequest, status_code: int = 200) -> JSONRespon
         "machine-readable reason (no_budget_line, insufficient_budget). A source that does not suit the "
         "payer's sector is 422."
     ),
-    responses=problem_responses(401, 403, 409, 422),
+    responses=problem_responses(400, 401, 403, 409, 413, 422),
 )
 async def create_funding_request(
     body: FundingRequestCreate, request: Request, principal: Writer, idempotency_key: IdempotencyKey = None
@@ -99,7 +99,7 @@ async def list_funding_requests(
     "/funding-requests/{request_id}",
     response_model=FundingRequestOut,
     summary="One funding request",
-    responses=problem_responses(401, 403, 404),
+    responses=problem_responses(401, 403, 404, 422),
 )
 async def get_funding_request(request_id: UUID, request: Request, principal: Reader) -> JSONResponse:
     async with transaction(request.app.state.sessions) as session:
@@ -115,7 +115,7 @@ async def get_funding_request(request_id: UUID, request: Request, principal: Rea
         "requests). The commitment is atomic: when the line has no room left the request ends `rejected` "
         "with reason `insufficient_budget` (200, see `status`). 409 unless the request awaits approval."
     ),
-    responses=problem_responses(401, 403, 404, 409),
+    responses=problem_responses(401, 403, 404, 409, 422),
 )
 async def approve_funding_request(request_id: UUID, request: Request, principal: Approver) -> JSONResponse:
     async with transaction(request.app.state.sessions) as session:
@@ -129,7 +129,7 @@ async def approve_funding_request(request_id: UUID, request: Request, principal:
     "/funding-requests/{request_id}/reject",
     response_model=FundingRequestOut,
     summary="Reject a request awaiting approval (reason rejected_by_approver, your words as reason_detail)",
-    responses=problem_responses(401, 403, 404, 409, 422),
+    responses=problem_responses(400, 401, 403, 404, 409, 413, 422),
 )
 async def reject_funding_request(
     request_id: UUID, body: Rejection, request: Request, principal: Approver

@@ -56,7 +56,7 @@ def _response(cs: CivilServant, *, status_code: int = 200, location: str | None 
     status_code=201,
     response_model=CivilServantOut,
     summary="Register a civil servant of your institution (registry:write)",
-    responses=problem_responses(401, 403, 409, 422),
+    responses=problem_responses(400, 401, 403, 409, 413, 422),
 )
 async def register_civil_servant(
     body: CivilServantCreate, request: Request, principal: StaffWriter, idempotency_key: IdempotencyKey = None
@@ -87,7 +87,7 @@ async def register_civil_servant(
         "(CSV: the file line, the header being line 1; JSON: the 1-based position in the array) and its errors. "
         "CSV columns: nip, name, institution_id, employment, position_kind, position_title, grade."
     ),
-    responses=problem_responses(401, 403, 409, 413, 422),
+    responses=problem_responses(401, 403, 409, 413, 415, 422),
     openapi_extra={
         "requestBody": {
             "required": True,
@@ -156,7 +156,7 @@ async def list_civil_servants(
     "/{nip}",
     response_model=CivilServantOut,
     summary="Read a civil servant by NIP",
-    responses=problem_responses(401, 403, 404),
+    responses=problem_responses(401, 403, 404, 422),
 )
 async def get_civil_servant(request: Request, principal: Reader, nip: str = Nip) -> JSONResponse:
     async with transaction(request.app.state.sessions) as session:
@@ -167,7 +167,7 @@ async def get_civil_servant(request: Request, principal: Reader, nip: str = Nip)
     "/{nip}/transfer",
     response_model=CivilServantOut,
     summary="Move a civil servant to another institution (registry:write of the current one; If-Match optional)",
-    responses=problem_responses(401, 403, 404, 409, 412, 422),
+    responses=problem_responses(400, 401, 403, 404, 409, 412, 413, 422),
 )
 async def transfer_civil_servant(
     body: TransferRequest, request: Request, principal: StaffWriter, nip: str = Nip, if_match: IfMatch = None
@@ -188,7 +188,7 @@ async def transfer_civil_servant(
     "/{nip}/retire",
     response_model=CivilServantOut,
     summary="Retire a civil servant (registry:write of the current institution; If-Match optional)",
-    responses=problem_responses(401, 403, 404, 409, 412),
+    responses=problem_responses(401, 403, 404, 409, 412, 422),
 )
 async def retire_civil_servant(
     request: Request, principal: StaffWriter, nip: str = Nip, if_match: IfMatch = None

@@ -24,7 +24,7 @@ router = APIRouter(prefix="/institutions", tags=["institutions"])
     status_code=201,
     response_model=InstitutionOut,
     summary="Register an institution (admin)",
-    responses=problem_responses(401, 403, 409, 422),
+    responses=problem_responses(400, 401, 403, 409, 413, 422),
 )
 async def register_institution(
     body: InstitutionCreate, request: Request, principal: Admin, idempotency_key: IdempotencyKey = None
@@ -78,7 +78,7 @@ async def list_institutions(
     "/{institution_id}",
     response_model=InstitutionOut,
     summary="Read an institution",
-    responses=problem_responses(401, 403, 404),
+    responses=problem_responses(401, 403, 404, 422),
 )
 async def get_institution(institution_id: UUID, request: Request, _: Reader) -> JSONResponse:
     async with transaction(request.app.state.sessions) as session:
@@ -89,7 +89,7 @@ async def get_institution(institution_id: UUID, request: Request, _: Reader) -> 
     "/{institution_id}",
     response_model=InstitutionOut,
     summary="Change an institution (admin, If-Match)",
-    responses=problem_responses(401, 403, 404, 409, 412, 422, 428),
+    responses=problem_responses(400, 401, 403, 404, 409, 412, 413, 422, 428),
 )
 async def update_institution(
     institution_id: UUID, body: InstitutionUpdate, request: Request, _: Admin, if_match: IfMatch = None
@@ -109,7 +109,7 @@ async def update_institution(
     "/{institution_id}/deactivate",
     response_model=InstitutionOut,
     summary="Deactivate an institution (admin; If-Match optional)",
-    responses=problem_responses(401, 403, 404, 409, 412),
+    responses=problem_responses(401, 403, 404, 409, 412, 422),
 )
 async def deactivate_institution(
     institution_id: UUID, request: Request, _: Admin, if_match: IfMatch = None

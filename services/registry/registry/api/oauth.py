@@ -103,7 +103,7 @@ async def jwks(request: Request) -> JSONResponse:
     response_model=ClientCreated,
     summary="Register an API client for an institution (admin); the secret is shown once",
     description="A retry with the same Idempotency-Key and body returns the same client with a new secret.",
-    responses=problem_responses(401, 403, 409, 422),
+    responses=problem_responses(400, 401, 403, 409, 413, 422),
 )
 async def create_client(
     body: ClientCreate, request: Request, principal: Admin, idempotency_key: IdempotencyKey = None
