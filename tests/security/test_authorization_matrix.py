@@ -1,0 +1,286 @@
+"""Part 4 of "Prove it survives": a client of institution A reaches for institution B's resources with each scope.
+
+One table per service says what every endpoint must answer for each single scope; every cell is its own test, named
+`<endpoint> × <scope>`. Registry tokens are real (clients of A created by the bootstrap admin, /oauth/token); the
+enrollment and funding tokens are signed by the test issuer whose JWKS those services read.
+
+Outcomes: a status code, or
+- "seen": 200 and B's resource is in the page,
+- "hidden": 200 and B's resource is not in the page (a list that filters to what the caller may see),
+- "refused": 200 from the import with B's row rejected and nothing stored.
+
+What the services document: the registry answers 404 for another institution's civil servant and 403 for listing
+them; enrollment answers 404 for an enrollment (or a civil servant's report) the caller may not see and 403 for
+another institution's report; funding answers 403 for everything of another institution.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import httpx
+import pytest
+
+from sinergi_shared.auth import SCOPES
+from tests.security.support import PUBLIC_PATHS, Services, registry_client_headers
+from tests.security.world import YEAR, World, cohort_body, new_nip
+
+PROBLEM = "application/problem+json"
+COLUMNS = (
+    "admin",
+    "registry:write",
+    "programs:write",
+    "enrollments:write",
+    "enrollments:complete",
+    "funding:write",
+    "funding:approve",
+    "coordinator",
+    "read",
+)
+assert set(COLUMNS) == set(SCOPES)
+
+Send = Callable[[World, httpx.AsyncClient, dict[str, str]], Awaitable[httpx.Response]]
+
+
+def _req(method: str, path: str, **kwargs: Any) -> Send:
+    """A request whose path and body may name B's resources by world attribute: "{kb}", "{nip_b}" ..."""
+
+    async def send(w: World, client: httpx.AsyncClient, headers: dict[str, str]) -> httpx.Response:
+        fill = {**vars(w), "nip_new": new_nip()}
+        body = kwargs.get("json")
+        if isinstance(body, dict):
+            body = {k: v.format(**fill) if isinstance(v, str) else v for k, v in body.items()}
+        params = {k: str(v).format(**fill) for k, v in kwargs.get("params", {}).items()}
+        return await client.request(
+            method, path.format(**fill), json=body, params=params, headers={**headers, **kwargs.get("headers", {})}
+        )
+
+    return send
+
+
+def _fresh_institution(method: str, suffix: str, **kwargs: Any) -> Send:
+    """A new institution per cell: the admin may change or deactivate it, and B's own must stay intact."""
+
+    async def send(w: World, client: httpx.AsyncClient, headers: dict[str, str]) -> httpx.Response:
+        target = (await w.institution(name="K/L B2"))["id"]
+        extra = kwargs.get("headers", {})
+        body = kwargs.get("json")
+        return await client.request(method, f"/institutions/{target}{suffix}", json=body, headers={**headers, **extra})
+
+    return send
+
+
+def _fresh_request(action: str, **kwargs: Any) -> Send:
+    """A new request of B awaiting approval per cell, since a coordinator may decide it."""
+
+    async def send(w: World, client: httpx.AsyncClient, headers: dict[str, str]) -> httpx.Response:
+        request_id = await w.funding_request_b()
+        return await client.post(f"/funding-requests/{request_id}/{action}", headers=headers, **kwargs)
+
+    return send
+
+
+def _import_b(w: World, client: httpx.AsyncClient, headers: dict[str, str]) -> Awaitable[httpx.Response]:
+    row = {"nip": new_nip(), "name": "B", "institution_id": w.kb, "employment": "PNS", "position_kind": "executor"}
+    return client.post("/civil-servants/import", json=[row], headers=headers)
+
+
+def _new_institution(w: World, client: httpx.AsyncClient, headers: dict[str, str]) -> Awaitable[httpx.Response]:
+    body = {"code": f"SEC-{uuid.uuid4().hex[:8].upper()}", "name": "K/L C", "kind": "ministry"}
+    return client.post("/institutions", json=body, headers=headers)
+
+
+_CIVIL_SERVANT_B = {"name": "B", "institution_id": "{kb}", "employment": "PNS", "position_kind": "executor"}
+_PROGRAM_B = {
+    "provider_id": "{tb}",
+    "title": "X",
+    "pattern": "coaching",
+    "hours_jp": 2,
+    "horizon": "short",
+    "fiscal_year": YEAR,
+    "cost_per_participant_idr": 0,
+}
+_REQUEST_B = {"institution_id": "{kb}", "source": "APBN", "fiscal_year": YEAR, "amount_idr": 1, "description": "A pays"}
+
+# The request each endpoint gets, aimed at institution B's resource ("{kb}" etc. name World attributes).
+REQUESTS: dict[str, Send] = {
+    "registry POST /clients": _req(
+        "POST", "/clients", json={"institution_id": "{kb}", "scopes": ["read"], "name": "b"}
+    ),
+    "registry POST /institutions": _new_institution,
+    "registry GET /institutions": _req("GET", "/institutions", params={"parent_id": "{kb}"}),
+    "registry GET /institutions/{institution_id}": _req("GET", "/institutions/{kb}"),
+    "registry PATCH /institutions/{institution_id}": _fresh_institution(
+        "PATCH", "", json={"name": "K/L B2 renamed"}, headers={"If-Match": "*"}
+    ),
+    "registry POST /institutions/{institution_id}/deactivate": _fresh_institution("POST", "/deactivate"),
+    "registry POST /civil-servants": _req("POST", "/civil-servants", json={"nip": "{nip_new}", **_CIVIL_SERVANT_B}),
+    "registry GET /civil-servants": _req("GET", "/civil-servants", params={"institution_id": "{kb}"}),
+    "registry POST /civil-servants/import": _import_b,
+    "registry GET /civil-servants/{nip}": _req("GET", "/civil-servants/{nip_b}"),
+    "registry POST /civil-servants/{nip}/transfer": _req(
+        "POST", "/civil-servants/{nip_b}/transfer", json={"institution_id": "{ka}"}
+    ),
+    "registry POST /civil-servants/{nip}/retire": _req("POST", "/civil-servants/{nip_b}/retire"),
+    "enrollment POST /programs": _req("POST", "/programs", json=_PROGRAM_B),
+    "enrollment GET /programs": _req("GET", "/programs", params={"provider_id": "{tb}"}),
+    "enrollment GET /programs/{program_id}": _req("GET", "/programs/{program_b}"),
+    "enrollment POST /programs/{program_id}/cohorts": _req("POST", "/programs/{program_b}/cohorts", json=cohort_body()),
+    "enrollment GET /cohorts/{cohort_id}": _req("GET", "/cohorts/{cohort_b}"),
+    "enrollment POST /cohorts/{cohort_id}/enrollments": _req(
+        "POST", "/cohorts/{cohort_b}/enrollments", json={"nip": "{nip_b}", "funding_source": "APBN"}
+    ),
+    "enrollment GET /enrollments/{enrollment_id}": _req("GET", "/enrollments/{enrollment_b}"),
+    "enrollment GET /enrollments": _req("GET", "/enrollments", params={"cohort_id": "{cohort_b}"}),
+    "enrollment POST /enrollments/{enrollment_id}/cancel": _req(
+        "POST", "/enrollments/{enrollment_b}/cancel", json={"reason": "x"}
+    ),
+    "enrollment POST /enrollments/{enrollment_id}/complete": _req(
+        "POST", "/enrollments/{enrollment_b}/complete", json={"attended_jp": 1, "passed": True}
+    ),
+    "enrollment GET /reports/civil-servants/{nip}": _req("GET", "/reports/civil-servants/{nip_b}"),
+    "enrollment GET /reports/institutions/{institution_id}": _req("GET", "/reports/institutions/{kb}"),
+    "enrollment GET /reports/cohorts/{cohort_id}": _req("GET", "/reports/cohorts/{cohort_b}"),
+    "enrollment GET /reports/dob": _req("GET", "/reports/dob"),
+    "funding POST /budgets": _req(
+        "POST", "/budgets", json={"institution_id": "{kb}", "source": "PNBP", "fiscal_year": YEAR, "ceiling_idr": 1}
+    ),
+    "funding GET /budgets": _req("GET", "/budgets", params={"institution_id": "{kb}"}),
+    "funding GET /budgets/{line_id}": _req("GET", "/budgets/{line_b}"),
+    "funding PATCH /budgets/{line_id}": _req(
+        "PATCH", "/budgets/{line_b}", json={"ceiling_idr": 1}, headers={"If-Match": "*"}
+    ),
+    "funding GET /budgets/{line_id}/revisions": _req("GET", "/budgets/{line_b}/revisions"),
+    "funding POST /funding-requests": _req("POST", "/funding-requests", json=_REQUEST_B),
+    "funding GET /funding-requests": _req("GET", "/funding-requests", params={"institution_id": "{kb}"}),
+    "funding GET /funding-requests/{request_id}": _req("GET", "/funding-requests/{request_b}"),
+    "funding POST /funding-requests/{request_id}/approve": _fresh_request("approve"),
+    "funding POST /funding-requests/{request_id}/reject": _fresh_request("reject", json={"reason": "A says no"}),
+    "funding GET /reports/funding": _req(
+        "GET", "/reports/funding", params={"fiscal_year": YEAR, "institution_id": "{kb}"}
+    ),
+}
+
+# What a client of A must get, per endpoint (rows) and per single scope of its token (columns).
+MATRIX = """
+endpoint                                                  admin  reg:w   prog:w enr:w  enr:c  fund:w fund:a coord read
+registry   POST /clients                                  201    403     403    403    403    403    403    403   403
+registry   POST /institutions                             201    403     403    403    403    403    403    403   403
+registry   GET /institutions                              seen   403     403    403    403    403    403    seen  seen
+registry   GET /institutions/{institution_id}             200    403     403    403    403    403    403    200   200
+registry   PATCH /institutions/{institution_id}           200    403     403    403    403    403    403    403   403
+registry   POST /institutions/{institution_id}/deactivate 200    403     403    403    403    403    403    403   403
+registry   POST /civil-servants                           403    403     403    403    403    403    403    403   403
+registry   GET /civil-servants                            seen   403     403    403    403    403    403    seen  403
+registry   POST /civil-servants/import                    403    refused 403    403    403    403    403    403   403
+registry   GET /civil-servants/{nip}                      200    403     403    403    403    403    403    200   404
+registry   POST /civil-servants/{nip}/transfer            403    404     403    403    403    403    403    403   403
+registry   POST /civil-servants/{nip}/retire              403    404     403    403    403    403    403    403   403
+enrollment POST /programs                                 403    403     403    403    403    403    403    403   403
+enrollment GET /programs                                  seen   403     seen   seen   seen   403    403    seen  seen
+enrollment GET /programs/{program_id}                     200    403     200    200    200    403    403    200   200
+enrollment POST /programs/{program_id}/cohorts            403    403     403    403    403    403    403    403   403
+enrollment GET /cohorts/{cohort_id}                       200    403     200    200    200    403    403    200   200
+enrollment POST /cohorts/{cohort_id}/enrollments          403    403     403    422    403    403    403    403   403
+enrollment GET /enrollments/{enrollment_id}               200    403     404    404    404    403    403    200   404
+enrollment GET /enrollments                               seen   403     hidden hidden hidden 403    403    seen  hidden
+enrollment POST /enrollments/{enrollment_id}/cancel       403    403     403    404    403    403    403    403   403
+enrollment POST /enrollments/{enrollment_id}/complete     403    403     403    403    404    403    403    403   403
+enrollment GET /reports/civil-servants/{nip}              403    403     403    403    403    403    403    200   404
+enrollment GET /reports/institutions/{institution_id}     403    403     403    403    403    403    403    200   403
+enrollment GET /reports/cohorts/{cohort_id}               403    403     403    403    403    403    403    200   200
+enrollment GET /reports/dob                               403    403     403    403    403    403    403    200   200
+funding    POST /budgets                                  403    403     403    403    403    403    403    403   403
+funding    GET /budgets                                   seen   403     403    403    403    403    403    seen  403
+funding    GET /budgets/{line_id}                         200    403     403    403    403    403    403    200   403
+funding    PATCH /budgets/{line_id}                       403    403     403    403    403    403    403    403   403
+funding    GET /budgets/{line_id}/revisions               200    403     403    403    403    403    403    200   403
+funding    POST /funding-requests                         403    403     403    403    403    403    403    403   403
+funding    GET /funding-requests                          seen   403     403    403    403    403    403    seen  403
+funding    GET /funding-requests/{request_id}             200    403     403    403    403    403    403    200   403
+funding    POST /funding-requests/{request_id}/approve    403    403     403    403    403    403    403    200   403
+funding    POST /funding-requests/{request_id}/reject     403    403     403    403    403    403    403    200   403
+funding    GET /reports/funding                           200    403     403    403    403    403    403    200   403
+"""
+
+
+def _rows(table: str) -> dict[str, tuple[str, ...]]:
+    """{"<service> <METHOD> <path>": (outcome per column)} from the table above."""
+    rows = {}
+    for line in table.strip().splitlines()[1:]:
+        service, method, path, *outcomes = line.split()
+        assert len(outcomes) == len(COLUMNS), line
+        rows[f"{service} {method} {path}"] = tuple(outcomes)
+    return rows
+
+
+EXPECTED = _rows(MATRIX)
+
+
+# What identifies B's resource in a page, per list endpoint.
+TARGETS = {
+    "GET /institutions": ("id", "tb"),
+    "GET /civil-servants": ("nip", "nip_b"),
+    "GET /programs": ("id", "program_b"),
+    "GET /enrollments": ("id", "enrollment_b"),
+    "GET /budgets": ("id", "line_b"),
+    "GET /funding-requests": ("id", "request_b"),
+}
+CELLS = [
+    pytest.param(row, scope, outcomes[i], id=f"{row} × {scope}")
+    for row, outcomes in EXPECTED.items()
+    for i, scope in enumerate(COLUMNS)
+]
+
+
+@pytest.fixture(scope="session")
+async def callers_of_a(world: World, services: Services) -> dict[tuple[str, str], dict[str, str]]:
+    """Institution A's headers per (service, scope): registry clients through /oauth/token, issuer tokens elsewhere."""
+    headers = {}
+    for scope in COLUMNS:
+        headers["registry", scope] = await registry_client_headers(services.registry, world.admin, world.ka, scope)
+        for service in ("enrollment", "funding"):
+            headers[service, scope] = world.issuer.headers(world.ka, scope)
+    return headers
+
+
+async def test_the_matrix_covers_every_protected_operation_of_every_service(services: Services) -> None:
+    operations = {
+        f"{service} {method.upper()} {path}"
+        for service in ("registry", "enrollment", "funding")
+        for path, ops in services[service].app.openapi()["paths"].items()
+        if path not in PUBLIC_PATHS
+        for method in ops
+    }
+    assert set(EXPECTED) == operations, set(EXPECTED) ^ operations
+    assert set(REQUESTS) == operations, set(REQUESTS) ^ operations
+    print(f"authorization matrix: {len(EXPECTED)} endpoints × {len(COLUMNS)} scopes = {len(CELLS)} cells")
+
+
+@pytest.mark.parametrize(("row", "scope", "expected"), CELLS)
+async def test_a_client_of_a_reaching_for_b(
+    row: str,
+    scope: str,
+    expected: str,
+    world: World,
+    services: Services,
+    callers_of_a: dict[tuple[str, str], dict[str, str]],
+) -> None:
+    service, endpoint = row.split(" ", 1)
+    response = await REQUESTS[row](world, services[service].client, callers_of_a[service, scope])
+    cell = f"{row} × {scope}: {response.status_code} {response.text[:300]}"
+    if expected.isdigit():
+        assert response.status_code == int(expected), cell
+        if response.status_code >= 400:
+            assert response.headers["content-type"].startswith(PROBLEM), cell
+        return
+    assert response.status_code == 200, cell
+    body = response.json()
+    if expected == "refused":
+        assert body["imported"] == 0 and len(body["rejected"]) == 1, cell
+        return
+    field, attribute = TARGETS[endpoint]
+    present = getattr(world, attribute) in {str(item[field]) for item in body["items"]}
+    assert present == (expected == "seen"), cell
