@@ -188,6 +188,7 @@ class InboxConsumer:
                     self.stats.by_type[event.type] = self.stats.by_type.get(event.type, 0) + 1
                 else:
                     self.stats.skipped += 1
+                    log.info("duplicate event skipped", extra={"event_type": event.type, "event_id": event.id})
                 metrics.EVENTS_CONSUMED.labels(self._service, event.type, outcome).inc()
                 return
             except asyncio.CancelledError:
