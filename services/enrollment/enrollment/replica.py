@@ -7,8 +7,9 @@ from uuid import UUID
 from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
-from enrollment.models import CivilServant, Institution
+from enrollment.models import CivilServant, Cohort, Institution, Program
 from sinergi_shared.contracts import CivilServantSnapshot, InstitutionSnapshot
 
 
@@ -48,6 +49,29 @@ async def institution(session: AsyncSession, institution_id: UUID | None) -> Ins
 
 async def civil_servant(session: AsyncSession, nip: str) -> CivilServant | None:
     return await session.get(CivilServant, nip)
+
+
+async def nomination_facts(
+    session: AsyncSession, *, cohort_id: UUID, nip: str
+) -> tuple[Program, CivilServant | None, Institution | None, bool | None] | None:
+    """The cohort's program, the servant, their institution and whether its parent is a DOB, in one query.
+
+    None when the cohort does not exist; the servant and institution are None when the replica lacks them.
+    """
+    parent = aliased(Institution)
+    stmt = (
+        select(Program, CivilServant, Institution, parent.is_new_autonomous_region)
+        .select_from(Cohort)
+        .join(Program, Program.id == Cohort.program_id)
+        .outerjoin(CivilServant, CivilServant.nip == nip)
+        .outerjoin(Institution, Institution.id == CivilServant.institution_id)
+        .outerjoin(parent, parent.id == Institution.parent_id)
+        .where(Cohort.id == cohort_id)
+    )
+    row = (await session.execute(stmt)).first()
+    if row is None:
+        return None
+    return row[0], row[1], row[2], row[3]
 
 
 async def is_dob(session: AsyncSession, inst: Institution) -> bool:
