@@ -14,6 +14,7 @@ from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from pydantic import BaseModel
 from sqlalchemy import text
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -117,6 +118,11 @@ async def collect_outbox_metrics(app: FastAPI) -> None:
     metrics.OUTBOX_OLDEST_AGE.labels(settings.service_name).set(float(row[1]))
 
 
+class Readiness(BaseModel):
+    status: str
+    checks: dict[str, str]
+
+
 def health_router() -> APIRouter:
     router = APIRouter(tags=["operations"])
 
@@ -124,7 +130,12 @@ def health_router() -> APIRouter:
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    @router.get("/readyz", summary="Database and Kafka are reachable")
+    @router.get(
+        "/readyz",
+        summary="Database and Kafka are reachable",
+        responses={503: {"description": "The database or Kafka is unreachable", "model": Readiness}},
+        response_model=Readiness,
+    )
     async def readyz(request: Request) -> JSONResponse:
         checks: dict[str, str] = {}
         try:
@@ -144,7 +155,12 @@ def health_router() -> APIRouter:
     async def asyncapi() -> JSONResponse:
         return JSONResponse(_asyncapi_document())
 
-    @router.get("/metrics", summary="Prometheus metrics")
+    @router.get(
+        "/metrics",
+        summary="Prometheus metrics",
+        response_class=Response,
+        responses={200: {"description": "Prometheus text format", "content": {CONTENT_TYPE_LATEST: {}}}},
+    )
     async def prometheus_metrics(request: Request) -> Response:
         for collect in request.app.state.metric_collectors:
             try:
