@@ -184,6 +184,7 @@ class InboxConsumer:
                     applied = await apply_once(session, event, handler)
                 outcome = "applied" if applied else "skipped"
                 if applied:
+                    log.info("event applied", extra={"event_type": event.type, "event_id": event.id})
                     self.stats.applied += 1
                     self.stats.by_type[event.type] = self.stats.by_type.get(event.type, 0) + 1
                 else:

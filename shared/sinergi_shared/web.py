@@ -28,6 +28,7 @@ from sinergi_shared.tracing import continue_trace
 
 Hook = Callable[[FastAPI], Awaitable[None]]
 log = logging.getLogger(__name__)
+access_log = logging.getLogger("sinergi.access")
 
 
 class ServiceMiddleware:
@@ -84,8 +85,13 @@ class ServiceMiddleware:
     def _observe(self, scope: Scope, status: int, started: float) -> None:
         route = scope.get("route")
         path = getattr(route, "path", None) or "unmatched"
+        elapsed = time.perf_counter() - started
         metrics.HTTP_REQUESTS.labels(self.service, scope["method"], path, str(status)).inc()
-        metrics.HTTP_LATENCY.labels(self.service, scope["method"], path).observe(time.perf_counter() - started)
+        metrics.HTTP_LATENCY.labels(self.service, scope["method"], path).observe(elapsed)
+        access_log.info(
+            "request",
+            extra={"method": scope["method"], "route": path, "status": status, "duration_ms": round(elapsed * 1000, 1)},
+        )
 
 
 class _BodyTooLarge(Exception):

@@ -224,3 +224,54 @@ def _snapshot(i: int) -> dict[str, object]:
         "status": "active",
         "version": 1,
     }
+
+
+async def test_dlq_replay_applies_a_dead_lettered_event_once_after_the_operator_fixed_the_cause(
+    system: System,
+) -> None:
+    conn = await asyncpg.connect(system.services["enrollment"].dsn)
+    try:
+        # An operator's mistake: a trigger that refuses some replica rows, so their events dead-letter.
+        await conn.execute(
+            """
+            CREATE FUNCTION refuse_1969() RETURNS trigger AS $$
+            BEGIN IF NEW.nip LIKE '1969%' THEN RAISE EXCEPTION 'replica refuses %', NEW.nip; END IF; RETURN NEW; END
+            $$ LANGUAGE plpgsql;
+            CREATE TRIGGER refuse_1969 BEFORE INSERT ON civil_servants FOR EACH ROW EXECUTE FUNCTION refuse_1969();
+            """
+        )
+        papua = await system.institution_by_code("PROV-PAPUA")
+        nip = "196903152000011" + f"{uuid.uuid4().int % 900 + 100}"
+        r = await system.http.post(
+            system.url("registry", "/civil-servants"),
+            json={
+                "nip": nip,
+                "name": "Natalia Pigai",
+                "institution_id": papua["id"],
+                "employment": "PNS",
+                "position_kind": "functional",
+            },
+            headers=await system.operator(),
+        )
+        assert r.status_code == 201, r.text
+
+        async def dead() -> list[asyncpg.Record]:
+            return list(await conn.fetch("SELECT id, error FROM dead_letters WHERE key = $1", nip))
+
+        [letter] = await eventually(dead, timeout=60)
+        assert "replica refuses" in letter["error"]
+        code, out = await sinergi(system, "dlq", "list", "--service", "enrollment")
+        assert code == 0 and f"enrollment #{letter['id']} dead" in out
+
+        await conn.execute("DROP TRIGGER refuse_1969 ON civil_servants; DROP FUNCTION refuse_1969();")
+        code, out = await sinergi(system, "dlq", "replay", "enrollment", "--all")
+        assert code == 0 and f"#{letter['id']}: applied" in out, out
+        assert await conn.fetchval("SELECT count(*) FROM civil_servants WHERE nip = $1", nip) == 1
+        code, out = await sinergi(system, "dlq", "replay", "enrollment", str(letter["id"]))
+        assert code == 0 and "already applied" in out, out
+        assert await conn.fetchval("SELECT count(*) FROM civil_servants WHERE nip = $1", nip) == 1
+    finally:
+        await conn.execute(
+            "DROP TRIGGER IF EXISTS refuse_1969 ON civil_servants; DROP FUNCTION IF EXISTS refuse_1969();"
+        )
+        await conn.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import uuid
 from typing import Any
@@ -321,3 +322,37 @@ async def test_every_event_the_services_emitted_is_in_the_catalogue_and_stays_qu
 
 async def _drained(conn) -> bool:  # type: ignore[no-untyped-def]
     return bool(await conn.fetchval("SELECT count(*) = 0 FROM outbox"))
+
+
+async def test_one_trace_id_follows_a_nomination_across_the_three_services(system: System, world) -> None:  # type: ignore[no-untyped-def]
+    import asyncpg
+
+    cohort = await new_cohort(system, world)
+    trace_id = uuid.uuid4().hex
+    other = await register(system, world["papua_client"], world["papua"]["id"], "Lukas Enembe")
+    for _ in range(60):
+        r = await system.http.post(
+            system.url("enrollment", f"/cohorts/{cohort['id']}/enrollments"),
+            json={"nip": other, "funding_source": "APBD"},
+            headers={**world["papua_client"], "traceparent": f"00-{trace_id}-{'1' * 16}-01"},
+        )
+        if r.status_code != 422:
+            break
+        await asyncio.sleep(0.5)
+    assert r.status_code == 201, r.text
+    assert r.headers["traceparent"].split("-")[1] == trace_id
+    enrollment_id = r.json()["id"]
+    await enrollment_status(system, world["papua_client"], enrollment_id, "confirmed")
+
+    async def traced(service: str) -> set[str]:
+        conn = await asyncpg.connect(system.services[service].dsn)
+        try:
+            rows = await conn.fetch("SELECT type FROM event_log WHERE traceparent LIKE $1", f"00-{trace_id}-%")
+        finally:
+            await conn.close()
+        return {row["type"] for row in rows}
+
+    assert {"enrollment.reserved", "enrollment.confirmed"} <= await traced("enrollment")
+    assert {"funding.requested", "funding.approved"} <= await traced("funding")
+    log = system.services["funding"].log.read_text() + system.services["enrollment"].log.read_text()
+    assert f'"trace_id": "{trace_id}"' in log, "the services' JSON logs carry the nomination's trace id"
