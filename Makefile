@@ -39,6 +39,7 @@ test: install stack-up lint  ## the whole suite against the real Postgres and Ka
 lint: install
 	@.venv/bin/ruff check shared services tests bench
 	@.venv/bin/ruff format --check shared services tests bench
+	@.venv/bin/mypy shared/sinergi_shared services/registry/registry services/enrollment/enrollment services/funding/funding
 
 format: install
 	@.venv/bin/ruff format shared services tests bench

@@ -7,6 +7,7 @@ Payloads carry full snapshots so a consumer can keep a replica without calling b
 
 from __future__ import annotations
 
+import builtins
 from datetime import date
 from typing import Literal
 from uuid import UUID
@@ -177,7 +178,7 @@ class EventSpec(BaseModel):
 
     type: str
     topic: str
-    payload: type[Payload]
+    payload: builtins.type[Payload]
     key: str
     source: str
     summary: str

@@ -193,14 +193,16 @@ class OutboxRelay:
         return len(rows)
 
     async def fetch_pending(self, conn: asyncpg.Connection) -> list[asyncpg.Record]:
-        return await conn.fetch(
-            """
+        return list(
+            await conn.fetch(
+                """
             SELECT e.position, e.event_id, e.topic, e.key, e.type, e.source, e.time, e.data::text AS data,
                    e.traceparent
             FROM outbox o JOIN event_log e ON e.position = o.position
             ORDER BY o.position LIMIT $1
             """,
-            self._batch_size,
+                self._batch_size,
+            )
         )
 
     async def publish(self, producer: AIOKafkaProducer, rows: list[asyncpg.Record]) -> None:

@@ -30,7 +30,7 @@ class ServiceDefinition:
 
     name: str
     settings: Callable[[], ServiceSettings]
-    create_app: Callable[[ServiceSettings], FastAPI]
+    create_app: Callable[..., FastAPI]
     handlers: EventHandlers | None
     default_port: int
     # Periodic jobs (name, tick, interval seconds), run alongside the consumers.

@@ -151,7 +151,7 @@ async def cohort_view(session: AsyncSession, cohort: Cohort, program: Program) -
         name=cohort.name,
         starts_on=cohort.starts_on,
         ends_on=cohort.ends_on,
-        location=cohort.location,  # type: ignore[arg-type]
+        location=cohort.location,
         capacity=cohort.capacity,
         regional_share_pct=cohort.regional_share_pct,
         reserved_regional=plan.reserved_regional,

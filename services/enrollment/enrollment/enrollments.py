@@ -30,9 +30,9 @@ async def view(session: AsyncSession, e: Enrollment, *, waitlist_position: int |
         nominated_by_id=e.nominated_by_id,
         participant_sector=e.participant_sector,
         is_dob=e.is_dob,
-        seat_class=e.seat_class,  # type: ignore[arg-type]
-        funding_source=e.funding_source,  # type: ignore[arg-type]
-        status=e.status,  # type: ignore[arg-type]
+        seat_class=e.seat_class,
+        funding_source=e.funding_source,
+        status=e.status,
         waitlist_position=waitlist_position,
         attended_jp=e.attended_jp,
         passed=e.passed,

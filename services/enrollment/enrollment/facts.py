@@ -55,7 +55,7 @@ async def cohort_opened(session: AsyncSession, cohort: Cohort, program: Program)
         name=cohort.name,
         starts_on=cohort.starts_on,
         ends_on=cohort.ends_on,
-        location=cohort.location,  # type: ignore[arg-type]
+        location=cohort.location,
         capacity=cohort.capacity,
         regional_share_pct=cohort.regional_share_pct,
         reserved_regional=cohort.reserved_regional,
@@ -80,12 +80,12 @@ async def reserved(session: AsyncSession, e: Enrollment, program: Program) -> No
     payload = EnrollmentReserved(
         **_fact(e, program),
         provider_ministry_id=program.provider_ministry_id,
-        participant_sector=e.participant_sector,  # type: ignore[arg-type]
-        requested_source=e.funding_source,  # type: ignore[arg-type]
+        participant_sector=e.participant_sector,
+        requested_source=e.funding_source,
         amount_idr=program.cost_per_participant_idr,
         fiscal_year=program.fiscal_year,
         hours_jp=program.hours_jp,
-        category=program.category,  # type: ignore[arg-type]
+        category=program.category,
     )
     await emit(session, "enrollment.reserved", payload, e.id)
 
@@ -107,10 +107,10 @@ async def cancelled(session: AsyncSession, e: Enrollment, program: Program, prev
 async def completed(session: AsyncSession, e: Enrollment, program: Program) -> None:
     payload = EnrollmentCompleted(
         **_fact(e, program),
-        outcome=e.status,  # type: ignore[arg-type]
+        outcome=e.status,
         attended_jp=e.attended_jp or 0,
         passed=bool(e.passed),
-        category=program.category,  # type: ignore[arg-type]
+        category=program.category,
         fiscal_year=program.fiscal_year,
     )
     await emit(session, "enrollment.completed", payload, e.id)

@@ -25,11 +25,11 @@ def civil_servant_snapshot(cs: CivilServant, previous_institution_id: UUID | Non
         nip=cs.nip,
         name=cs.name,
         institution_id=cs.institution_id,
-        employment=cs.employment,  # type: ignore[arg-type]
-        position_kind=cs.position_kind,  # type: ignore[arg-type]
+        employment=cs.employment,
+        position_kind=cs.position_kind,
         position_title=cs.position_title,
         grade=cs.grade,
-        status=cs.status,  # type: ignore[arg-type]
+        status=cs.status,
         version=cs.version,
         previous_institution_id=previous_institution_id,
     )

@@ -42,12 +42,12 @@ def institution_snapshot(inst: Institution) -> InstitutionSnapshot:
         id=inst.id,
         code=inst.code,
         name=inst.name,
-        kind=inst.kind,  # type: ignore[arg-type]
-        sector=inst.sector,  # type: ignore[arg-type]
+        kind=inst.kind,
+        sector=inst.sector,
         parent_id=inst.parent_id,
         is_new_autonomous_region=inst.is_new_autonomous_region,
         region_code=inst.region_code,
-        status=inst.status,  # type: ignore[arg-type]
+        status=inst.status,
         version=inst.version,
     )
 

@@ -30,11 +30,11 @@ def civil_servant_out(cs: CivilServant) -> CivilServantOut:
         nip=cs.nip,
         name=cs.name,
         institution_id=cs.institution_id,
-        employment=cs.employment,  # type: ignore[arg-type]
-        position_kind=cs.position_kind,  # type: ignore[arg-type]
+        employment=cs.employment,
+        position_kind=cs.position_kind,
         position_title=cs.position_title,
         grade=cs.grade,
-        status=cs.status,  # type: ignore[arg-type]
+        status=cs.status,
         version=cs.version,
         birth_date=cs.birth_date.isoformat(),
         appointment_month=cs.appointment_month.strftime("%Y-%m"),
