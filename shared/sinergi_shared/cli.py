@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import importlib
+import json
 import sys
 from typing import Any
 
@@ -12,7 +13,7 @@ import asyncpg
 
 from sinergi_shared.db import asyncpg_dsn, make_engine, make_sessionmaker
 from sinergi_shared.inbox import EventHandlers, replay_dead_letter
-from sinergi_shared.outbox import outbox_status
+from sinergi_shared.outbox import outbox_status, relay_running
 from sinergi_shared.settings import ServiceSettings
 from sinergi_shared.topics import topic_names
 from sinergi_shared.web import kafka_reachable
@@ -93,6 +94,87 @@ async def _unreplayed(service: str) -> list[int]:
         await conn.close()
 
 
+async def cmd_clients_create(args: argparse.Namespace) -> int:
+    from uuid import UUID
+
+    credentials = importlib.import_module("registry.credentials")
+    models = importlib.import_module("registry.models")
+    from sqlalchemy import select
+
+    from sinergi_shared.auth import Principal
+    from sinergi_shared.db import transaction
+    from sinergi_shared.problems import Problem
+
+    engine = make_engine(_settings("registry").database_url, pool_size=1, max_overflow=0)
+    try:
+        async with transaction(make_sessionmaker(engine)) as session:
+            try:
+                institution_id = UUID(args.institution)
+            except ValueError:
+                found = await session.scalar(
+                    select(models.Institution.id).where(models.Institution.code == args.institution)
+                )
+                if found is None:
+                    print(f"no institution with code {args.institution}", file=sys.stderr)
+                    return 2
+                institution_id = found
+            operator = Principal(client_id="sinergi-cli", institution_id=institution_id, scopes=frozenset({"admin"}))
+            try:
+                created = await credentials.create_client(
+                    session, principal=operator, institution_id=institution_id, scopes=args.scope, name=args.name
+                )
+            except Problem as exc:
+                print(f"refused: {exc.detail}", file=sys.stderr)
+                return 2
+    finally:
+        await engine.dispose()
+    print(json.dumps({k: str(v) for k, v in created.items()}, indent=2))
+    print("The secret is shown once; store it now.", file=sys.stderr)
+    return 0
+
+
+async def cmd_events_tail(args: argparse.Namespace) -> int:
+    from aiokafka import AIOKafkaConsumer
+
+    from sinergi_shared.events import CloudEvent, MalformedEvent
+
+    settings = _settings("registry")
+    topic = args.topic if args.topic.startswith(settings.topic_prefix) else settings.topic_prefix + args.topic
+    consumer = AIOKafkaConsumer(
+        topic,
+        bootstrap_servers=settings.kafka_bootstrap,
+        auto_offset_reset="earliest" if args.from_beginning else "latest",
+        enable_auto_commit=False,
+    )
+    await consumer.start()
+    shown = 0
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + args.timeout if args.timeout else None
+    try:
+        while (args.count is None or shown < args.count) and (deadline is None or loop.time() < deadline):
+            batches = await consumer.getmany(timeout_ms=500)
+            for records in batches.values():
+                for record in records:
+                    try:
+                        event = CloudEvent.from_kafka(record.headers, record.value)
+                        line = {
+                            "time": event.time.isoformat(),
+                            "type": event.type,
+                            "key": event.subject,
+                            "id": event.id,
+                            "data": event.data,
+                        }
+                    except MalformedEvent as exc:
+                        line = {"offset": record.offset, "malformed": str(exc)}
+                    print(json.dumps(line, default=str), flush=True)
+                    shown += 1
+                    if args.count is not None and shown >= args.count:
+                        return 0
+    finally:
+        await consumer.stop()
+    return 0
+
+
 async def cmd_doctor(_: argparse.Namespace) -> int:
     problems: list[str] = []
     kafka = _settings("registry").kafka_bootstrap
@@ -115,6 +197,10 @@ async def cmd_doctor(_: argparse.Namespace) -> int:
                 problems.append(f"{service} migrations at {version}, head is {head}")
             else:
                 print(f"ok   {service} database, migrations at head ({head})")
+            if await relay_running(conn, service):
+                print(f"ok   {service} outbox relay running")
+            else:
+                problems.append(f"{service} outbox relay not running")
             status = await outbox_status(conn)
             if status["oldest_age_s"] > 60:
                 problems.append(
@@ -174,7 +260,22 @@ def parser() -> argparse.ArgumentParser:
     target.add_argument("id", nargs="?", type=int)
     target.add_argument("--all", action="store_true")
     replay.set_defaults(run=cmd_dlq_replay)
-    sub.add_parser("doctor", help="check Postgres, Kafka, migrations, topics, outboxes").set_defaults(run=cmd_doctor)
+    clients = sub.add_parser("clients", help="API clients").add_subparsers(dest="what", required=True)
+    create = clients.add_parser("create", help="register an API client; prints its id and secret once")
+    create.add_argument("--institution", required=True, help="institution code or id")
+    create.add_argument("--scope", action="append", required=True, help="a scope (repeat for several)")
+    create.add_argument("--name", required=True)
+    create.set_defaults(run=cmd_clients_create)
+    events = sub.add_parser("events", help="events on Kafka").add_subparsers(dest="what", required=True)
+    tail = events.add_parser("tail", help="print a topic's events as JSON lines")
+    tail.add_argument("topic", help="e.g. enrollment.enrollments (the configured prefix is added)")
+    tail.add_argument("--from-beginning", action="store_true")
+    tail.add_argument("--count", type=int, help="stop after this many events")
+    tail.add_argument("--timeout", type=float, help="stop after this many seconds")
+    tail.set_defaults(run=cmd_events_tail)
+    sub.add_parser("doctor", help="check Postgres, Kafka, migrations, topics, relays, outboxes").set_defaults(
+        run=cmd_doctor
+    )
     return p
 
 

@@ -32,6 +32,24 @@ def notify_channel(service: str) -> str:
     return f"outbox_{service}"
 
 
+def relay_lock_key(service: str) -> int:
+    """The advisory lock the active relay of a service holds (one publisher keeps per-key order)."""
+    return zlib.crc32(f"sinergi-outbox-{service}".encode())
+
+
+async def relay_running(conn: asyncpg.Connection, service: str) -> bool:
+    """True when some process holds the service's relay lock in this database."""
+    held = await conn.fetchval(
+        """
+        SELECT count(*) FROM pg_locks
+        WHERE locktype = 'advisory' AND classid = 0 AND objsubid = 1 AND objid = $1::bigint::oid
+          AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+        """,
+        relay_lock_key(service),
+    )
+    return bool(held)
+
+
 async def record_event(
     session: AsyncSession,
     *,
@@ -134,7 +152,7 @@ class OutboxRelay:
         self._producer_factory = producer_factory or self._default_producer
         self._wake = asyncio.Event()
         self._stopping = asyncio.Event()
-        self._lock_key = zlib.crc32(f"sinergi-outbox-{service}".encode())
+        self._lock_key = relay_lock_key(service)
         self.published = 0
 
     def _default_producer(self) -> AIOKafkaProducer:

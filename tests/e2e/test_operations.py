@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
 import sys
@@ -51,6 +52,7 @@ async def test_doctor_passes_on_a_healthy_stack_and_names_kafka_when_it_is_down(
     code, out = await sinergi(system, "doctor")
     assert code == 0, out
     assert "ok   kafka" in out and "migrations at head" in out and "ok   topics present" in out
+    assert out.count("outbox relay running") == 3
 
     await asyncio.to_thread(stack, "kafka-stop")
     try:
@@ -275,3 +277,36 @@ async def test_dlq_replay_applies_a_dead_lettered_event_once_after_the_operator_
             "DROP TRIGGER IF EXISTS refuse_1969 ON civil_servants; DROP FUNCTION IF EXISTS refuse_1969();"
         )
         await conn.close()
+
+
+async def test_cli_creates_a_client_whose_secret_yields_a_token(system: System) -> None:
+    code, out = await sinergi(
+        system,
+        "clients",
+        "create",
+        "--institution",
+        "PROV-PAPUA-TENGAH",
+        "--scope",
+        "read",
+        "--scope",
+        "enrollments:write",
+        "--name",
+        "SIMPEG Papua Tengah",
+    )
+    assert code == 0, out
+    created = json.loads(out[out.index("{") : out.rindex("}") + 1])
+    token = await system.token(created["client_id"], created["client_secret"])
+    assert token.count(".") == 2
+
+    code, out = await sinergi(system, "clients", "create", "--institution", "NO-SUCH", "--scope", "read", "--name", "x")
+    assert code == 2 and "no institution" in out
+
+
+async def test_cli_tails_a_topic_as_json_lines(system: System) -> None:
+    code, out = await sinergi(
+        system, "events", "tail", "registry.institutions", "--from-beginning", "--count", "3", "--timeout", "30"
+    )
+    assert code == 0, out
+    lines = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
+    assert len(lines) == 3
+    assert all(line["type"].startswith("institution.") and line["data"]["code"] for line in lines)
