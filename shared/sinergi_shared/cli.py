@@ -240,9 +240,9 @@ def _alembic_head(service: str) -> str | None:
     package = importlib.import_module(service)
     # Editable installs keep alembic.ini beside the package; images run from the source tree.
     candidates = [
-        Path(package.__file__).resolve().parents[1] / "alembic.ini",
+        Path(str(package.__file__)).resolve().parents[1] / "alembic.ini",
         Path.cwd() / "services" / service / "alembic.ini",
-    ]  # type: ignore[arg-type]
+    ]
     ini = next((c for c in candidates if c.exists()), candidates[0])
     return ScriptDirectory.from_config(Config(str(ini))).get_current_head()
 
