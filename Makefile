@@ -47,3 +47,9 @@ format: install
 
 check-compose:
 	@bash deploy/check-compose.sh
+
+bench: install stack-up  ## the benchmarks of bench/ (by hand, ~20 minutes; figures in bench/results, summary in BENCHMARKS.md)
+	@$(PY) -m bench.enrollment
+	@$(PY) -m bench.saga
+	@$(PY) -m bench.relay
+	@$(PY) -m bench.bulk_import

@@ -1,0 +1,393 @@
+"""Shared pieces of the benchmarks: the running system, test data, a lean HTTP load client, figures."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import platform
+import statistics
+import subprocess
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+
+from tests.support.system import System
+
+REPO = Path(__file__).resolve().parents[1]
+RESULTS = REPO / "bench" / "results"
+YEAR = 2027
+COST = 5_000_000
+
+
+def nips(count: int, *, start_day: int = 0) -> list[str]:
+    """Distinct valid NIPs: birth dates from 1970-01-01 on, appointed 2000-01, serials 001-999 per date."""
+    out = []
+    born = date(1970, 1, 1) + timedelta(days=start_day)
+    serial = 0
+    while len(out) < count:
+        serial += 1
+        if serial > 999:
+            serial, born = 1, born + timedelta(days=1)
+        out.append(f"{born:%Y%m%d}2000011{serial:03d}")
+    return out
+
+
+def machine() -> dict[str, Any]:
+    """The machine, versions and load, recorded with every result."""
+
+    def run(*cmd: str) -> str:
+        try:
+            return subprocess.run(cmd, capture_output=True, text=True, timeout=10).stdout.strip()
+        except OSError:
+            return "?"
+
+    cpu = next(
+        (
+            ln.split(":", 1)[1].strip()
+            for ln in Path("/proc/cpuinfo").read_text().splitlines()
+            if ln.startswith("model name")
+        ),
+        "?",
+    )
+    import aiokafka
+    import fastapi
+    import sqlalchemy
+    import uvicorn
+
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "kernel": platform.release(),
+        "python": platform.python_version(),
+        "postgres": run("psql", "-h", "127.0.0.1", "-p", "55432", "-U", "sinergi", "-tAc", "show server_version"),
+        "versions": {
+            "fastapi": fastapi.__version__,
+            "uvicorn": uvicorn.__version__,
+            "sqlalchemy": sqlalchemy.__version__,
+            "asyncpg": asyncpg.__version__,
+            "aiokafka": aiokafka.__version__,
+        },
+        "loadavg_at_start": os.getloadavg(),
+    }
+
+
+def save(name: str, payload: dict[str, Any]) -> Path:
+    """Write the run's figures to bench/results/<name>.json (BENCHMARKS.md quotes them)."""
+    RESULTS.mkdir(exist_ok=True)
+    path = RESULTS / f"{name}.json"
+    payload = {"when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "machine": machine(), **payload}
+    path.write_text(json.dumps(payload, indent=2, default=str) + "\n")
+    return path
+
+
+def pct(values: list[float], p: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered)) - 1))]
+
+
+def summary_ms(latencies_s: list[float]) -> dict[str, float]:
+    ms = [x * 1000 for x in latencies_s]
+    return {
+        "p50_ms": round(pct(ms, 50), 2),
+        "p99_ms": round(pct(ms, 99), 2),
+        "max_ms": round(max(ms), 2) if ms else float("nan"),
+        "mean_ms": round(statistics.fmean(ms), 2) if ms else float("nan"),
+    }
+
+
+def rss_peaks(system: System) -> dict[str, dict[str, float]]:
+    """VmHWM (peak) and VmRSS of each service process, in MB."""
+    out = {}
+    for name, svc in [*system.services.items(), *getattr(system, "workers", {}).items()]:
+        if svc.process is None or svc.process.returncode is not None:
+            continue
+        status = Path(f"/proc/{svc.process.pid}/status").read_text()
+        fields = {ln.split(":")[0]: ln.split(":")[1].strip() for ln in status.splitlines() if ":" in ln}
+        out[name if name not in system.services or not svc.flags else f"{name}:api"] = {
+            k: round(int(fields[k].split()[0]) / 1024, 1) for k in ("VmHWM", "VmRSS")
+        }
+    return out
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+# ---------------------------------------------------------------- a lean HTTP/1.1 keep-alive load client
+
+
+@dataclass
+class LoadResult:
+    sent: int = 0
+    latencies: list[float] = field(default_factory=list)
+    statuses: dict[int, int] = field(default_factory=dict)
+    bodies: list[tuple[int, bytes]] = field(default_factory=list)
+    elapsed_s: float = 0.0
+
+    def figures(self) -> dict[str, Any]:
+        ok = sum(n for s, n in self.statuses.items() if s < 300)
+        return {
+            "requests": self.sent,
+            "ok": ok,
+            "statuses": {str(k): v for k, v in sorted(self.statuses.items())},
+            "elapsed_s": round(self.elapsed_s, 3),
+            "rps": round(ok / self.elapsed_s, 1) if self.elapsed_s else 0.0,
+            **summary_ms(self.latencies),
+        }
+
+
+def post_request(path: str, body: dict[str, Any], token: str, host: str = "127.0.0.1") -> bytes:
+    data = json.dumps(body, separators=(",", ":")).encode()
+    head = (
+        f"POST {path} HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {token}\r\n"
+        f"Content-Type: application/json\r\nContent-Length: {len(data)}\r\n\r\n"
+    ).encode()
+    return head + data
+
+
+async def _read_response(reader: asyncio.StreamReader) -> tuple[int, bytes]:
+    head = await reader.readuntil(b"\r\n\r\n")
+    lines = head.split(b"\r\n")
+    status = int(lines[0].split(b" ", 2)[1])
+    length = 0
+    for line in lines[1:]:
+        if line[:15].lower() == b"content-length:":
+            length = int(line[15:].strip())
+    body = await reader.readexactly(length) if length else b""
+    return status, body
+
+
+async def closed_loop(
+    port: int, requests: Iterator[bytes], *, connections: int, time_limit_s: float, keep_bodies: bool = False
+) -> LoadResult:
+    """Each connection sends its next request when the previous answered; stops when the requests or time run out."""
+    result = LoadResult()
+    deadline = time.perf_counter() + time_limit_s
+
+    async def worker() -> None:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        try:
+            while time.perf_counter() < deadline:
+                try:
+                    request = next(requests)
+                except StopIteration:
+                    return
+                result.sent += 1
+                started = time.perf_counter()
+                writer.write(request)
+                status, body = await _read_response(reader)
+                result.latencies.append(time.perf_counter() - started)
+                result.statuses[status] = result.statuses.get(status, 0) + 1
+                if keep_bodies or status >= 300:
+                    result.bodies.append((status, body))
+        finally:
+            writer.close()
+
+    started = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(connections)))
+    result.elapsed_s = time.perf_counter() - started
+    return result
+
+
+async def open_loop(
+    port: int,
+    requests: list[bytes],
+    *,
+    rate_per_s: float,
+    on_answer: Callable[[int, bytes, float], None],
+    connections: int = 64,
+) -> LoadResult:
+    """Send at a fixed rate whatever the answers (a pool of keep-alive connections); bounded by len(requests)."""
+    result = LoadResult()
+    pool: asyncio.Queue[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = asyncio.Queue()
+    for _ in range(connections):
+        pool.put_nowait(await asyncio.open_connection("127.0.0.1", port))
+
+    async def one(request: bytes) -> None:
+        reader, writer = await pool.get()
+        started = time.perf_counter()
+        writer.write(request)
+        status, body = await _read_response(reader)
+        answered = time.time()
+        result.latencies.append(time.perf_counter() - started)
+        result.statuses[status] = result.statuses.get(status, 0) + 1
+        pool.put_nowait((reader, writer))
+        on_answer(status, body, answered)
+
+    tasks = []
+    started = time.perf_counter()
+    for i, request in enumerate(requests):
+        delay = started + i / rate_per_s - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        result.sent += 1
+        tasks.append(asyncio.create_task(one(request)))
+    await asyncio.gather(*tasks)
+    result.elapsed_s = time.perf_counter() - started
+    while not pool.empty():
+        pool.get_nowait()[1].close()
+    return result
+
+
+# ---------------------------------------------------------------- the world the benchmarks nominate into
+
+
+@dataclass
+class World:
+    papua: dict[str, Any]
+    bpsdm: dict[str, Any]
+    provider: dict[str, str]
+    nominator_tokens: list[str]
+    program_id: str
+
+
+async def wait_for(check: Callable[[], Any], *, timeout: float = 60.0, every: float = 0.2) -> Any:
+    deadline = time.monotonic() + timeout
+    while True:
+        value = await check()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise TimeoutError("condition not met in time")
+        await asyncio.sleep(every)
+
+
+async def build_world(system: System, *, tokens: int = 8) -> World:
+    """Seeded Papua province nominating into a BPSDM Kemendagri program; clients and replicas ready."""
+    papua = await system.institution_by_code("PROV-PAPUA")
+    bpsdm = await system.institution_by_code("BPSDM-KEMENDAGRI")
+    provider = await system.client_for(bpsdm["id"], "programs:write", "read")
+    nominators = []
+    for _ in range(tokens):
+        h = await system.client_for(papua["id"], "enrollments:write", "read", "funding:write", "funding:approve")
+        nominators.append(h["Authorization"].removeprefix("Bearer "))
+    enrollment_dsn = system.services["enrollment"].dsn
+
+    async def replicated() -> bool:
+        conn = await asyncpg.connect(enrollment_dsn)
+        try:
+            n = await conn.fetchval(
+                "SELECT count(*) FROM institutions WHERE id = ANY($1::uuid[])", [papua["id"], bpsdm["id"]]
+            )
+            return bool(n == 2)
+        finally:
+            await conn.close()
+
+    await wait_for(replicated, timeout=90)
+    r = await system.http.post(
+        system.url("enrollment", "/programs"),
+        json={
+            "provider_id": bpsdm["id"],
+            "title": "Pelatihan Perencanaan Pembangunan Daerah",
+            "pattern": "technical_training",
+            "hours_jp": 40,
+            "horizon": "short",
+            "fiscal_year": YEAR,
+            "cost_per_participant_idr": COST,
+        },
+        headers=provider,
+    )
+    assert r.status_code == 201, r.text
+    return World(papua, bpsdm, provider, nominators, r.json()["id"])
+
+
+async def seed_replica_servants(dsn: str, institution_id: str, numbers: list[str]) -> None:
+    """Put civil servants straight into the enrollment replica (benchmark setup, not what is measured)."""
+    conn = await asyncpg.connect(dsn)
+    try:
+        await conn.copy_records_to_table(
+            "civil_servants",
+            records=[
+                (n, f"ASN {n[-6:]}", uuid.UUID(institution_id), "PNS", "executor", None, None, "active", 1)
+                for n in numbers
+            ],
+            columns=[
+                "nip",
+                "name",
+                "institution_id",
+                "employment",
+                "position_kind",
+                "position_title",
+                "grade",
+                "status",
+                "version",
+            ],
+        )
+    finally:
+        await conn.close()
+
+
+async def new_cohorts(system: System, world: World, dsn: str, *, count: int, capacity: int) -> list[str]:
+    """One cohort made through the API, then cloned `count` times in SQL with fresh ids and counters."""
+    r = await system.http.post(
+        system.url("enrollment", f"/programs/{world.program_id}/cohorts"),
+        json={
+            "name": "template",
+            "starts_on": f"{YEAR}-03-01",
+            "ends_on": f"{YEAR}-03-05",
+            "location": "regional",
+            "capacity": capacity,
+        },
+        headers=world.provider,
+    )
+    assert r.status_code == 201, r.text
+    template = r.json()["id"]
+    conn = await asyncpg.connect(dsn)
+    try:
+        cols = [
+            r["column_name"]
+            for r in await conn.fetch(
+                "SELECT column_name FROM information_schema.columns "
+                "WHERE table_name = 'cohorts' ORDER BY ordinal_position"
+            )
+        ]
+        copied = [c for c in cols if c != "id"]
+        rows = await conn.fetch(
+            f"INSERT INTO cohorts (id, {', '.join(copied)}) "
+            f"SELECT gen_random_uuid(), {', '.join(copied)} FROM cohorts, generate_series(1, $2) "
+            "WHERE id = $1 RETURNING id",
+            uuid.UUID(template),
+            count,
+        )
+    finally:
+        await conn.close()
+    return [str(r["id"]) for r in rows]
+
+
+async def seat_audit(dsn: str, cohort_ids: list[str]) -> dict[str, Any]:
+    """Counters against rows, and capacity, for the cohorts of a run: the oversell check."""
+    conn = await asyncpg.connect(dsn)
+    try:
+        rows = await conn.fetch(
+            """
+            SELECT c.id, c.capacity, c.taken_central, c.taken_regional, c.taken_dob,
+                   count(e.id) FILTER (WHERE e.status IN ('reserved','confirmed','completed','no_show')) AS seated,
+                   count(e.id) FILTER (WHERE e.status = 'waitlisted') AS waitlisted
+            FROM cohorts c LEFT JOIN enrollments e ON e.cohort_id = c.id
+            WHERE c.id = ANY($1::uuid[]) GROUP BY c.id
+            """,
+            [uuid.UUID(c) for c in cohort_ids],
+        )
+    finally:
+        await conn.close()
+    mismatched = [r for r in rows if r["taken_central"] + r["taken_regional"] + r["taken_dob"] != r["seated"]]
+    oversold = [r for r in rows if r["seated"] > r["capacity"]]
+    return {
+        "cohorts": len(rows),
+        "seated": sum(r["seated"] for r in rows),
+        "waitlisted": sum(r["waitlisted"] for r in rows),
+        "full_cohorts": sum(1 for r in rows if r["seated"] == r["capacity"]),
+        "counter_mismatches": len(mismatched),
+        "oversold_cohorts": len(oversold),
+    }

@@ -1,0 +1,254 @@
+"""Benchmark 1 (and 4): nomination throughput of the HTTP API against the same statements run straight on Postgres.
+
+python -m bench.enrollment [--requests 2000] [--reps 2] [--profile]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import itertools
+import json
+import os
+import random
+import tempfile
+import time
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+
+from bench.common import (
+    COST,
+    YEAR,
+    World,
+    build_world,
+    closed_loop,
+    cpu_seconds,
+    new_cohorts,
+    nips,
+    post_request,
+    rss_peaks,
+    save,
+    seat_audit,
+    seed_replica_servants,
+    summary_ms,
+)
+from bench.profile import Profiler
+from tests.support.system import start_system, stop_system
+
+CONCURRENCY = (8, 32, 64)
+WIDE_COHORTS = 1000
+WIDE_CAPACITY = 3
+
+RESERVE = """
+UPDATE cohorts SET taken_regional = taken_regional + 1, next_seq = next_seq + 1, version = version + 1
+WHERE id = $1 AND status = 'open' AND taken_central + taken_regional + taken_dob < capacity
+RETURNING next_seq
+"""
+QUEUE = "UPDATE cohorts SET next_seq = next_seq + 1 WHERE id = $1 RETURNING next_seq"
+WAITLIST_LENGTH = "SELECT count(*) FROM enrollments WHERE cohort_id = $1 AND status = 'waitlisted'"
+INSERT_ENROLLMENT = """
+INSERT INTO enrollments (id, cohort_id, program_id, nip, institution_id, nominated_by_id, participant_sector,
+                         is_dob, seat_class, funding_source, status, seq, created_at, updated_at, version)
+VALUES ($1, $2, $3, $4, $5, $5, 'regional', false, 'regional', 'APBD', $6, $7, $8, $8, 1)
+"""
+INSERT_OUTBOX = """
+WITH e AS (
+  INSERT INTO event_log (event_id, topic, key, type, source, time, data, traceparent)
+  VALUES ($1, $2, $3, $4, 'enrollment', $5, $6::jsonb, $7) RETURNING position
+)
+INSERT INTO outbox (position) SELECT position FROM e
+"""
+
+
+async def baseline(
+    dsn: str, world: World, cohorts: list[str], people: list[str], *, connections: int, prefix: str
+) -> dict[str, Any]:
+    """The statements nomination must make, in one transaction each, straight through asyncpg."""
+    pool = await asyncpg.create_pool(dsn, min_size=connections, max_size=connections)
+    program = uuid.UUID(world.program_id)
+    institution = uuid.UUID(world.papua["id"])
+    provider = world.bpsdm["id"]
+    rng = random.Random(1)
+    work = iter([(uuid.UUID(rng.choice(cohorts)), nip) for nip in people])
+    latencies: list[float] = []
+    outcomes = {"reserved": 0, "waitlisted": 0}
+
+    async def worker() -> None:
+        async with pool.acquire() as conn:
+            for cohort, nip in work:
+                started = time.perf_counter()
+                enrollment = uuid.uuid4()
+                now = datetime.now(UTC)
+                async with conn.transaction():
+                    seq = await conn.fetchval(RESERVE, cohort)
+                    status = "reserved"
+                    if seq is None:
+                        status = "waitlisted"
+                        seq = await conn.fetchval(QUEUE, cohort)
+                        await conn.fetchval(WAITLIST_LENGTH, cohort)
+                    await conn.execute(
+                        INSERT_ENROLLMENT, enrollment, cohort, program, nip, institution, status, seq, now
+                    )
+                    data = {
+                        "enrollment_id": str(enrollment),
+                        "cohort_id": str(cohort),
+                        "program_id": str(program),
+                        "provider_id": provider,
+                        "provider_ministry_id": provider,
+                        "nip": nip,
+                        "institution_id": str(institution),
+                        "is_dob": False,
+                        "seat_class": "regional",
+                        "participant_sector": "regional",
+                        "requested_source": "APBD",
+                        "amount_idr": COST,
+                        "fiscal_year": YEAR,
+                        "hours_jp": 40,
+                        "category": "formal",
+                    }
+                    await conn.execute(
+                        INSERT_OUTBOX,
+                        uuid.uuid4(),
+                        prefix + "enrollment.enrollments",
+                        str(enrollment),
+                        f"enrollment.{status}",
+                        now,
+                        json.dumps(data),
+                        "00-" + uuid.uuid4().hex + "-" + uuid.uuid4().hex[:16] + "-01",
+                    )
+                latencies.append(time.perf_counter() - started)
+                outcomes[status] += 1
+
+    started = time.perf_counter()
+    try:
+        await asyncio.wait_for(asyncio.gather(*(worker() for _ in range(connections))), timeout=120)
+    finally:
+        elapsed = time.perf_counter() - started
+        await pool.close()
+    done = len(latencies)
+    return {
+        "requests": done,
+        "elapsed_s": round(elapsed, 3),
+        "rps": round(done / elapsed, 1),
+        **outcomes,
+        **summary_ms(latencies),
+    }
+
+
+async def api(port: int, world: World, cohorts: list[str], people: list[str], *, connections: int) -> dict[str, Any]:
+    rng = random.Random(1)
+    tokens = itertools.cycle(world.nominator_tokens)
+    requests = iter(
+        [
+            post_request(
+                f"/cohorts/{rng.choice(cohorts)}/enrollments", {"nip": nip, "funding_source": "APBD"}, next(tokens)
+            )
+            for nip in people
+        ]
+    )
+    result = await closed_loop(port, requests, connections=connections, time_limit_s=120)
+    figures = result.figures()
+    figures["errors"] = [b[:300].decode(errors="replace") for _, b in result.bodies[:3]]
+    return figures
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument(
+        "--requests", type=int, default=2000, help="nominations per run (each run is also capped at 120 s)"
+    )
+    parser.add_argument("--reps", type=int, default=2)
+    parser.add_argument("--concurrency", type=int, nargs="*", default=list(CONCURRENCY))
+    parser.add_argument("--shapes", nargs="*", default=["hot", "wide"])
+    parser.add_argument("--profile", action="store_true", help="py-spy the API process during the 32-connection runs")
+    parser.add_argument("--env", nargs="*", default=[], help="KEY=VALUE settings for the services")
+    parser.add_argument("--tag", default="enrollment")
+    args = parser.parse_args()
+    env = dict(kv.split("=", 1) for kv in args.env)
+    if "PGSSLMODE" in env:  # the baseline's connections follow the services' TLS choice
+        os.environ["PGSSLMODE"] = env["PGSSLMODE"]
+    n = args.requests
+    runs = args.reps * len(args.shapes) * len(args.concurrency)
+
+    log_dir = Path(tempfile.mkdtemp(prefix="bench-enrollment-"))
+    # Split processes (API, relay, consumers per service), as an operator scales them.
+    system = await start_system(log_dir, split=True, **env)
+    results: list[dict[str, Any]] = []
+    try:
+        world = await build_world(system)
+        dsn = system.services["enrollment"].dsn
+        people = nips(n * runs + 200)
+        await seed_replica_servants(dsn, world.papua["id"], people)
+        enrollment = system.services["enrollment"]
+        # The enrollment relay is stopped during this benchmark so that the funding service does not
+        # work the events off while the API and the baseline compete for the two cores.
+        await system.workers["enrollment:relay"].stop()
+        # Warm up the API process (imports, pools, JIT-less but cache-filled code paths).
+        warm = await new_cohorts(system, world, dsn, count=1, capacity=1000)
+        await api(enrollment.port, world, warm, people[-200:], connections=8)
+        batches = iter(people[i * n : (i + 1) * n] for i in range(runs))
+        for rep in range(args.reps):
+            for shape in args.shapes:
+                for conns in args.concurrency:
+                    count, capacity = (1, n * 2 // 3) if shape == "hot" else (WIDE_COHORTS, WIDE_CAPACITY)
+                    batch = next(batches)
+                    base_cohorts = await new_cohorts(system, world, dsn, count=count, capacity=capacity)
+                    base = await baseline(dsn, world, base_cohorts, batch, connections=conns, prefix=system.prefix)
+                    base["audit"] = await seat_audit(dsn, base_cohorts)
+                    api_cohorts = await new_cohorts(system, world, dsn, count=count, capacity=capacity)
+                    profiler = None
+                    if args.profile and conns == 32 and rep == 0:
+                        profiler = Profiler(enrollment.process.pid, f"{args.tag}-{shape}-{conns}")  # type: ignore[union-attr]
+                        profiler.start()
+                    cpu_before = cpu_seconds(enrollment.process.pid)  # type: ignore[union-attr]
+                    through_api = await api(enrollment.port, world, api_cohorts, batch, connections=conns)
+                    through_api["api_cpu_ms_per_request"] = round(
+                        1000 * (cpu_seconds(enrollment.process.pid) - cpu_before) / max(1, through_api["ok"]),
+                        2,  # type: ignore[union-attr]
+                    )
+                    through_api["api_cpu_share"] = round(
+                        (cpu_seconds(enrollment.process.pid) - cpu_before) / through_api["elapsed_s"],
+                        2,  # type: ignore[union-attr]
+                    )
+                    if profiler:
+                        through_api["profile"] = profiler.stop()
+                    through_api["audit"] = await seat_audit(dsn, api_cohorts)
+                    row = {
+                        "rep": rep,
+                        "shape": shape,
+                        "connections": conns,
+                        "baseline": base,
+                        "api": through_api,
+                        "ratio": round(through_api["rps"] / base["rps"], 3) if base["rps"] else None,
+                    }
+                    results.append(row)
+                    print(
+                        f"rep {rep} {shape:4} c={conns:<3} baseline {base['rps']:8.1f}/s p50 {base['p50_ms']:6.1f} "
+                        f"p99 {base['p99_ms']:7.1f} | api {through_api['rps']:7.1f}/s p50 {through_api['p50_ms']:6.1f} "
+                        f"p99 {through_api['p99_ms']:7.1f} cpu {through_api['api_cpu_ms_per_request']} ms/req "
+                        f"({through_api['api_cpu_share']} core) | ratio {row['ratio']} | "
+                        f"oversold {through_api['audit']['oversold_cohorts']} "
+                        f"mismatch {through_api['audit']['counter_mismatches']} statuses {through_api['statuses']}",
+                        flush=True,
+                    )
+        rss = rss_peaks(system)
+        print("peak RSS (MB):", rss)
+        path = save(
+            args.tag,
+            {
+                "settings": {"requests_per_run": n, "env": env, "api_process": "--api only"},
+                "runs": results,
+                "rss_mb": rss,
+            },
+        )
+        print("saved", path)
+    finally:
+        await stop_system(system)
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

@@ -1,0 +1,81 @@
+"""py-spy (from PyPI) around a benchmark phase: sampled stacks of a service process, summarised by function."""
+
+from __future__ import annotations
+
+import collections
+import os
+import signal
+import subprocess
+from pathlib import Path
+from typing import Any
+
+from bench.common import RESULTS
+
+PY_SPY = os.environ.get("PY_SPY", "/tmp/pyspy/bin/py-spy")
+
+
+class Profiler:
+    """Samples the process until stop(); returns the hottest functions (inclusive and self share)."""
+
+    def __init__(self, pid: int, name: str, rate: int = 100) -> None:
+        self.pid, self.rate = pid, rate
+        RESULTS.mkdir(exist_ok=True)
+        self.path = RESULTS / f"profile-{name}.txt"
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        self.proc = subprocess.Popen(
+            [
+                PY_SPY,
+                "record",
+                "-p",
+                str(self.pid),
+                "-r",
+                str(self.rate),
+                "-d",
+                "300",
+                "-f",
+                "raw",
+                "-o",
+                str(self.path),
+                "--nonblocking",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+
+    def stop(self) -> dict[str, Any]:
+        assert self.proc is not None
+        self.proc.send_signal(signal.SIGINT)
+        try:
+            self.proc.wait(30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        return summarise(self.path)
+
+
+def summarise(path: Path, top: int = 25) -> dict[str, Any]:
+    inclusive: collections.Counter[str] = collections.Counter()
+    own: collections.Counter[str] = collections.Counter()
+    total = 0
+    if not path.exists():
+        return {"samples": 0}
+    for line in path.read_text().splitlines():
+        stack, _, count = line.rpartition(" ")
+        if not count.isdigit():
+            continue
+        n = int(count)
+        total += n
+        frames = stack.split(";")
+        for f in set(frames):
+            inclusive[_short(f)] += n
+        own[_short(frames[-1])] += n
+    share = lambda c: [(f, round(100 * k / total, 1)) for f, k in c.most_common(top)]  # noqa: E731
+    return {"samples": total, "file": str(path), "inclusive_pct": share(inclusive), "self_pct": share(own)}
+
+
+def _short(frame: str) -> str:
+    """'func (path/to/module.py:123)' -> 'func (module.py)'."""
+    name, _, where = frame.partition(" (")
+    module = where.split(":")[0].rsplit("/", 1)[-1].rstrip(")")
+    return f"{name} ({module})"

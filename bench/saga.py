@@ -1,0 +1,168 @@
+"""Benchmark 2: saga latency, from the 201 `reserved` answer to the enrollment reading `confirmed`.
+
+Auto-approved APBD funding, so each nomination makes two trips through Kafka (enrollment.reserved to the
+funding service, funding.approved back). Nominations are sent open-loop at a fixed rate.
+
+python -m bench.saga [--rates 50 200] [--seconds 20 10] [--reps 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import itertools
+import json
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+
+from bench.common import (
+    COST,
+    YEAR,
+    build_world,
+    new_cohorts,
+    nips,
+    open_loop,
+    post_request,
+    rss_peaks,
+    save,
+    seed_replica_servants,
+    summary_ms,
+)
+from tests.support.system import System, start_system, stop_system
+
+COHORTS = 200
+POLL_S = 0.005
+
+
+async def budget_line(system: System, headers: dict[str, str], institution_id: str) -> None:
+    body = {"institution_id": institution_id, "source": "APBD", "fiscal_year": YEAR, "ceiling_idr": COST * 10**6,
+            "purpose": "general", "auto_approve_limit_idr": COST}  # fmt: skip
+    for _ in range(120):  # the funding replica learns the institution from Kafka
+        r = await system.http.post(system.url("funding", "/budgets"), json=body, headers=headers)
+        if r.status_code == 201:
+            return
+        await asyncio.sleep(0.5)
+    raise RuntimeError(f"budget line refused: {r.status_code} {r.text}")
+
+
+async def run_rate(
+    system: System, dsn: str, port: int, requests: list[bytes], rate: float, settle_s: float = 60
+) -> dict[str, Any]:
+    answered: dict[uuid.UUID, float] = {}
+    seen: dict[uuid.UUID, tuple[float, float]] = {}
+    failures: list[str] = []
+
+    def on_answer(status: int, body: bytes, at: float) -> None:
+        if status == 201 and json.loads(body)["status"] == "reserved":
+            answered[uuid.UUID(json.loads(body)["id"])] = at
+        else:
+            failures.append(f"{status} {body[:200]!r}")
+
+    conn = await asyncpg.connect(dsn)
+    sending = asyncio.create_task(open_loop(port, requests, rate_per_s=rate, on_answer=on_answer))
+    since = await conn.fetchval("SELECT now()")
+    deadline = None
+    polls = 0
+    try:
+        while True:
+            rows = await conn.fetch(
+                "SELECT id, extract(epoch FROM updated_at) AS at FROM enrollments "
+                "WHERE status = 'confirmed' AND updated_at >= $1",
+                since,
+            )
+            now = time.time()
+            polls += 1
+            for row in rows:
+                if row["id"] not in seen:
+                    seen[row["id"]] = (now, float(row["at"]))
+            if sending.done():
+                deadline = deadline or time.monotonic() + settle_s
+                if all(e in seen for e in answered) or time.monotonic() > deadline:
+                    break
+            await asyncio.sleep(POLL_S)
+        load = await sending
+    finally:
+        await conn.close()
+    observed = [seen[e][0] - t for e, t in answered.items() if e in seen]
+    committed = [seen[e][1] - t for e, t in answered.items() if e in seen]
+    return {
+        "rate_per_s": rate,
+        "sent": load.sent,
+        "achieved_rate_per_s": round(load.sent / load.elapsed_s, 1),
+        "reserved": len(answered),
+        "confirmed": len(observed),
+        "unconfirmed": len(answered) - len(observed),
+        "failures": failures[:3],
+        "nominate_latency": summary_ms(load.latencies),
+        "saga_observed": summary_ms(observed),
+        "saga_by_updated_at": summary_ms(committed),
+        "polls": polls,
+    }
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rates", type=float, nargs="*", default=[50, 200])
+    parser.add_argument("--seconds", type=float, nargs="*", default=[20, 10], help="duration per rate")
+    parser.add_argument("--reps", type=int, default=2)
+    parser.add_argument("--env", nargs="*", default=[])
+    parser.add_argument("--tag", default="saga")
+    parser.add_argument(
+        "--together",
+        dest="split",
+        action="store_false",
+        help="one process per service (API, relay and consumers together) instead of three",
+    )
+    args = parser.parse_args()
+    env = dict(kv.split("=", 1) for kv in args.env)
+    env.setdefault("ENROLLMENT_RELAY_POLL_INTERVAL_S", "1.0")
+    env.setdefault("FUNDING_RELAY_POLL_INTERVAL_S", "1.0")
+    system = await start_system(Path(tempfile.mkdtemp(prefix="bench-saga-")), split=args.split, **env)
+    results = []
+    try:
+        world = await build_world(system)
+        await budget_line(system, {"Authorization": f"Bearer {world.nominator_tokens[0]}"}, world.papua["id"])
+        dsn = system.services["enrollment"].dsn
+        counts = [int(r * s) for r, s in zip(args.rates, args.seconds, strict=True)]
+        people = iter(nips(sum(counts) * args.reps + 100))
+        await seed_replica_servants(dsn, world.papua["id"], nips(sum(counts) * args.reps + 100))
+        tokens = itertools.cycle(world.nominator_tokens)
+        port = system.services["enrollment"].port
+
+        def batch(n: int, cohorts: list[str]) -> list[bytes]:
+            cycle = itertools.cycle(cohorts)
+            return [
+                post_request(f"/cohorts/{next(cycle)}/enrollments", {"nip": next(people), "funding_source": "APBD"},
+                             next(tokens))
+                for _ in range(n)
+            ]  # fmt: skip
+
+        cohorts = await new_cohorts(system, world, dsn, count=COHORTS, capacity=100)
+        warm = await run_rate(system, dsn, port, batch(100, cohorts), 20)
+        print("warm-up:", warm["saga_observed"], "unconfirmed", warm["unconfirmed"], flush=True)
+        for rep in range(args.reps):
+            for rate, n in zip(args.rates, counts, strict=True):
+                r = await run_rate(system, dsn, port, batch(n, cohorts), rate)
+                r["rep"] = rep
+                results.append(r)
+                s = r["saga_observed"]
+                n50, n99 = r["nominate_latency"]["p50_ms"], r["nominate_latency"]["p99_ms"]
+                print(f"rep {rep} {rate:5.0f}/s: sent {r['sent']} confirmed {r['confirmed']} "
+                      f"unconfirmed {r['unconfirmed']} | saga p50 {s['p50_ms']} p99 {s['p99_ms']} max {s['max_ms']} ms "
+                      f"(by updated_at p50 {r['saga_by_updated_at']['p50_ms']}) | nominate p50 {n50} p99 {n99}",
+                      flush=True)  # fmt: skip
+        rss = rss_peaks(system)
+        print("peak RSS (MB):", rss)
+        settings = {"env": env, "split": args.split, "cohorts": COHORTS, "poll_s": POLL_S}
+        print("saved", save(args.tag, {"settings": settings, "runs": results, "rss_mb": rss}))
+    finally:
+        await stop_system(system)
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
