@@ -124,6 +124,8 @@ _UNAVAILABLE = (
     asyncpg.CannotConnectNowError,
     asyncpg.AdminShutdownError,
     asyncpg.InterfaceError,
+    # Raised when the server dropped the connection in the middle of a query.
+    asyncpg.InternalClientError,
 )
 
 

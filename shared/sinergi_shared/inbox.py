@@ -161,8 +161,61 @@ class InboxConsumer:
             await consumer.stop()
 
     async def handle_batch(self, records: Iterable[ConsumerRecord[Any, Any]], dlq: AIOKafkaProducer) -> None:
+        """Apply a partition's batch in one transaction; on any failure, fall back to one message at a time.
+
+        One commit per batch instead of per event is what lets a replica keep up with a bulk import;
+        the inbox row of every event is still written with its effect, so the fallback re-applies nothing.
+        """
+        records = list(records)
+        batchable: list[tuple[CloudEvent, Handler]] = []
+        for record in records:
+            try:
+                event = CloudEvent.from_kafka(record.headers, record.value)
+            except MalformedEvent:
+                batchable = []
+                break
+            handler = self._handlers.get(event.type)
+            if handler is not None:
+                batchable.append((event, handler))
+        if len(batchable) > 1:
+            outcomes = await self._apply_together(batchable)
+            if outcomes is not None:
+                for (event, _), applied in zip(batchable, outcomes, strict=True):
+                    self._count(event, applied)
+                self.stats.ignored += len(records) - len(batchable)
+                return
         for record in records:
             await self.handle(record, dlq)
+
+    async def _apply_together(self, batch: list[tuple[CloudEvent, Handler]]) -> list[bool] | None:
+        """The applied/skipped outcome of each event, or None when the batch must go one by one."""
+        while True:
+            try:
+                async with self._sessions() as session, session.begin():
+                    outcomes = []
+                    for event, handler in batch:
+                        current_traceparent.set(event.traceparent)
+                        outcomes.append(await apply_once(session, event, handler))
+                return outcomes
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                if not database_unavailable(exc):
+                    return None
+                if self._stopping.is_set():
+                    raise StopConsuming from exc
+                log.warning("database unavailable; waiting", extra={"batch": len(batch)})
+                await asyncio.sleep(1.0)
+
+    def _count(self, event: CloudEvent, applied: bool) -> None:
+        if applied:
+            log.info("event applied", extra={"event_type": event.type, "event_id": event.id})
+            self.stats.applied += 1
+            self.stats.by_type[event.type] = self.stats.by_type.get(event.type, 0) + 1
+        else:
+            self.stats.skipped += 1
+            log.info("duplicate event skipped", extra={"event_type": event.type, "event_id": event.id})
+        metrics.EVENTS_CONSUMED.labels(self._service, event.type, "applied" if applied else "skipped").inc()
 
     async def handle(self, record: ConsumerRecord[Any, Any], dlq: AIOKafkaProducer) -> None:
         """Apply one message once, retrying; dead-letter it when it keeps failing."""
@@ -182,15 +235,7 @@ class InboxConsumer:
             try:
                 async with self._sessions() as session, session.begin():
                     applied = await apply_once(session, event, handler)
-                outcome = "applied" if applied else "skipped"
-                if applied:
-                    log.info("event applied", extra={"event_type": event.type, "event_id": event.id})
-                    self.stats.applied += 1
-                    self.stats.by_type[event.type] = self.stats.by_type.get(event.type, 0) + 1
-                else:
-                    self.stats.skipped += 1
-                    log.info("duplicate event skipped", extra={"event_type": event.type, "event_id": event.id})
-                metrics.EVENTS_CONSUMED.labels(self._service, event.type, outcome).inc()
+                self._count(event, applied)
                 return
             except asyncio.CancelledError:
                 raise
