@@ -6,11 +6,13 @@ import base64
 import hashlib
 import json
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from typing import Annotated, Any
+from uuid import UUID
 
 from fastapi import Header, Query
 from fastapi.responses import JSONResponse
-from sqlalchemy import select, update
+from sqlalchemy import Select, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -38,6 +40,23 @@ def decode_cursor(cursor: str, parts: int) -> list[str]:
     if not isinstance(values, list) or len(values) != parts or not all(isinstance(v, str) for v in values):
         raise invalid("cursor", "not a cursor this API issued")
     return values
+
+
+def keyset(stmt: Select[Any], *, cursor: str | None, limit: int, created_at: Any, id_: Any) -> Select[Any]:
+    """The statement narrowed to the page after cursor, in (created_at, id) order, one row beyond the page."""
+    if cursor:
+        created, last_id = decode_cursor(cursor, 2)
+        try:
+            after = (datetime.fromisoformat(created), UUID(last_id))
+        except ValueError as exc:
+            raise invalid("cursor", "not a cursor this API issued") from exc
+        stmt = stmt.where(tuple_(created_at, id_) > after)
+    return stmt.order_by(created_at, id_).limit(limit + 1)
+
+
+def keyset_cursor(created_at: datetime, id_: Any) -> str:
+    """The cursor that continues a keyset page after this row."""
+    return encode_cursor(created_at.isoformat(), id_)
 
 
 def page(items: list[Any], limit: int, cursor_of: Callable[[Any], str]) -> dict[str, Any]:

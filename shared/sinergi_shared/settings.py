@@ -25,7 +25,7 @@ class ServiceSettings(BaseSettings):
     token_issuer: str = Field(default="sinergi-registry", validation_alias=AliasChoices("SINERGI_TOKEN_ISSUER"))
     token_audience: str = Field(default="sinergi", validation_alias=AliasChoices("SINERGI_TOKEN_AUDIENCE"))
     log_level: str = Field(default="INFO", validation_alias=AliasChoices("SINERGI_LOG_LEVEL"))
-    relay_batch_size: int = 500
+    relay_batch_size: int = 2000
     relay_poll_interval_s: float = 1.0
     consumer_max_attempts: int = 5
     consumer_retry_backoff_s: float = 0.2

@@ -6,14 +6,14 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID, uuid4
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from enrollment import domain, facts, replica, seating, seats
 from enrollment.models import Cohort, Program
 from enrollment.schemas import CohortIn, CohortOut, ProgramIn, ProgramOut, SeatCounts
 from sinergi_shared.auth import Principal
-from sinergi_shared.http import decode_cursor, encode_cursor, page
+from sinergi_shared.http import keyset, keyset_cursor, page
 from sinergi_shared.problems import Forbidden, NotFound, invalid
 
 
@@ -77,15 +77,9 @@ async def list_programs(
         stmt = stmt.where(Program.fiscal_year == fiscal_year)
     if pattern is not None:
         stmt = stmt.where(Program.pattern == pattern)
-    if cursor:
-        created, last_id = decode_cursor(cursor, 2)
-        try:
-            after = (datetime.fromisoformat(created), UUID(last_id))
-        except ValueError as exc:
-            raise invalid("cursor", "not a cursor this API issued") from exc
-        stmt = stmt.where(tuple_(Program.created_at, Program.id) > after)
-    rows = list(await session.scalars(stmt.order_by(Program.created_at, Program.id).limit(limit + 1)))
-    result = page(rows, limit, lambda p: encode_cursor(p.created_at.isoformat(), p.id))
+    stmt = keyset(stmt, cursor=cursor, limit=limit, created_at=Program.created_at, id_=Program.id)
+    rows = list(await session.scalars(stmt))
+    result = page(rows, limit, lambda p: keyset_cursor(p.created_at, p.id))
     result["items"] = [ProgramOut.model_validate(p) for p in result["items"]]
     return result
 

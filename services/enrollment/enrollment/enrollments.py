@@ -6,14 +6,14 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID, uuid4
 
-from sqlalchemy import Select, or_, select, tuple_
+from sqlalchemy import Select, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from enrollment import catalogue, domain, facts, replica, seating, seats
 from enrollment.models import Enrollment, Program
 from enrollment.schemas import CompletionIn, EnrollmentOut, NominationIn
 from sinergi_shared.auth import Principal
-from sinergi_shared.http import check_if_match, decode_cursor, encode_cursor, page
+from sinergi_shared.http import check_if_match, keyset, keyset_cursor, page
 from sinergi_shared.problems import Conflict, Forbidden, NotFound, invalid
 
 
@@ -157,15 +157,9 @@ async def list_visible(
         stmt = stmt.where(Enrollment.nip == nip)
     if status is not None:
         stmt = stmt.where(Enrollment.status == status)
-    if cursor:
-        created, last_id = decode_cursor(cursor, 2)
-        try:
-            after = (datetime.fromisoformat(created), UUID(last_id))
-        except ValueError as exc:
-            raise invalid("cursor", "not a cursor this API issued") from exc
-        stmt = stmt.where(tuple_(Enrollment.created_at, Enrollment.id) > after)
-    rows = list(await session.scalars(stmt.order_by(Enrollment.created_at, Enrollment.id).limit(limit + 1)))
-    result = page(rows, limit, lambda e: encode_cursor(e.created_at.isoformat(), e.id))
+    stmt = keyset(stmt, cursor=cursor, limit=limit, created_at=Enrollment.created_at, id_=Enrollment.id)
+    rows = list(await session.scalars(stmt))
+    result = page(rows, limit, lambda e: keyset_cursor(e.created_at, e.id))
     result["items"] = [await view(session, e) for e in result["items"]]
     return result
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID, uuid4
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -15,7 +15,7 @@ from funding.routing import line_terms_problem
 from funding.schemas import BudgetLineCreate, BudgetLinePatch
 from funding.service.access import ensure_reaches, scoped_institution
 from sinergi_shared.auth import Principal
-from sinergi_shared.http import check_if_match, decode_cursor, encode_cursor, page
+from sinergi_shared.http import check_if_match, decode_cursor, encode_cursor, keyset, keyset_cursor, page
 from sinergi_shared.problems import Conflict, NotFound, Unprocessable, invalid
 
 
@@ -125,13 +125,9 @@ async def list_lines(
         query = query.where(BudgetLine.institution_id == scope)
     if fiscal_year is not None:
         query = query.where(BudgetLine.fiscal_year == fiscal_year)
-    if cursor:
-        created, last_id = decode_cursor(cursor, 2)
-        query = query.where(tuple_(BudgetLine.created_at, BudgetLine.id) > (_time(created), _uuid(last_id)))
-    rows = (await session.execute(query.order_by(BudgetLine.created_at, BudgetLine.id).limit(limit + 1))).scalars()
-    return page(
-        [line_out(r) for r in rows], limit, lambda item: encode_cursor(item["created_at"].isoformat(), item["id"])
-    )
+    query = keyset(query, cursor=cursor, limit=limit, created_at=BudgetLine.created_at, id_=BudgetLine.id)
+    rows = (await session.execute(query)).scalars()
+    return page([line_out(r) for r in rows], limit, lambda item: keyset_cursor(item["created_at"], item["id"]))
 
 
 async def revise_line(
@@ -209,17 +205,3 @@ async def list_revisions(
         for r in rows
     ]
     return page(items, limit, lambda item: encode_cursor(item["version"]))
-
-
-def _time(value: str) -> datetime:
-    try:
-        return datetime.fromisoformat(value)
-    except ValueError as exc:
-        raise invalid("cursor", "not a cursor this API issued") from exc
-
-
-def _uuid(value: str) -> UUID:
-    try:
-        return UUID(value)
-    except ValueError as exc:
-        raise invalid("cursor", "not a cursor this API issued") from exc

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4
 
-from sqlalchemy import or_, select, tuple_
+from sqlalchemy import or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -28,7 +28,7 @@ from funding.service.access import ensure_reaches, scoped_institution
 from funding.service.ledger import Events, close, commit_or_reject, request_out
 from sinergi_shared.auth import Principal
 from sinergi_shared.contracts import EnrollmentReserved
-from sinergi_shared.http import decode_cursor, encode_cursor, page
+from sinergi_shared.http import keyset, keyset_cursor, page
 from sinergi_shared.problems import Conflict, Forbidden, NotFound, invalid
 
 __all__ = ["approve", "get_request", "list_requests", "open_by_hand", "open_for_enrollment", "reject", "request_out"]
@@ -281,16 +281,6 @@ async def list_requests(
         query = query.where(FundingRequest.enrollment_id == enrollment_id)
     if fiscal_year is not None:
         query = query.where(FundingRequest.fiscal_year == fiscal_year)
-    if cursor:
-        created, last_id = decode_cursor(cursor, 2)
-        try:
-            after = (datetime.fromisoformat(created), UUID(last_id))
-        except ValueError as exc:
-            raise invalid("cursor", "not a cursor this API issued") from exc
-        query = query.where(tuple_(FundingRequest.created_at, FundingRequest.id) > after)
-    rows = (
-        await session.execute(query.order_by(FundingRequest.created_at, FundingRequest.id).limit(limit + 1))
-    ).scalars()
-    return page(
-        [request_out(r) for r in rows], limit, lambda item: encode_cursor(item["created_at"].isoformat(), item["id"])
-    )
+    query = keyset(query, cursor=cursor, limit=limit, created_at=FundingRequest.created_at, id_=FundingRequest.id)
+    rows = (await session.execute(query)).scalars()
+    return page([request_out(r) for r in rows], limit, lambda item: keyset_cursor(item["created_at"], item["id"]))
