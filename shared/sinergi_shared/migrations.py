@@ -1,0 +1,37 @@
+"""The one Alembic environment every service's migrations/env.py delegates to."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+
+from alembic import context
+from sqlalchemy import Connection, MetaData
+from sqlalchemy.ext.asyncio import create_async_engine
+
+
+def run_migrations(target_metadata: MetaData, default_url: Callable[[], str]) -> None:
+    """Migrate the database named by `-x url=`, `sqlalchemy.url`, or the service's settings, in that order."""
+    url = (
+        context.get_x_argument(as_dictionary=True).get("url")
+        or context.config.get_main_option("sqlalchemy.url")
+        or default_url()
+    )
+    if context.is_offline_mode():
+        context.configure(url=url, target_metadata=target_metadata, literal_binds=True)
+        with context.begin_transaction():
+            context.run_migrations()
+        return
+
+    def run(connection: Connection) -> None:
+        context.configure(connection=connection, target_metadata=target_metadata, compare_type=True)
+        with context.begin_transaction():
+            context.run_migrations()
+
+    async def online() -> None:
+        engine = create_async_engine(url)
+        async with engine.connect() as connection:
+            await connection.run_sync(run)
+        await engine.dispose()
+
+    asyncio.run(online())
