@@ -189,6 +189,22 @@ async def test_clients_are_admin_only_validated_and_their_secret_is_stored_hashe
     assert (await token(registry, client_id, secret))["scope"] == "read"
 
 
+async def test_a_deactivated_institutions_client_gets_no_more_tokens(
+    registry: RunningService, operator: dict[str, str]
+) -> None:
+    home = await create_institution(registry, operator, kind="agency")
+    client_id, secret = await create_client(registry, operator, home["id"], "read")
+    assert (await token(registry, client_id, secret))["scope"] == "read"
+
+    r = await registry.client.post(f"/institutions/{home['id']}/deactivate", headers=operator)
+    assert r.status_code == 200, r.text
+    refused = await registry.client.post(
+        "/oauth/token", data={"grant_type": "client_credentials", "client_id": client_id, "client_secret": secret}
+    )
+    assert refused.status_code == 401
+    assert refused.json()["error"] == "invalid_client" and "deactivated" in refused.json()["error_description"]
+
+
 async def test_idempotent_client_creation_keeps_one_client_and_hands_out_a_working_secret(
     registry: RunningService, operator: dict[str, str]
 ) -> None:

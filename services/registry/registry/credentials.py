@@ -282,6 +282,10 @@ async def issue_token(
     ok = await asyncio.to_thread(verify_secret, client_secret, client.secret_hash if client else _DUMMY_HASH)
     if client is None or not ok or not client.active:
         raise OAuthError(401, "invalid_client", "unknown client or wrong secret")
+    institution = await session.get(Institution, client.institution_id)
+    if institution is None or institution.status != "active":
+        # A deactivated institution's systems must not act for it any more.
+        raise OAuthError(401, "invalid_client", "the client's institution is deactivated")
     granted = narrowed_scopes(frozenset(client.scopes), scope)
     if granted is None:
         raise OAuthError(400, "invalid_scope", f"this client may only ask for: {' '.join(sorted(client.scopes))}")
