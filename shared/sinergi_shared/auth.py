@@ -172,15 +172,21 @@ class TokenVerifier:
             raise Unauthorized("the token lacks an institution") from exc
 
 
-async def authenticated(request: Request) -> Principal:
-    """The caller of this request, from its Authorization: Bearer header."""
-    header = request.headers.get("authorization", "")
+def bearer_token(header: str) -> str:
+    """The token of an `Authorization: Bearer <token>` header; Unauthorized for anything else."""
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthorized("an Authorization: Bearer token is required")
-    verifier: TokenVerifier = request.app.state.verifier
-    principal = await verifier.verify(token.strip())
-    request.state.principal = principal
+    return token.strip()
+
+
+async def authenticated(request: Request) -> Principal:
+    """The caller of this request: verified before routing when the app checks tokens first, else here."""
+    principal: Principal | None = getattr(request.state, "principal", None)
+    if principal is None:
+        verifier: TokenVerifier = request.app.state.verifier
+        principal = await verifier.verify(bearer_token(request.headers.get("authorization", "")))
+        request.state.principal = principal
     return principal
 
 

@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel
 from sqlalchemy import text
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from sinergi_shared import asyncapi, metrics
@@ -64,7 +65,8 @@ class ServiceMiddleware:
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.max_body_bytes:
-                    raise _BodyTooLarge
+                    # An HTTPException, because FastAPI turns any other error while reading into a 400.
+                    raise BodyTooLarge(413, f"the body exceeds {self.max_body_bytes} bytes")
             return message
 
         async def traced_send(message: Message) -> None:
@@ -76,7 +78,7 @@ class ServiceMiddleware:
 
         try:
             await self.app(scope, capped_receive, traced_send)
-        except _BodyTooLarge:
+        except BodyTooLarge:  # read outside a route (the app's own handlers render it otherwise)
             response = problem_response(PayloadTooLarge(f"the body exceeds {self.max_body_bytes} bytes"))
             await response(scope, receive, send)
             status = 413
@@ -94,8 +96,8 @@ class ServiceMiddleware:
         )
 
 
-class _BodyTooLarge(Exception):
-    pass
+class BodyTooLarge(StarletteHTTPException):
+    """A streamed body passed the cap while it was being read."""
 
 
 async def kafka_reachable(bootstrap: str, timeout: float = 2.0) -> bool:
