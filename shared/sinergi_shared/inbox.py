@@ -178,8 +178,13 @@ class InboxConsumer:
             if handler is not None:
                 batchable.append((event, handler))
         if len(batchable) > 1:
-            outcomes = await self._apply_together(batchable)
-            if outcomes is not None:
+            try:
+                outcomes = await self._apply_together(batchable)
+            except (asyncio.CancelledError, StopConsuming):
+                raise
+            except Exception:  # one of them fails: find which, one message at a time
+                pass
+            else:
                 for (event, _), applied in zip(batchable, outcomes, strict=True):
                     self._count(event, applied)
                 self.stats.ignored += len(records) - len(batchable)
@@ -187,8 +192,12 @@ class InboxConsumer:
         for record in records:
             await self.handle(record, dlq)
 
-    async def _apply_together(self, batch: list[tuple[CloudEvent, Handler]]) -> list[bool] | None:
-        """The applied/skipped outcome of each event, or None when the batch must go one by one."""
+    async def _apply_together(self, batch: list[tuple[CloudEvent, Handler]]) -> list[bool]:
+        """Apply events in one transaction, each once; the applied/skipped outcome of each.
+
+        While the database is away this waits, without counting it against the events: it is not their fault.
+        Any other failure is raised for the caller to retry or dead-letter.
+        """
         while True:
             try:
                 async with self._sessions() as session, session.begin():
@@ -201,10 +210,10 @@ class InboxConsumer:
                 raise
             except Exception as exc:
                 if not database_unavailable(exc):
-                    return None
+                    raise
                 if self._stopping.is_set():
                     raise StopConsuming from exc
-                log.warning("database unavailable; waiting", extra={"batch": len(batch)})
+                log.warning("database unavailable; waiting", extra={"events": len(batch)})
                 await asyncio.sleep(1.0)
 
     def _count(self, event: CloudEvent, applied: bool) -> None:
@@ -228,25 +237,16 @@ class InboxConsumer:
         if handler is None:
             self.stats.ignored += 1
             return
-        current_traceparent.set(event.traceparent)
         error = ""
         attempt = 0
         while attempt < self._max_attempts:
             try:
-                async with self._sessions() as session, session.begin():
-                    applied = await apply_once(session, event, handler)
+                [applied] = await self._apply_together([(event, handler)])
                 self._count(event, applied)
                 return
-            except asyncio.CancelledError:
+            except (asyncio.CancelledError, StopConsuming):
                 raise
             except Exception as exc:
-                if database_unavailable(exc):
-                    # Not the message's fault: wait for the database without spending its attempts.
-                    if self._stopping.is_set():
-                        raise StopConsuming from exc
-                    log.warning("database unavailable; waiting", extra={"event_id": event.id})
-                    await asyncio.sleep(1.0)
-                    continue
                 attempt += 1
                 error = f"{type(exc).__name__}: {exc}"
                 log.warning(
