@@ -9,7 +9,7 @@ from uuid import UUID, uuid4
 from sqlalchemy import Select, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from enrollment import catalogue, domain, facts, replica, seating, seats
+from enrollment import catalogue, domain, facts, seating, seats
 from enrollment.models import Enrollment, Program
 from enrollment.schemas import CompletionIn, EnrollmentOut, NominationIn
 from sinergi_shared.auth import Principal
@@ -48,12 +48,12 @@ async def nominate(
     session: AsyncSession, *, principal: Principal, cohort_id: UUID, body: NominationIn
 ) -> EnrollmentOut:
     """Hold a seat for a civil servant if the seat rule allows it, else put them on the waitlist."""
-    # Everything that needs no lock is read first, in one statement, so the cohort row stays locked
-    # as briefly as possible and the request makes as few round trips as it can.
-    found = await replica.nomination_facts(session, cohort_id=cohort_id, nip=body.nip)
-    if found is None:
+    # The hot path of the whole system: lock and read in one statement, seat and store in another,
+    # the event in a third, so the cohort stays locked for as few round trips as the rule allows.
+    arrival = await seating.lock_for_arrival(session, cohort_id=cohort_id, nip=body.nip)
+    if arrival is None:
         raise NotFound(f"cohort {cohort_id} not found")
-    program, servant, institution, parent_is_dob = found
+    cohort, program, servant, institution = arrival.cohort, arrival.program, arrival.servant, arrival.institution
     if servant is None:
         raise invalid("nip", "the registry does not know this NIP")
     if servant.status != "active":
@@ -62,26 +62,21 @@ async def nominate(
         raise invalid("nip", "this civil servant is not employed by the nominating institution")
     if institution is None:
         raise invalid("nip", "the civil servant's institution is not known to the registry replica")
-    is_dob = institution.is_new_autonomous_region or bool(parent_is_dob)
-    seat_class = seats.seat_class_of(sector=institution.sector, is_dob=is_dob)
-
-    cohort = await seating.lock_cohort(session, cohort_id)
-    assert cohort is not None  # cohorts are never deleted
     now = datetime.now(UTC)
     if not catalogue.is_open(cohort, now):
         raise Conflict("the cohort is closed for nominations")
-    duplicate = await session.scalar(
-        select(Enrollment.id).where(
-            Enrollment.cohort_id == cohort.id,
-            Enrollment.nip == servant.nip,
-            Enrollment.status.not_in(domain.INACTIVE_STATUSES),
-        )
-    )
-    if duplicate is not None:
-        raise Conflict(f"this NIP is already active in the cohort (enrollment {duplicate})")
-    await seating.release_reservations_if_due(session, cohort, program, now)
+    if seating.reservations_due(cohort, now):
+        await seating.release_reservations_if_due(session, cohort, program, now)
+        await session.flush()  # the statements below build on the released counters
 
-    cohort.next_seq += 1
+    is_dob = institution.is_new_autonomous_region or arrival.parent_is_dob
+    seat_class = seats.seat_class_of(sector=institution.sector, is_dob=is_dob)
+    seated = seating.admits(cohort, seat_class)
+    position = None
+    if not seated:
+        position = await seating.waitlist_length(session, cohort.id) + 1
+        if cohort.waitlist_limit is not None and position > cohort.waitlist_limit:
+            raise Conflict("the cohort is full and its waitlist is full")
     enrollment = Enrollment(
         id=uuid4(),
         cohort_id=cohort.id,
@@ -93,25 +88,20 @@ async def nominate(
         is_dob=is_dob,
         seat_class=seat_class,
         funding_source=body.funding_source,
-        seq=cohort.next_seq,
+        status="reserved" if seated else "waitlisted",
         created_at=now,
         updated_at=now,
         version=1,
     )
-    if seating.admit(cohort, seat_class):
-        enrollment.status = "reserved"
-        session.add(enrollment)
-        await session.flush()
+    if not await seating.enter(session, enrollment):
+        duplicate = await seating.live_enrollment_of(session, cohort.id, servant.nip)
+        raise Conflict(f"this NIP is already active in the cohort (enrollment {duplicate})")
+    if seated:
         await facts.reserved(session, enrollment, program)
-        return await view(session, enrollment)
-    position = await seating.waitlist_length(session, cohort.id) + 1
-    if cohort.waitlist_limit is not None and position > cohort.waitlist_limit:
-        raise Conflict("the cohort is full and its waitlist is full")
-    enrollment.status = "waitlisted"
-    session.add(enrollment)
-    await session.flush()
-    await facts.waitlisted(session, enrollment, program, position)
-    # It is the newest arrival, so its place is the queue length just counted under the cohort lock.
+    else:
+        assert position is not None
+        await facts.waitlisted(session, enrollment, program, position)
+    # The newest arrival's waitlist place is the queue length just counted under the cohort lock.
     return await view(session, enrollment, waitlist_position=position)
 
 

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
 
-from enrollment.models import CivilServant, Cohort, Institution, Program
+from enrollment.models import CivilServant, Institution
 from sinergi_shared.contracts import CivilServantSnapshot, InstitutionSnapshot
 
 
@@ -49,32 +48,6 @@ async def institution(session: AsyncSession, institution_id: UUID | None) -> Ins
 
 async def civil_servant(session: AsyncSession, nip: str) -> CivilServant | None:
     return await session.get(CivilServant, nip)
-
-
-_Parent = aliased(Institution, name="parent_institution")
-# Built once: aliasing and compiling this join per request cost more than running it.
-_NOMINATION_FACTS = (
-    select(Program, CivilServant, Institution, _Parent.is_new_autonomous_region)
-    .select_from(Cohort)
-    .join(Program, Program.id == Cohort.program_id)
-    .outerjoin(CivilServant, CivilServant.nip == bindparam("nip"))
-    .outerjoin(Institution, Institution.id == CivilServant.institution_id)
-    .outerjoin(_Parent, _Parent.id == Institution.parent_id)
-    .where(Cohort.id == bindparam("cohort_id"))
-)
-
-
-async def nomination_facts(
-    session: AsyncSession, *, cohort_id: UUID, nip: str
-) -> tuple[Program, CivilServant | None, Institution | None, bool | None] | None:
-    """The cohort's program, the servant, their institution and whether its parent is a DOB, in one query.
-
-    None when the cohort does not exist; the servant and institution are None when the replica lacks them.
-    """
-    row = (await session.execute(_NOMINATION_FACTS, {"cohort_id": cohort_id, "nip": nip})).first()
-    if row is None:
-        return None
-    return row[0], row[1], row[2], row[3]
 
 
 async def is_dob(session: AsyncSession, inst: Institution) -> bool:

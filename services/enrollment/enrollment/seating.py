@@ -6,14 +6,16 @@ so the rule in seats.py holds across concurrent requests and service instances.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from uuid import UUID
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
-from enrollment import facts, seats
-from enrollment.models import Cohort, Enrollment, Program
+from enrollment import domain, facts, seats
+from enrollment.models import CivilServant, Cohort, Enrollment, Institution, Program
 from enrollment.seats import SeatClass, SeatPlan, Taken
 
 
@@ -21,6 +23,114 @@ async def lock_cohort(session: AsyncSession, cohort_id: UUID, *, skip_locked: bo
     """The cohort row, locked for this transaction (always lock the cohort before its enrollments)."""
     stmt = select(Cohort).where(Cohort.id == cohort_id).with_for_update(skip_locked=skip_locked)
     return (await session.scalars(stmt.execution_options(populate_existing=True))).first()
+
+
+@dataclass(frozen=True)
+class Arrival:
+    """What a nomination needs to know, read with the cohort row locked; replica rows are None when unknown."""
+
+    cohort: Cohort
+    program: Program
+    servant: CivilServant | None
+    institution: Institution | None
+    parent_is_dob: bool
+
+
+_Parent = aliased(Institution, name="parent_institution")
+# Built once: aliasing and compiling this join per request cost more than running it. Only the cohort row
+# is locked; waiting for the lock refreshes that row (its counters are current), while the replica rows
+# are read as of the statement's start, which is all a nomination needs of them.
+_LOCK_FOR_ARRIVAL = (
+    select(Cohort, Program, CivilServant, Institution, _Parent.is_new_autonomous_region)
+    .join(Program, Program.id == Cohort.program_id)
+    .outerjoin(CivilServant, CivilServant.nip == bindparam("nip"))
+    .outerjoin(Institution, Institution.id == CivilServant.institution_id)
+    .outerjoin(_Parent, _Parent.id == Institution.parent_id)
+    .where(Cohort.id == bindparam("cohort_id"))
+    .with_for_update(of=Cohort)
+    .execution_options(populate_existing=True)
+)
+
+
+async def lock_for_arrival(session: AsyncSession, *, cohort_id: UUID, nip: str) -> Arrival | None:
+    """Lock the cohort and read its program, the servant and their institution in one statement (None: no cohort)."""
+    row = (await session.execute(_LOCK_FOR_ARRIVAL, {"cohort_id": cohort_id, "nip": nip})).first()
+    if row is None:
+        return None
+    return Arrival(row[0], row[1], row[2], row[3], bool(row[4]))
+
+
+def admits(cohort: Cohort, seat_class: SeatClass) -> bool:
+    """Would the rule seat one more applicant of this class right now? (cohort must be locked)."""
+    return seats.fits(plan_of(cohort), taken_of(cohort), seat_class)
+
+
+# The arrival's place (next_seq), the seat it takes if any, and the enrollment row, in one statement.
+# A NIP already live in the cohort inserts nothing (the partial unique index decides, whatever the races);
+# the caller then rolls the whole transaction back, counters included.
+_ENTER = text(
+    f"""
+    WITH arrival AS (
+        UPDATE cohorts
+        SET next_seq = next_seq + 1,
+            taken_central = taken_central + :central,
+            taken_regional = taken_regional + :regional,
+            taken_dob = taken_dob + :dob,
+            version = version + :central + :regional + :dob
+        WHERE id = :cohort_id
+        RETURNING next_seq
+    )
+    INSERT INTO enrollments (id, cohort_id, program_id, nip, institution_id, nominated_by_id, participant_sector,
+                             is_dob, seat_class, funding_source, status, seq, created_at, updated_at, version)
+    VALUES (:id, :cohort_id, :program_id, :nip, :institution_id, :nominated_by_id, :participant_sector,
+            :is_dob, :seat_class, :funding_source, :status, (SELECT next_seq FROM arrival), :now, :now, 1)
+    ON CONFLICT (cohort_id, nip) WHERE status NOT IN ({", ".join(f"'{s}'" for s in domain.INACTIVE_STATUSES)})
+    DO NOTHING
+    RETURNING seq
+    """
+)
+
+
+async def enter(session: AsyncSession, e: Enrollment) -> bool:
+    """Store a new arrival (status reserved takes its class's seat); False when the NIP is already live here.
+
+    The cohort must be locked and the seat checked with admits(); sets e.seq to its arrival place.
+    """
+    seated = e.status == "reserved"
+    taken = Taken().plus(e.seat_class) if seated else Taken()  # type: ignore[arg-type]
+    seq = await session.scalar(
+        _ENTER,
+        {
+            "central": taken.central,
+            "regional": taken.regional,
+            "dob": taken.dob,
+            "id": e.id,
+            "cohort_id": e.cohort_id,
+            "program_id": e.program_id,
+            "nip": e.nip,
+            "institution_id": e.institution_id,
+            "nominated_by_id": e.nominated_by_id,
+            "participant_sector": e.participant_sector,
+            "is_dob": e.is_dob,
+            "seat_class": e.seat_class,
+            "funding_source": e.funding_source,
+            "status": e.status,
+            "now": e.created_at,
+        },
+    )
+    if seq is None:
+        return False
+    e.seq = seq
+    return True
+
+
+async def live_enrollment_of(session: AsyncSession, cohort_id: UUID, nip: str) -> UUID | None:
+    """The NIP's live (not cancelled or rejected) enrollment in the cohort, if any."""
+    stmt = select(Enrollment.id).where(
+        Enrollment.cohort_id == cohort_id, Enrollment.nip == nip, Enrollment.status.not_in(domain.INACTIVE_STATUSES)
+    )
+    found: UUID | None = await session.scalar(stmt)
+    return found
 
 
 def plan_of(cohort: Cohort) -> SeatPlan:
@@ -53,15 +163,6 @@ async def waitlist_position(session: AsyncSession, enrollment: Enrollment) -> in
         Enrollment.seq <= enrollment.seq,
     )
     return int(await session.scalar(stmt) or 0)
-
-
-def admit(cohort: Cohort, seat_class: SeatClass) -> bool:
-    """Take a seat of this class if the rule allows it (cohort must be locked)."""
-    plan, taken = plan_of(cohort), taken_of(cohort)
-    if not seats.fits(plan, taken, seat_class):
-        return False
-    set_taken(cohort, taken.plus(seat_class))
-    return True
 
 
 def give_back(cohort: Cohort, seat_class: SeatClass) -> None:
@@ -98,10 +199,14 @@ async def release_reservations_if_due(
     session: AsyncSession, cohort: Cohort, program: Program, now: datetime
 ) -> list[Enrollment]:
     """After reservation_release_at, R and D drop to 0 (once per cohort) and the waitlist is promoted."""
-    if cohort.reservations_released_at is not None or cohort.reservation_release_at is None:
-        return []
-    if cohort.reservation_release_at > now:
+    if not reservations_due(cohort, now):
         return []
     cohort.reservations_released_at = now
     cohort.version += 1
     return await promote_waitlist(session, cohort, program)
+
+
+def reservations_due(cohort: Cohort, now: datetime) -> bool:
+    """Has reservation_release_at passed without the reservations having been released yet?"""
+    due = cohort.reservation_release_at
+    return cohort.reservations_released_at is None and due is not None and due <= now
