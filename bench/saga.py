@@ -105,6 +105,47 @@ async def run_rate(
     }
 
 
+async def hops(system: System, since: float) -> dict[str, Any]:
+    """Where a saga's time goes, from the services' own clocks: event_log times and inbox applied_at.
+
+    applied_at is the consuming transaction's start (now()), so "to funding" and "back" include the
+    relay, Kafka and the consumer's fetch; "in funding" / "in enrollment" are the consuming transactions
+    up to the moment they recorded their event.
+    """
+    enrollment = await asyncpg.connect(system.services["enrollment"].dsn)
+    funding = await asyncpg.connect(system.services["funding"].dsn)
+    try:
+        reserved = {r["event_id"]: (r["key"], r["t"]) for r in await enrollment.fetch(
+            "SELECT event_id::text, key, extract(epoch FROM time) AS t FROM event_log "
+            "WHERE type = 'enrollment.reserved' AND time >= to_timestamp($1)", since)}  # fmt: skip
+        confirmed = {r["key"]: r["t"] for r in await enrollment.fetch(
+            "SELECT key, extract(epoch FROM time) AS t FROM event_log "
+            "WHERE type = 'enrollment.confirmed' AND time >= to_timestamp($1)", since)}  # fmt: skip
+        back = {r["event_id"]: r["t"] for r in await enrollment.fetch(
+            "SELECT event_id, extract(epoch FROM applied_at) AS t FROM inbox "
+            "WHERE type = 'funding.approved' AND applied_at >= to_timestamp($1)", since)}  # fmt: skip
+        arrived = {r["event_id"]: r["t"] for r in await funding.fetch(
+            "SELECT event_id, extract(epoch FROM applied_at) AS t FROM inbox "
+            "WHERE type = 'enrollment.reserved' AND applied_at >= to_timestamp($1)", since)}  # fmt: skip
+        approved = {r["key"]: (r["event_id"], r["t"]) for r in await funding.fetch(
+            "SELECT event_id::text, data->>'enrollment_id' AS key, extract(epoch FROM time) AS t FROM event_log "
+            "WHERE type = 'funding.approved' AND time >= to_timestamp($1)", since)}  # fmt: skip
+    finally:
+        await enrollment.close()
+        await funding.close()
+    legs: dict[str, list[float]] = {"to funding": [], "in funding": [], "back": [], "in enrollment": []}
+    for event_id, (key, t0) in reserved.items():
+        if event_id not in arrived or key not in approved or key not in confirmed:
+            continue
+        approved_id, t2 = approved[key]
+        if approved_id not in back:
+            continue
+        t1, t3, t4 = arrived[event_id], back[approved_id], confirmed[key]
+        for leg, seconds in zip(legs, (t1 - t0, t2 - t1, t3 - t2, t4 - t3), strict=True):
+            legs[leg].append(float(seconds))
+    return {leg: summary_ms(values) for leg, values in legs.items()}
+
+
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rates", type=float, nargs="*", default=[50, 200])
@@ -147,8 +188,10 @@ async def main() -> None:
         print("warm-up:", warm["saga_observed"], "unconfirmed", warm["unconfirmed"], flush=True)
         for rep in range(args.reps):
             for rate, n in zip(args.rates, counts, strict=True):
+                started = time.time()
                 r = await run_rate(system, dsn, port, batch(n, cohorts), rate)
                 r["rep"] = rep
+                r["legs"] = await hops(system, started)
                 results.append(r)
                 s = r["saga_observed"]
                 n50, n99 = r["nominate_latency"]["p50_ms"], r["nominate_latency"]["p99_ms"]
@@ -156,6 +199,7 @@ async def main() -> None:
                       f"unconfirmed {r['unconfirmed']} | saga p50 {s['p50_ms']} p99 {s['p99_ms']} max {s['max_ms']} ms "
                       f"(by updated_at p50 {r['saga_by_updated_at']['p50_ms']}) | nominate p50 {n50} p99 {n99}",
                       flush=True)  # fmt: skip
+                print("    legs p50/p99 ms:", {k: (v["p50_ms"], v["p99_ms"]) for k, v in r["legs"].items()}, flush=True)
         rss = rss_peaks(system)
         print("peak RSS (MB):", rss)
         settings = {"env": env, "split": args.split, "cohorts": COHORTS, "poll_s": POLL_S}

@@ -13,11 +13,10 @@ from uuid import UUID
 from fastapi import Header, Query
 from fastapi.responses import JSONResponse
 from sqlalchemy import Select, select, tuple_, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from sinergi_shared.auth import Principal
-from sinergi_shared.db import idempotency_keys
+from sinergi_shared.db import idempotency_keys, insert_once
 from sinergi_shared.problems import Conflict, PreconditionFailed, PreconditionRequired, invalid
 
 Limit = Annotated[int, Query(ge=1, le=500, description="Page size (default 50, max 500)")]
@@ -84,6 +83,11 @@ def fingerprint(method: str, path: str, body: Any) -> str:
     return hashlib.sha256(f"{method} {path} {canonical}".encode()).hexdigest()
 
 
+_CLAIM = insert_once(
+    idempotency_keys, ("client_id", "key", "fingerprint"), conflict="(client_id, key)", returning="key"
+)
+
+
 async def idempotent(
     session: AsyncSession,
     *,
@@ -100,10 +104,7 @@ async def idempotent(
     if key is None:
         return await create()
     claimed = await session.execute(
-        pg_insert(idempotency_keys)
-        .values(client_id=principal.client_id, key=key, fingerprint=request_fingerprint)
-        .on_conflict_do_nothing()
-        .returning(idempotency_keys.c.key)
+        _CLAIM, {"client_id": principal.client_id, "key": key, "fingerprint": request_fingerprint}
     )
     if claimed.first() is None:
         stored = (

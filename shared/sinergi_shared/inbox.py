@@ -11,16 +11,17 @@ from typing import Any
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
 from aiokafka.errors import CommitFailedError, KafkaError
 from sqlalchemy import func, insert, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from sinergi_shared import failpoints, metrics
 from sinergi_shared.contracts import spec_of
-from sinergi_shared.db import database_unavailable, dead_letters, inbox
+from sinergi_shared.db import database_unavailable, dead_letters, inbox, insert_once
 from sinergi_shared.events import CloudEvent, MalformedEvent
 from sinergi_shared.logging import current_traceparent
 
 log = logging.getLogger(__name__)
+
+_RECORD_ONCE = insert_once(inbox, ("source", "event_id", "type"), conflict="(source, event_id)", returning="event_id")
 
 Handler = Callable[[AsyncSession, CloudEvent], Awaitable[None]]
 
@@ -55,12 +56,7 @@ class EventHandlers:
 
 async def apply_once(session: AsyncSession, event: CloudEvent, handler: Handler) -> bool:
     """Record the event in the inbox and apply it; False when it was applied before."""
-    recorded = await session.execute(
-        pg_insert(inbox)
-        .values(source=event.source, event_id=event.id, type=event.type)
-        .on_conflict_do_nothing()
-        .returning(inbox.c.event_id)
-    )
+    recorded = await session.execute(_RECORD_ONCE, {"source": event.source, "event_id": event.id, "type": event.type})
     if recorded.first() is None:
         return False
     await handler(session, event)

@@ -4,40 +4,28 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from sqlalchemy import func, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from enrollment.models import CivilServant, Institution
 from sinergi_shared.contracts import CivilServantSnapshot, InstitutionSnapshot
+from sinergi_shared.db import upsert_newer
+
+_APPLY_INSTITUTION = upsert_newer(
+    Institution.__tablename__, tuple(InstitutionSnapshot.model_fields), key="id", touch="updated_at"
+)
+_SERVANT_FIELDS = tuple(f for f in CivilServantSnapshot.model_fields if f != "previous_institution_id")
+_APPLY_CIVIL_SERVANT = upsert_newer(CivilServant.__tablename__, _SERVANT_FIELDS, key="nip", touch="updated_at")
 
 
 async def apply_institution(session: AsyncSession, snapshot: InstitutionSnapshot) -> None:
     """Store the snapshot unless the replica already holds this version or a newer one."""
-    values = snapshot.model_dump()
-    stmt = pg_insert(Institution).values(**values)
-    changes = {name: stmt.excluded[name] for name in values if name != "id"}
-    await session.execute(
-        stmt.on_conflict_do_update(
-            index_elements=[Institution.id],
-            set_={**changes, "updated_at": func.now()},
-            where=Institution.version < stmt.excluded.version,
-        )
-    )
+    await session.execute(_APPLY_INSTITUTION, snapshot.model_dump())
 
 
 async def apply_civil_servant(session: AsyncSession, snapshot: CivilServantSnapshot) -> None:
     """Store the snapshot unless the replica already holds this version or a newer one."""
-    values = snapshot.model_dump(exclude={"previous_institution_id"})
-    stmt = pg_insert(CivilServant).values(**values)
-    changes = {name: stmt.excluded[name] for name in values if name != "nip"}
-    await session.execute(
-        stmt.on_conflict_do_update(
-            index_elements=[CivilServant.nip],
-            set_={**changes, "updated_at": func.now()},
-            where=CivilServant.version < stmt.excluded.version,
-        )
-    )
+    await session.execute(_APPLY_CIVIL_SERVANT, snapshot.model_dump(include=set(_SERVANT_FIELDS)))
 
 
 async def institution(session: AsyncSession, institution_id: UUID | None) -> Institution | None:

@@ -7,7 +7,6 @@ from typing import Any
 from uuid import UUID, uuid4
 
 from sqlalchemy import or_, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from funding.config import Settings
@@ -28,6 +27,7 @@ from funding.service.access import ensure_reaches, scoped_institution
 from funding.service.ledger import Events, close, commit_or_reject, request_out
 from sinergi_shared.auth import Principal
 from sinergi_shared.contracts import EnrollmentReserved
+from sinergi_shared.db import insert_once
 from sinergi_shared.http import keyset, keyset_cursor, page
 from sinergi_shared.problems import Conflict, Forbidden, NotFound, invalid
 
@@ -35,6 +35,19 @@ __all__ = ["approve", "get_request", "list_requests", "open_by_hand", "open_for_
 
 
 # --- opening ---------------------------------------------------------------------------------------------
+
+
+_OPEN_ONCE = insert_once(
+    FundingRequest.__tablename__,
+    (
+        "id", "origin", "enrollment_id", "cohort_id", "program_id", "provider_id", "provider_ministry_id", "nip",
+        "participant_institution_id", "participant_sector", "requested_source", "fiscal_year", "amount_idr",
+        "is_dob", "payer_institution_id", "source", "purpose", "requires_coordinator", "status", "version",
+        "created_at", "updated_at",
+    ),
+    conflict="ON CONSTRAINT uq_funding_requests_enrollment",
+    returning="id",
+)  # fmt: skip
 
 
 async def open_for_enrollment(session: AsyncSession, *, event: EnrollmentReserved, settings: Settings) -> None:
@@ -68,12 +81,7 @@ async def open_for_enrollment(session: AsyncSession, *, event: EnrollmentReserve
         "created_at": now,
         "updated_at": now,
     }
-    inserted = await session.execute(
-        pg_insert(FundingRequest)
-        .values(**values)
-        .on_conflict_do_nothing(constraint="uq_funding_requests_enrollment")
-        .returning(FundingRequest.id)
-    )
+    inserted = await session.execute(_OPEN_ONCE, values)
     if inserted.first() is None:
         return  # the same enrollment was reserved before (another delivery, another ce_id)
     req = await session.get(FundingRequest, values["id"])
