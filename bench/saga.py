@@ -12,6 +12,7 @@ import argparse
 import asyncio
 import itertools
 import json
+import statistics
 import tempfile
 import time
 import uuid
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import asyncpg
+from aiokafka import AIOKafkaConsumer
 
 from bench.common import (
     COST,
@@ -33,6 +35,8 @@ from bench.common import (
     seed_replica_servants,
     summary_ms,
 )
+from sinergi_shared.contracts import T_ENROLLMENTS
+from tests.support.stack import KAFKA
 from tests.support.system import System, start_system, stop_system
 
 COHORTS = 200
@@ -65,15 +69,16 @@ async def run_rate(
 
     conn = await asyncpg.connect(dsn)
     sending = asyncio.create_task(open_loop(port, requests, rate_per_s=rate, on_answer=on_answer))
-    since = await conn.fetchval("SELECT now()")
     deadline = None
     polls = 0
     try:
         while True:
+            # Only the sagas still in flight, so the poll costs the same at the end of a run as at its start.
+            waiting = [e for e in answered if e not in seen]
             rows = await conn.fetch(
                 "SELECT id, extract(epoch FROM updated_at) AS at FROM enrollments "
-                "WHERE status = 'confirmed' AND updated_at >= $1",
-                since,
+                "WHERE id = ANY($1::uuid[]) AND status = 'confirmed'",
+                waiting,
             )
             now = time.time()
             polls += 1
@@ -105,6 +110,25 @@ async def run_rate(
     }
 
 
+async def publish_times(topic: str, event_ids: set[str]) -> dict[str, float]:
+    """ce_id -> the Kafka record timestamp (producer CreateTime: when the relay appended it to a batch)."""
+    consumer = AIOKafkaConsumer(topic, bootstrap_servers=KAFKA, auto_offset_reset="earliest", enable_auto_commit=False)
+    await consumer.start()
+    found: dict[str, float] = {}
+    try:
+        while True:
+            batches = await consumer.getmany(timeout_ms=2000, max_records=5000)
+            if not batches:
+                return found
+            for records in batches.values():
+                for record in records:
+                    ce_id = dict(record.headers).get("ce_id", b"").decode()
+                    if ce_id in event_ids:
+                        found[ce_id] = record.timestamp / 1000
+    finally:
+        await consumer.stop()
+
+
 async def hops(system: System, since: float) -> dict[str, Any]:
     """Where a saga's time goes, from the services' own clocks: event_log times and inbox applied_at.
 
@@ -115,25 +139,28 @@ async def hops(system: System, since: float) -> dict[str, Any]:
     enrollment = await asyncpg.connect(system.services["enrollment"].dsn)
     funding = await asyncpg.connect(system.services["funding"].dsn)
     try:
-        reserved = {r["event_id"]: (r["key"], r["t"]) for r in await enrollment.fetch(
+        reserved = {r["event_id"]: (r["key"], float(r["t"])) for r in await enrollment.fetch(
             "SELECT event_id::text, key, extract(epoch FROM time) AS t FROM event_log "
             "WHERE type = 'enrollment.reserved' AND time >= to_timestamp($1)", since)}  # fmt: skip
-        confirmed = {r["key"]: r["t"] for r in await enrollment.fetch(
+        confirmed = {r["key"]: float(r["t"]) for r in await enrollment.fetch(
             "SELECT key, extract(epoch FROM time) AS t FROM event_log "
             "WHERE type = 'enrollment.confirmed' AND time >= to_timestamp($1)", since)}  # fmt: skip
-        back = {r["event_id"]: r["t"] for r in await enrollment.fetch(
+        back = {r["event_id"]: float(r["t"]) for r in await enrollment.fetch(
             "SELECT event_id, extract(epoch FROM applied_at) AS t FROM inbox "
             "WHERE type = 'funding.approved' AND applied_at >= to_timestamp($1)", since)}  # fmt: skip
-        arrived = {r["event_id"]: r["t"] for r in await funding.fetch(
+        arrived = {r["event_id"]: float(r["t"]) for r in await funding.fetch(
             "SELECT event_id, extract(epoch FROM applied_at) AS t FROM inbox "
             "WHERE type = 'enrollment.reserved' AND applied_at >= to_timestamp($1)", since)}  # fmt: skip
-        approved = {r["key"]: (r["event_id"], r["t"]) for r in await funding.fetch(
+        approved = {r["key"]: (r["event_id"], float(r["t"])) for r in await funding.fetch(
             "SELECT event_id::text, data->>'enrollment_id' AS key, extract(epoch FROM time) AS t FROM event_log "
             "WHERE type = 'funding.approved' AND time >= to_timestamp($1)", since)}  # fmt: skip
     finally:
         await enrollment.close()
         await funding.close()
+    published = await publish_times(system.prefix + T_ENROLLMENTS, set(reserved))
     legs: dict[str, list[float]] = {"to funding": [], "in funding": [], "back": [], "in enrollment": []}
+    relayed: list[float] = []
+    fetched: list[float] = []
     for event_id, (key, t0) in reserved.items():
         if event_id not in arrived or key not in approved or key not in confirmed:
             continue
@@ -142,8 +169,27 @@ async def hops(system: System, since: float) -> dict[str, Any]:
             continue
         t1, t3, t4 = arrived[event_id], back[approved_id], confirmed[key]
         for leg, seconds in zip(legs, (t1 - t0, t2 - t1, t3 - t2, t4 - t3), strict=True):
-            legs[leg].append(float(seconds))
-    return {leg: summary_ms(values) for leg, values in legs.items()}
+            legs[leg].append(seconds)
+        if event_id in published:  # "to funding" split at the Kafka record's timestamp (set by the relay)
+            relayed.append(published[event_id] - t0)
+            fetched.append(t1 - published[event_id])
+    # Each consuming transaction stamps all its events with one applied_at: the funding consumer's batch
+    # sizes, and how long it spent per event (last event recorded minus transaction start, over the size).
+    batches: dict[float, list[float]] = {}
+    for event_id, (key, _) in reserved.items():
+        if event_id in arrived and key in approved:
+            batches.setdefault(arrived[event_id], []).append(approved[key][1])
+    sizes = [len(times) for times in batches.values()]
+    per_event = [(max(times) - start) / len(times) for start, times in batches.items()]
+    result: dict[str, Any] = {leg: summary_ms(values) for leg, values in legs.items()}
+    result["to funding: relayed"] = summary_ms(relayed)
+    result["to funding: consumed"] = summary_ms(fetched)
+    result["funding batches"] = {
+        "transactions": len(sizes),
+        "mean_size": round(statistics.fmean(sizes), 1) if sizes else 0,
+        "ms_per_event": summary_ms(per_event),
+    }
+    return result
 
 
 async def main() -> None:
@@ -199,7 +245,8 @@ async def main() -> None:
                       f"unconfirmed {r['unconfirmed']} | saga p50 {s['p50_ms']} p99 {s['p99_ms']} max {s['max_ms']} ms "
                       f"(by updated_at p50 {r['saga_by_updated_at']['p50_ms']}) | nominate p50 {n50} p99 {n99}",
                       flush=True)  # fmt: skip
-                print("    legs p50/p99 ms:", {k: (v["p50_ms"], v["p99_ms"]) for k, v in r["legs"].items()}, flush=True)
+                legs = {k: (v["p50_ms"], v["p99_ms"]) for k, v in r["legs"].items() if "p50_ms" in v}
+                print("    legs p50/p99 ms:", legs, "funding batches:", r["legs"]["funding batches"], flush=True)
         rss = rss_peaks(system)
         print("peak RSS (MB):", rss)
         settings = {"env": env, "split": args.split, "cohorts": COHORTS, "poll_s": POLL_S}

@@ -91,6 +91,7 @@ class InboxConsumer:
         max_attempts: int = 5,
         retry_backoff_s: float = 0.2,
         max_records: int = 200,
+        fetch_max_wait_ms: int = 10,
     ) -> None:
         self._sessions = sessions
         self._handlers = handlers
@@ -101,6 +102,7 @@ class InboxConsumer:
         self._max_attempts = max_attempts
         self._backoff = retry_backoff_s
         self._max_records = max_records
+        self._fetch_max_wait_ms = fetch_max_wait_ms
         self._stopping = asyncio.Event()
         self.stats = ConsumerStats()
         self.ready = asyncio.Event()
@@ -130,6 +132,7 @@ class InboxConsumer:
             auto_offset_reset="earliest",
             isolation_level="read_committed",
             max_poll_records=self._max_records,
+            fetch_max_wait_ms=self._fetch_max_wait_ms,
             session_timeout_ms=10000,
             heartbeat_interval_ms=1000,
             metadata_max_age_ms=5000,
@@ -142,10 +145,15 @@ class InboxConsumer:
                 self.ready.set()
                 while not self._stopping.is_set():
                     batches = await consumer.getmany(timeout_ms=500, max_records=self._max_records)
+                    if not batches:
+                        continue
+                    # Everything one poll returned is applied in one transaction (each partition's records
+                    # in their order) and its offsets committed in one request: per-poll costs, not
+                    # per-partition ones, are what a busy consumer spends between events.
+                    await self.handle_batch([r for records in batches.values() for r in records], dlq)
+                    failpoints.reach("consumer_before_commit")
+                    await self._commit(consumer, {tp: records[-1].offset + 1 for tp, records in batches.items()})
                     for tp, records in batches.items():
-                        await self.handle_batch(records, dlq)
-                        failpoints.reach("consumer_before_commit")
-                        await self._commit(consumer, tp, records[-1].offset + 1)
                         highwater = consumer.highwater(tp)
                         if highwater is not None:
                             metrics.CONSUMER_LAG.labels(self._service, tp.topic, tp.partition).set(
@@ -157,7 +165,7 @@ class InboxConsumer:
             await consumer.stop()
 
     async def handle_batch(self, records: Iterable[ConsumerRecord[Any, Any]], dlq: AIOKafkaProducer) -> None:
-        """Apply a partition's batch in one transaction; on any failure, fall back to one message at a time.
+        """Apply a poll's records in one transaction; on any failure, fall back to one message at a time.
 
         One commit per batch instead of per event is what lets a replica keep up with a bulk import;
         the inbox row of every event is still written with its effect, so the fallback re-applies nothing.
@@ -282,12 +290,12 @@ class InboxConsumer:
         metrics.EVENTS_CONSUMED.labels(self._service, event.type if event else "malformed", "dead_lettered").inc()
         log.error("event dead-lettered", extra={"topic": record.topic, "offset": record.offset, "error": error})
 
-    async def _commit(self, consumer: AIOKafkaConsumer, tp: TopicPartition, offset: int) -> None:
+    async def _commit(self, consumer: AIOKafkaConsumer, offsets: dict[TopicPartition, int]) -> None:
         try:
-            await consumer.commit({tp: offset})
+            await consumer.commit(offsets)
         except (CommitFailedError, KafkaError):
-            # A rebalance took the partition; its next owner re-reads and the inbox skips what we applied.
-            log.warning("offset commit failed", extra={"topic": tp.topic, "partition": tp.partition})
+            # A rebalance took a partition; its next owner re-reads and the inbox skips what we applied.
+            log.warning("offset commit failed", extra={"partitions": [f"{tp.topic}/{tp.partition}" for tp in offsets]})
 
 
 async def replay_dead_letter(

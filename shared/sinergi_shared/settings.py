@@ -29,4 +29,8 @@ class ServiceSettings(BaseSettings):
     relay_poll_interval_s: float = 1.0
     consumer_max_attempts: int = 5
     consumer_retry_backoff_s: float = 0.2
+    # How long the broker may hold a consumer's fetch when it has nothing new. aiokafka leaves a partition
+    # out of the fetch in flight while its records are being applied, so a new event on that partition
+    # waits for the held fetch to return: with Kafka's 500 ms default that was most of a saga's latency.
+    consumer_fetch_max_wait_ms: int = 10
     max_body_bytes: int = 5 * 1024 * 1024
