@@ -76,6 +76,19 @@ async def record_events(
     """Add many (event_type, data, key) events to the transaction, in one statement however many."""
     if not events:
         return []
+    params = event_rows(service=service, events=events, topic_prefix=topic_prefix)
+    # One round trip instead of three: this sits on every write request's path.
+    await session.execute(_RECORD, params)
+    return list(params["ids"])
+
+
+def event_rows(
+    *,
+    service: str,
+    events: Sequence[tuple[str, BaseModel | Mapping[str, Any], str | UUID]],
+    topic_prefix: str = "",
+) -> dict[str, Any]:
+    """The bind values of RECORD_CTES for these events (checked against the contract); "ids" are their ids."""
     now = datetime.now(UTC)
     traceparent = continue_trace(current_traceparent.get())
     ids = [uuid4() for _ in events]
@@ -86,29 +99,24 @@ async def record_events(
         keys.append(str(key))
         types.append(event_type)
         payloads.append(json.dumps(_payload(spec.payload, data), separators=(",", ":")))
-    # One round trip instead of three: this sits on every write request's path.
-    await session.execute(
-        _RECORD,
-        {
-            "ids": ids,
-            "topics": topics,
-            "keys": keys,
-            "types": types,
-            "source": service,
-            "time": now,
-            "data": payloads,
-            "traceparent": traceparent,
-            "channel": notify_channel(service),
-        },
-    )
-    return ids
+    return {
+        "ids": ids,
+        "topics": topics,
+        "keys": keys,
+        "types": types,
+        "source": service,
+        "time": now,
+        "data": payloads,
+        "traceparent": traceparent,
+        "channel": notify_channel(service),
+    }
 
 
 # The event rows, their place in the outbox queue (in position order) and the relay's wake-up call at
-# commit. Data-modifying CTEs always run to completion, whether or not the final SELECT reads them.
-_RECORD = text(
-    """
-    WITH logged AS (
+# commit, as common table expressions a statement can carry along with its own change (binds from
+# event_rows). Data-modifying CTEs always run to completion; `notified` runs only where it is read.
+RECORD_CTES = """
+    logged AS (
         INSERT INTO event_log (event_id, topic, key, type, source, time, data, traceparent)
         SELECT e.event_id, e.topic, e.key, e.type, CAST(:source AS text), CAST(:time AS timestamptz), e.data,
                CAST(:traceparent AS text)
@@ -118,10 +126,12 @@ _RECORD = text(
         RETURNING position
     ), queued AS (
         INSERT INTO outbox (position) SELECT position FROM logged ORDER BY position
+    ), notified AS (
+        SELECT pg_notify(CAST(:channel AS text), '')
     )
-    SELECT pg_notify(CAST(:channel AS text), '')
-    """
-)
+"""
+
+_RECORD = text(f"WITH {RECORD_CTES} SELECT * FROM notified")
 
 
 def _payload(model: type[BaseModel], data: BaseModel | Mapping[str, Any]) -> dict[str, Any]:

@@ -135,3 +135,26 @@ async def test_central_cohort_of_40_at_bpsdm_kemendagri_with_60_central_and_30_r
     assert sum(n for (_, status), n in outcome.items() if status == "waitlisted") == 50
     state = await world.cohort_state(cohort["id"])
     assert state["available"] == {"central": 0, "regional": 0, "dob": 0}
+
+
+async def test_the_same_nip_nominated_20_times_at_once_holds_one_seat_and_records_one_event(
+    world: World, service: RunningService, second_instance: RunningService
+):
+    program = await world.program()
+    cohort = await world.cohort(program, capacity=5, regional_share_pct=0)
+    [nip] = await world.staff(world.ids["kemenhub"], 1)
+    responses = await _storm(world, [service.client, second_instance.client], cohort, [(nip, "kemenhub")] * 20)
+
+    statuses = Counter(r.status_code for r in responses)
+    assert statuses == {201: 1, 409: 19}, statuses
+    [winner] = [r.json() for r in responses if r.status_code == 201]
+    assert all(winner["id"] in r.json()["detail"] for r in responses if r.status_code == 409)
+    # The losers wrote nothing: no row, no seat, no arrival number, no event.
+    rows = await world.db("SELECT id, seq FROM enrollments WHERE cohort_id = $1::uuid", uuid.UUID(cohort["id"]))
+    assert [(str(r["id"]), r["seq"]) for r in rows] == [(winner["id"], 1)]
+    state = await world.cohort_state(cohort["id"])
+    assert state["taken"] == {"central": 1, "regional": 0, "dob": 0}
+    [[next_seq]] = await world.db("SELECT next_seq FROM cohorts WHERE id = $1::uuid", uuid.UUID(cohort["id"]))
+    assert next_seq == 1
+    events = await world.db("SELECT type FROM event_log WHERE type LIKE 'enrollment.%' AND data->>'nip' = $1", nip)
+    assert [e["type"] for e in events] == ["enrollment.reserved"]

@@ -48,8 +48,8 @@ async def nominate(
     session: AsyncSession, *, principal: Principal, cohort_id: UUID, body: NominationIn
 ) -> EnrollmentOut:
     """Hold a seat for a civil servant if the seat rule allows it, else put them on the waitlist."""
-    # The hot path of the whole system: lock and read in one statement, seat and store in another,
-    # the event in a third, so the cohort stays locked for as few round trips as the rule allows.
+    # The hot path of the whole system: lock and read in one statement, then seat, store and record the
+    # event in another, so the cohort stays locked for as few round trips as the rule allows.
     arrival = await seating.lock_for_arrival(session, cohort_id=cohort_id, nip=body.nip)
     if arrival is None:
         raise NotFound(f"cohort {cohort_id} not found")
@@ -93,14 +93,14 @@ async def nominate(
         updated_at=now,
         version=1,
     )
-    if not await seating.enter(session, enrollment):
+    event = (
+        facts.reserved_event(enrollment, program)
+        if position is None
+        else facts.waitlisted_event(enrollment, program, position)
+    )
+    if not await seating.enter(session, enrollment, event):
         duplicate = await seating.live_enrollment_of(session, cohort.id, servant.nip)
         raise Conflict(f"this NIP is already active in the cohort (enrollment {duplicate})")
-    if seated:
-        await facts.reserved(session, enrollment, program)
-    else:
-        assert position is not None
-        await facts.waitlisted(session, enrollment, program, position)
     # The newest arrival's waitlist place is the queue length just counted under the cohort lock.
     return await view(session, enrollment, waitlist_position=position)
 

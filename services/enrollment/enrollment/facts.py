@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from uuid import UUID
 
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,7 +20,10 @@ from sinergi_shared.contracts import (
     EnrollmentReserved,
     EnrollmentWaitlisted,
 )
-from sinergi_shared.outbox import record_event
+from sinergi_shared.outbox import event_rows, record_event
+
+# (event type, payload, key): an event not yet recorded.
+Event = tuple[str, BaseModel, UUID]
 
 
 async def emit(session: AsyncSession, event_type: str, payload: BaseModel, key: object) -> None:
@@ -70,13 +74,16 @@ async def cohort_closed(session: AsyncSession, cohort: Cohort, reason: str) -> N
     await emit(session, "cohort.closed", payload, cohort.id)
 
 
-async def waitlisted(session: AsyncSession, e: Enrollment, program: Program, position: int) -> None:
-    await emit(
-        session, "enrollment.waitlisted", EnrollmentWaitlisted(**_fact(e, program), waitlist_position=position), e.id
-    )
+def rows(event: Event) -> dict[str, Any]:
+    """The outbox bind values of one event, for a statement that records it along with its own change."""
+    return event_rows(service="enrollment", events=[event], topic_prefix=active_settings().topic_prefix)
 
 
-async def reserved(session: AsyncSession, e: Enrollment, program: Program) -> None:
+def waitlisted_event(e: Enrollment, program: Program, position: int) -> Event:
+    return "enrollment.waitlisted", EnrollmentWaitlisted(**_fact(e, program), waitlist_position=position), e.id
+
+
+def reserved_event(e: Enrollment, program: Program) -> Event:
     payload = EnrollmentReserved(
         **_fact(e, program),
         provider_ministry_id=program.provider_ministry_id,
@@ -87,7 +94,11 @@ async def reserved(session: AsyncSession, e: Enrollment, program: Program) -> No
         hours_jp=program.hours_jp,
         category=program.category,
     )
-    await emit(session, "enrollment.reserved", payload, e.id)
+    return "enrollment.reserved", payload, e.id
+
+
+async def reserved(session: AsyncSession, e: Enrollment, program: Program) -> None:
+    await emit(session, *reserved_event(e, program))
 
 
 async def confirmed(session: AsyncSession, e: Enrollment, program: Program) -> None:

@@ -17,6 +17,7 @@ from sqlalchemy.orm import aliased
 from enrollment import domain, facts, seats
 from enrollment.models import CivilServant, Cohort, Enrollment, Institution, Program
 from enrollment.seats import SeatClass, SeatPlan, Taken
+from sinergi_shared.outbox import RECORD_CTES
 
 
 async def lock_cohort(session: AsyncSession, cohort_id: UUID, *, skip_locked: bool = False) -> Cohort | None:
@@ -65,9 +66,10 @@ def admits(cohort: Cohort, seat_class: SeatClass) -> bool:
     return seats.fits(plan_of(cohort), taken_of(cohort), seat_class)
 
 
-# The arrival's place (next_seq), the seat it takes if any, and the enrollment row, in one statement.
-# A NIP already live in the cohort inserts nothing (the partial unique index decides, whatever the races);
-# the caller then rolls the whole transaction back, counters included.
+# The arrival's place (next_seq), the seat it takes if any, the enrollment row and its event, in one
+# statement: the cohort stays locked for one round trip between the lock and the commit. A NIP already
+# live in the cohort inserts nothing (the partial unique index decides, whatever the races); the caller
+# then rolls the whole transaction back, counters and event included.
 _ENTER = text(
     f"""
     WITH arrival AS (
@@ -79,20 +81,20 @@ _ENTER = text(
             version = version + :central + :regional + :dob
         WHERE id = :cohort_id
         RETURNING next_seq
-    )
+    ), {RECORD_CTES}
     INSERT INTO enrollments (id, cohort_id, program_id, nip, institution_id, nominated_by_id, participant_sector,
                              is_dob, seat_class, funding_source, status, seq, created_at, updated_at, version)
     VALUES (:id, :cohort_id, :program_id, :nip, :institution_id, :nominated_by_id, :participant_sector,
             :is_dob, :seat_class, :funding_source, :status, (SELECT next_seq FROM arrival), :now, :now, 1)
     ON CONFLICT (cohort_id, nip) WHERE status NOT IN ({", ".join(f"'{s}'" for s in domain.INACTIVE_STATUSES)})
     DO NOTHING
-    RETURNING seq
+    RETURNING seq, (SELECT count(*) FROM notified) AS notified
     """
 )
 
 
-async def enter(session: AsyncSession, e: Enrollment) -> bool:
-    """Store a new arrival (status reserved takes its class's seat); False when the NIP is already live here.
+async def enter(session: AsyncSession, e: Enrollment, event: facts.Event) -> bool:
+    """Store a new arrival and its event (reserved takes its class's seat); False when the NIP is live here.
 
     The cohort must be locked and the seat checked with admits(); sets e.seq to its arrival place.
     """
@@ -101,6 +103,7 @@ async def enter(session: AsyncSession, e: Enrollment) -> bool:
     seq = await session.scalar(
         _ENTER,
         {
+            **facts.rows(event),
             "central": taken.central,
             "regional": taken.regional,
             "dob": taken.dob,

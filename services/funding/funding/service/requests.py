@@ -8,6 +8,7 @@ from uuid import UUID, uuid4
 
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import make_transient_to_detached
 
 from funding.config import Settings
 from funding.models import BudgetLine, FundingRequest, Institution
@@ -37,6 +38,7 @@ __all__ = ["approve", "get_request", "list_requests", "open_by_hand", "open_for_
 # --- opening ---------------------------------------------------------------------------------------------
 
 
+_COLUMNS = tuple(c.key for c in FundingRequest.__table__.columns)
 _OPEN_ONCE = insert_once(
     FundingRequest.__tablename__,
     (
@@ -84,8 +86,10 @@ async def open_for_enrollment(session: AsyncSession, *, event: EnrollmentReserve
     inserted = await session.execute(_OPEN_ONCE, values)
     if inserted.first() is None:
         return  # the same enrollment was reserved before (another delivery, another ce_id)
-    req = await session.get(FundingRequest, values["id"])
-    assert req is not None
+    # The row as just inserted (every column not given is NULL), known without reading it back.
+    req = FundingRequest(**{**dict.fromkeys(_COLUMNS), **values})
+    make_transient_to_detached(req)
+    session.add(req)
     await _decide(session, req, routed, settings=settings, now=now)
 
 
