@@ -10,7 +10,7 @@ from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
 from aiokafka.errors import CommitFailedError, KafkaError
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from sinergi_shared import failpoints, metrics
@@ -22,6 +22,15 @@ from sinergi_shared.logging import current_traceparent
 log = logging.getLogger(__name__)
 
 _RECORD_ONCE = insert_once(inbox, ("source", "event_id", "type"), conflict="(source, event_id)", returning="event_id")
+# A whole batch's inbox rows in one statement; returns the (source, event_id) of those not seen before.
+_RECORD_NEW = text(
+    """
+    INSERT INTO inbox (source, event_id, type)
+    SELECT * FROM unnest(CAST(:sources AS text[]), CAST(:event_ids AS text[]), CAST(:types AS text[]))
+    ON CONFLICT (source, event_id) DO NOTHING
+    RETURNING source, event_id
+    """
+)
 
 Handler = Callable[[AsyncSession, CloudEvent], Awaitable[None]]
 
@@ -61,6 +70,19 @@ async def apply_once(session: AsyncSession, event: CloudEvent, handler: Handler)
         return False
     await handler(session, event)
     return True
+
+
+async def _record_new(session: AsyncSession, events: list[CloudEvent]) -> set[tuple[str, str]]:
+    """Write the inbox rows of a batch in one round trip; the events among them not applied before."""
+    rows = await session.execute(
+        _RECORD_NEW,
+        {
+            "sources": [e.source for e in events],
+            "event_ids": [e.id for e in events],
+            "types": [e.type for e in events],
+        },
+    )
+    return {(row.source, row.event_id) for row in rows}
 
 
 class StopConsuming(Exception):
@@ -205,10 +227,15 @@ class InboxConsumer:
         while True:
             try:
                 async with self._sessions() as session, session.begin():
+                    fresh = await _record_new(session, [event for event, _ in batch])
                     outcomes = []
                     for event, handler in batch:
-                        current_traceparent.set(event.traceparent)
-                        outcomes.append(await apply_once(session, event, handler))
+                        applied = (event.source, event.id) in fresh
+                        if applied:
+                            fresh.discard((event.source, event.id))  # a copy later in the batch is a duplicate
+                            current_traceparent.set(event.traceparent)
+                            await handler(session, event)
+                        outcomes.append(applied)
                 return outcomes
             except asyncio.CancelledError:
                 raise

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID, uuid4
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, bindparam, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from enrollment import catalogue, domain, facts, seating, seats
@@ -231,12 +231,23 @@ async def complete(
 
 async def funding_approved(session: AsyncSession, *, enrollment_id: UUID, request_id: UUID) -> None:
     """reserved → confirmed; an outcome for an enrollment no longer reserved is ignored."""
-    e = await _lock_enrollment(session, enrollment_id)
-    if e is None or e.status != "reserved":
+    found = (await session.execute(_LOCK_WITH_PROGRAM, {"enrollment_id": enrollment_id})).first()
+    if found is None or found[0].status != "reserved":
         return
+    e, program = found
     e.funding_request_id = request_id
     _touch(e, "confirmed")
-    await facts.confirmed(session, e, await catalogue.get_program(session, e.program_id))
+    await facts.confirmed(session, e, program)
+
+
+# The enrollment locked and its program read in one round trip (the saga's last step runs on every seat).
+_LOCK_WITH_PROGRAM = (
+    select(Enrollment, Program)
+    .join(Program, Program.id == Enrollment.program_id)
+    .where(Enrollment.id == bindparam("enrollment_id"))
+    .with_for_update(of=Enrollment)
+    .execution_options(populate_existing=True)
+)
 
 
 async def funding_rejected(session: AsyncSession, *, enrollment_id: UUID, request_id: UUID, reason: str) -> None:
