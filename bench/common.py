@@ -10,7 +10,7 @@ import statistics
 import subprocess
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -169,14 +169,23 @@ async def _read_response(reader: asyncio.StreamReader) -> tuple[int, bytes]:
 
 
 async def closed_loop(
-    port: int, requests: Iterator[bytes], *, connections: int, time_limit_s: float, keep_bodies: bool = False
+    port: int | Sequence[int],
+    requests: Iterator[bytes],
+    *,
+    connections: int,
+    time_limit_s: float,
+    keep_bodies: bool = False,
 ) -> LoadResult:
-    """Each connection sends its next request when the previous answered; stops when the requests or time run out."""
+    """Each connection sends its next request when the previous answered; stops when the requests or time run out.
+
+    With several ports (API processes behind no balancer) the connections are spread over them in turn.
+    """
     result = LoadResult()
     deadline = time.perf_counter() + time_limit_s
+    ports = [port] if isinstance(port, int) else list(port)
 
-    async def worker() -> None:
-        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    async def worker(i: int) -> None:
+        reader, writer = await asyncio.open_connection("127.0.0.1", ports[i % len(ports)])
         try:
             while time.perf_counter() < deadline:
                 try:
@@ -195,7 +204,7 @@ async def closed_loop(
             writer.close()
 
     started = time.perf_counter()
-    await asyncio.gather(*(worker() for _ in range(connections)))
+    await asyncio.gather(*(worker(i) for i in range(connections)))
     result.elapsed_s = time.perf_counter() - started
     return result
 

@@ -37,7 +37,7 @@ from bench.common import (
     summary_ms,
 )
 from bench.profile import Profiler
-from tests.support.system import start_system, stop_system
+from tests.support.system import ServiceProcess, free_port, start_system, stop_system
 
 CONCURRENCY = (8, 32, 64)
 WIDE_COHORTS = 1000
@@ -139,7 +139,9 @@ async def baseline(
     }
 
 
-async def api(port: int, world: World, cohorts: list[str], people: list[str], *, connections: int) -> dict[str, Any]:
+async def api(
+    port: int | list[int], world: World, cohorts: list[str], people: list[str], *, connections: int
+) -> dict[str, Any]:
     rng = random.Random(1)
     tokens = itertools.cycle(world.nominator_tokens)
     requests = iter(
@@ -167,6 +169,9 @@ async def main() -> None:
     parser.add_argument("--profile", action="store_true", help="py-spy the API process during the 32-connection runs")
     parser.add_argument("--env", nargs="*", default=[], help="KEY=VALUE settings for the services")
     parser.add_argument("--tag", default="enrollment")
+    parser.add_argument(
+        "--api-processes", type=int, default=1, help="enrollment API processes on one database, connections spread"
+    )
     args = parser.parse_args()
     env = dict(kv.split("=", 1) for kv in args.env)
     if "PGSSLMODE" in env:  # the baseline's connections follow the services' TLS choice
@@ -184,12 +189,25 @@ async def main() -> None:
         people = nips(n * runs + 200)
         await seed_replica_servants(dsn, world.papua["id"], people)
         enrollment = system.services["enrollment"]
+        apis = [enrollment]
+        for i in range(1, args.api_processes):  # more replicas of the API, as an operator would scale it out
+            extra = ServiceProcess(
+                "enrollment", free_port(), dsn, enrollment.env, log_dir / f"enrollment-api{i}.log", flags=("--api",)
+            )
+            await extra.start()
+            system.workers[f"enrollment:api{i}"] = extra
+            apis.append(extra)
+        ports = [a.port for a in apis]
+
+        def api_cpu() -> float:
+            return sum(cpu_seconds(a.process.pid) for a in apis if a.process is not None)
+
         # The enrollment relay is stopped during this benchmark so that the funding service does not
         # work the events off while the API and the baseline compete for the two cores.
         await system.workers["enrollment:relay"].stop()
         # Warm up the API process (imports, pools, JIT-less but cache-filled code paths).
         warm = await new_cohorts(system, world, dsn, count=1, capacity=1000)
-        await api(enrollment.port, world, warm, people[-200:], connections=8)
+        await api(ports, world, warm, people[-200:], connections=8 * len(apis))
         batches = iter(people[i * n : (i + 1) * n] for i in range(runs))
         for rep in range(args.reps):
             for shape in args.shapes:
@@ -204,16 +222,11 @@ async def main() -> None:
                     if args.profile and conns == 32 and rep == 0:
                         profiler = Profiler(enrollment.process.pid, f"{args.tag}-{shape}-{conns}")  # type: ignore[union-attr]
                         profiler.start()
-                    cpu_before = cpu_seconds(enrollment.process.pid)  # type: ignore[union-attr]
-                    through_api = await api(enrollment.port, world, api_cohorts, batch, connections=conns)
-                    through_api["api_cpu_ms_per_request"] = round(
-                        1000 * (cpu_seconds(enrollment.process.pid) - cpu_before) / max(1, through_api["ok"]),
-                        2,  # type: ignore[union-attr]
-                    )
-                    through_api["api_cpu_share"] = round(
-                        (cpu_seconds(enrollment.process.pid) - cpu_before) / through_api["elapsed_s"],
-                        2,  # type: ignore[union-attr]
-                    )
+                    cpu_before = api_cpu()
+                    through_api = await api(ports, world, api_cohorts, batch, connections=conns)
+                    used = api_cpu() - cpu_before
+                    through_api["api_cpu_ms_per_request"] = round(1000 * used / max(1, through_api["ok"]), 2)
+                    through_api["api_cpu_share"] = round(used / through_api["elapsed_s"], 2)
                     if profiler:
                         through_api["profile"] = profiler.stop()
                     through_api["audit"] = await seat_audit(dsn, api_cohorts)
@@ -240,7 +253,12 @@ async def main() -> None:
         path = save(
             args.tag,
             {
-                "settings": {"requests_per_run": n, "env": env, "api_process": "--api only"},
+                "settings": {
+                    "requests_per_run": n,
+                    "env": env,
+                    "api_process": "--api only",
+                    "api_processes": len(apis),
+                },
                 "runs": results,
                 "rss_mb": rss,
             },
