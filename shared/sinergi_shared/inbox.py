@@ -113,7 +113,7 @@ class InboxConsumer:
         max_attempts: int = 5,
         retry_backoff_s: float = 0.2,
         max_records: int = 200,
-        fetch_max_wait_ms: int = 10,
+        fetch_max_wait_ms: int = 50,
     ) -> None:
         self._sessions = sessions
         self._handlers = handlers

@@ -32,5 +32,7 @@ class ServiceSettings(BaseSettings):
     # How long the broker may hold a consumer's fetch when it has nothing new. aiokafka leaves a partition
     # out of the fetch in flight while its records are being applied, so a new event on that partition
     # waits for the held fetch to return: with Kafka's 500 ms default that was most of a saga's latency.
-    consumer_fetch_max_wait_ms: int = 10
+    # 10 ms cost a third of a core at idle (broker and consumers answering empty fetches); 50 ms costs
+    # 0.08 of a core and gave the best saga latency at 50 nominations/s (see BENCHMARKS.md).
+    consumer_fetch_max_wait_ms: int = 50
     max_body_bytes: int = 5 * 1024 * 1024
