@@ -109,11 +109,7 @@ def insert_once(table: Table | str, columns: Sequence[str], *, conflict: str, re
     `conflict` is the ON CONFLICT target, e.g. "(source, event_id)" or "ON CONSTRAINT uq_x"; the statement
     returns `returning` of the inserted row, or no row.
     """
-    name = table if isinstance(table, str) else table.name
-    return text(
-        f"INSERT INTO {name} ({', '.join(columns)}) VALUES ({', '.join(':' + c for c in columns)}) "
-        f"ON CONFLICT {conflict} DO NOTHING RETURNING {returning}"
-    )
+    return text(f"{_insert_row(table, columns)} ON CONFLICT {conflict} DO NOTHING RETURNING {returning}")
 
 
 def upsert_newer(table: Table | str, columns: Sequence[str], *, key: str, touch: str | None = None) -> TextClause:
@@ -125,10 +121,15 @@ def upsert_newer(table: Table | str, columns: Sequence[str], *, key: str, touch:
     name = table if isinstance(table, str) else table.name
     changes = [f"{c} = excluded.{c}" for c in columns if c != key] + ([f"{touch} = now()"] if touch else [])
     return text(
-        f"INSERT INTO {name} ({', '.join(columns)}) VALUES ({', '.join(':' + c for c in columns)}) "
-        f"ON CONFLICT ({key}) DO UPDATE SET {', '.join(changes)} "
+        f"{_insert_row(name, columns)} ON CONFLICT ({key}) DO UPDATE SET {', '.join(changes)} "
         f"WHERE {name}.version < excluded.version"
     )
+
+
+def _insert_row(table: Table | str, columns: Sequence[str]) -> str:
+    """INSERT INTO table (columns) VALUES (:columns): one row, its binds named after its columns."""
+    name = table if isinstance(table, str) else table.name
+    return f"INSERT INTO {name} ({', '.join(columns)}) VALUES ({', '.join(':' + c for c in columns)})"
 
 
 def make_engine(url: str, *, pool_size: int = 10, max_overflow: int = 10) -> AsyncEngine:

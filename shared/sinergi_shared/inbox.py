@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,13 +15,12 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from sinergi_shared import failpoints, metrics
 from sinergi_shared.contracts import spec_of
-from sinergi_shared.db import database_unavailable, dead_letters, inbox, insert_once
+from sinergi_shared.db import database_unavailable, dead_letters
 from sinergi_shared.events import CloudEvent, MalformedEvent
 from sinergi_shared.logging import current_traceparent
 
 log = logging.getLogger(__name__)
 
-_RECORD_ONCE = insert_once(inbox, ("source", "event_id", "type"), conflict="(source, event_id)", returning="event_id")
 # A whole batch's inbox rows in one statement; returns the (source, event_id) of those not seen before.
 _RECORD_NEW = text(
     """
@@ -63,26 +62,26 @@ class EventHandlers:
         return sorted({prefix + spec_of(t).topic for t in self._handlers})
 
 
-async def apply_once(session: AsyncSession, event: CloudEvent, handler: Handler) -> bool:
-    """Record the event in the inbox and apply it; False when it was applied before."""
-    recorded = await session.execute(_RECORD_ONCE, {"source": event.source, "event_id": event.id, "type": event.type})
-    if recorded.first() is None:
-        return False
-    await handler(session, event)
-    return True
-
-
-async def _record_new(session: AsyncSession, events: list[CloudEvent]) -> set[tuple[str, str]]:
-    """Write the inbox rows of a batch in one round trip; the events among them not applied before."""
+async def apply_once(session: AsyncSession, batch: Sequence[tuple[CloudEvent, Handler]]) -> list[bool]:
+    """Record the events in the inbox (one statement) and apply those not applied before; each one's outcome."""
     rows = await session.execute(
         _RECORD_NEW,
         {
-            "sources": [e.source for e in events],
-            "event_ids": [e.id for e in events],
-            "types": [e.type for e in events],
+            "sources": [e.source for e, _ in batch],
+            "event_ids": [e.id for e, _ in batch],
+            "types": [e.type for e, _ in batch],
         },
     )
-    return {(row.source, row.event_id) for row in rows}
+    fresh = {(row.source, row.event_id) for row in rows}
+    outcomes = []
+    for event, handler in batch:
+        applied = (event.source, event.id) in fresh
+        if applied:
+            fresh.discard((event.source, event.id))  # a copy later in the batch is a duplicate
+            current_traceparent.set(event.traceparent)
+            await handler(session, event)
+        outcomes.append(applied)
+    return outcomes
 
 
 class StopConsuming(Exception):
@@ -229,16 +228,7 @@ class InboxConsumer:
         while True:
             try:
                 async with self._sessions() as session, session.begin():
-                    fresh = await _record_new(session, [event for event, _ in batch])
-                    outcomes = []
-                    for event, handler in batch:
-                        applied = (event.source, event.id) in fresh
-                        if applied:
-                            fresh.discard((event.source, event.id))  # a copy later in the batch is a duplicate
-                            current_traceparent.set(event.traceparent)
-                            await handler(session, event)
-                        outcomes.append(applied)
-                return outcomes
+                    return await apply_once(session, batch)
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
@@ -342,7 +332,7 @@ async def replay_dead_letter(
         handler = handlers.get(event.type)
         if handler is None:
             raise LookupError(f"no handler for {event.type}")
-        applied = await apply_once(session, event, handler)
+        [applied] = await apply_once(session, [(event, handler)])
         await session.execute(
             dead_letters.update().where(dead_letters.c.id == dead_letter_id).values(replayed_at=func.now())
         )
