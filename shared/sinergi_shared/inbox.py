@@ -1,4 +1,4 @@
-"""Inbox consumer: apply each event once, in its own transaction, then commit the offset."""
+"""Inbox consumer: apply each poll's events once, in one transaction, then commit the offsets."""
 
 from __future__ import annotations
 
@@ -84,6 +84,46 @@ async def apply_once(session: AsyncSession, batch: Sequence[tuple[CloudEvent, Ha
     return outcomes
 
 
+class OffsetCommitter:
+    """Commits the newest applied offsets in the background, one request at a time.
+
+    The next poll does not wait for the broker to store the last one's offsets: that round trip sat
+    between every two batches. Offsets that pile up while a commit is in flight go in the next request.
+    A crash before a commit lands only means a redelivery, which the inbox skips.
+    """
+
+    def __init__(self, consumer: AIOKafkaConsumer, service: str) -> None:
+        self._consumer = consumer
+        self._service = service
+        self._pending: dict[TopicPartition, int] = {}
+        self._task: asyncio.Task[None] | None = None
+
+    def advance(self, offsets: dict[TopicPartition, int]) -> None:
+        self._pending.update(offsets)
+        if self._task is None or self._task.done():
+            self._task = asyncio.create_task(self._run())
+
+    async def flush(self, timeout_s: float = 10.0) -> None:
+        """Wait until every offset handed over so far is committed (or its commit failed), within a bound."""
+        if self._task is not None and not self._task.done():
+            try:
+                await asyncio.wait_for(asyncio.shield(self._task), timeout_s)
+            except TimeoutError:
+                log.warning("offset commit still pending at stop", extra={"service": self._service})
+
+    async def _run(self) -> None:
+        while self._pending:
+            offsets, self._pending = self._pending, {}
+            try:
+                await self._consumer.commit(offsets)
+            except (CommitFailedError, KafkaError):
+                # A rebalance took a partition; its next owner re-reads and the inbox skips what we applied.
+                log.warning(
+                    "offset commit failed",
+                    extra={"service": self._service, "partitions": [f"{tp.topic}/{tp.partition}" for tp in offsets]},
+                )
+
+
 class StopConsuming(Exception):
     """Stop requested while the database is away: leave the batch uncommitted for the next owner."""
 
@@ -98,7 +138,7 @@ class ConsumerStats:
 
 
 class InboxConsumer:
-    """Consumes a service's topics with manual offset commits after each applied batch."""
+    """Consumes a service's topics; offsets are committed (in the background) after each applied batch."""
 
     def __init__(
         self,
@@ -160,6 +200,7 @@ class InboxConsumer:
         )
         dlq = AIOKafkaProducer(bootstrap_servers=self._bootstrap, acks="all", enable_idempotence=True)
         await consumer.start()
+        committer = OffsetCommitter(consumer, self._service)
         try:
             await dlq.start()
             try:
@@ -175,7 +216,7 @@ class InboxConsumer:
                     await self.handle_batch([r for records in batches.values() for r in records], dlq)
                     if self.stats.applied > applied_before:  # the fault tests die here: applied, not committed
                         failpoints.reach("consumer_before_commit")
-                    await self._commit(consumer, {tp: records[-1].offset + 1 for tp, records in batches.items()})
+                    committer.advance({tp: records[-1].offset + 1 for tp, records in batches.items()})
                     for tp, records in batches.items():
                         highwater = consumer.highwater(tp)
                         if highwater is not None:
@@ -185,6 +226,7 @@ class InboxConsumer:
             finally:
                 await dlq.stop()
         finally:
+            await committer.flush()
             await consumer.stop()
 
     async def handle_batch(self, records: Iterable[ConsumerRecord[Any, Any]], dlq: AIOKafkaProducer) -> None:
@@ -308,13 +350,6 @@ class InboxConsumer:
         self.stats.dead_lettered += 1
         metrics.EVENTS_CONSUMED.labels(self._service, event.type if event else "malformed", "dead_lettered").inc()
         log.error("event dead-lettered", extra={"topic": record.topic, "offset": record.offset, "error": error})
-
-    async def _commit(self, consumer: AIOKafkaConsumer, offsets: dict[TopicPartition, int]) -> None:
-        try:
-            await consumer.commit(offsets)
-        except (CommitFailedError, KafkaError):
-            # A rebalance took a partition; its next owner re-reads and the inbox skips what we applied.
-            log.warning("offset commit failed", extra={"partitions": [f"{tp.topic}/{tp.partition}" for tp in offsets]})
 
 
 async def replay_dead_letter(

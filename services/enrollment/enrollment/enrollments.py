@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID, uuid4
 
-from sqlalchemy import Select, bindparam, or_, select
+from sqlalchemy import Select, bindparam, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from enrollment import catalogue, domain, facts, seating, seats
@@ -14,6 +14,7 @@ from enrollment.models import Enrollment, Program
 from enrollment.schemas import CompletionIn, EnrollmentOut, NominationIn
 from sinergi_shared.auth import Principal
 from sinergi_shared.http import check_if_match, keyset, keyset_cursor, page
+from sinergi_shared.outbox import RECORD_CTES
 from sinergi_shared.problems import Conflict, Forbidden, NotFound, invalid
 
 
@@ -235,18 +236,39 @@ async def funding_approved(session: AsyncSession, *, enrollment_id: UUID, reques
     if found is None or found[0].status != "reserved":
         return
     e, program = found
+    session.expunge(e)  # a plain value from here: _CONFIRM stores its change together with the event
     e.funding_request_id = request_id
     _touch(e, "confirmed")
-    await facts.confirmed(session, e, program)
+    await session.execute(
+        _CONFIRM,
+        {
+            **facts.rows(facts.confirmed_event(e, program)),
+            "enrollment_id": e.id,
+            "request_id": request_id,
+            "now": e.updated_at,
+            "version": e.version,
+        },
+    )
 
 
-# The enrollment locked and its program read in one round trip (the saga's last step runs on every seat).
+# The enrollment locked and its program read in one round trip, then the confirmation and its event in
+# one more: the saga's last step runs on every seat.
 _LOCK_WITH_PROGRAM = (
     select(Enrollment, Program)
     .join(Program, Program.id == Enrollment.program_id)
     .where(Enrollment.id == bindparam("enrollment_id"))
     .with_for_update(of=Enrollment)
     .execution_options(populate_existing=True)
+)
+_CONFIRM = text(
+    f"""
+    WITH confirmed AS (
+        UPDATE enrollments
+        SET status = 'confirmed', funding_request_id = :request_id, updated_at = :now, version = :version
+        WHERE id = :enrollment_id
+    ), {RECORD_CTES}
+    SELECT * FROM notified
+    """
 )
 
 

@@ -101,9 +101,9 @@ async def reserved(session: AsyncSession, e: Enrollment, program: Program) -> No
     await emit(session, *reserved_event(e, program))
 
 
-async def confirmed(session: AsyncSession, e: Enrollment, program: Program) -> None:
+def confirmed_event(e: Enrollment, program: Program) -> Event:
     payload = EnrollmentConfirmed(**_fact(e, program), funding_request_id=e.funding_request_id)
-    await emit(session, "enrollment.confirmed", payload, e.id)
+    return "enrollment.confirmed", payload, e.id
 
 
 async def rejected(session: AsyncSession, e: Enrollment, program: Program, reason: str) -> None:

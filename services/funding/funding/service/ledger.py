@@ -18,7 +18,7 @@ from sinergi_shared.contracts import (
     FundingReleased,
     FundingRequested,
 )
-from sinergi_shared.outbox import record_events
+from sinergi_shared.outbox import RECORD_CTES, event_rows, record_events
 
 SERVICE = "funding"
 
@@ -57,13 +57,31 @@ class Events:
     prefix: str
 
     async def record(self, session: AsyncSession, req: FundingRequest, *types: str) -> None:
+        await record_events(session, service=SERVICE, events=self._events(req, types), topic_prefix=self.prefix)
+
+    async def settle(self, session: AsyncSession, req: FundingRequest, *types: str) -> None:
+        """Store the decision taken on a request held as a plain value (not in the session) and record its
+        events, in one statement: the automatic decision of every reserved seat ends here."""
+        params = event_rows(service=SERVICE, events=self._events(req, types), topic_prefix=self.prefix)
+        await session.execute(_SETTLE, {**params, **{c: getattr(req, c) for c in _DECISION}, "request_id": req.id})
+
+    def _events(self, req: FundingRequest, types: tuple[str, ...]) -> list[tuple[str, Any, str]]:
         key = str(req.enrollment_id or req.id)
-        await record_events(
-            session,
-            service=SERVICE,
-            events=[(t, _payload(t, req), key) for t in types],
-            topic_prefix=self.prefix,
-        )
+        return [(t, _payload(t, req), key) for t in types]
+
+
+# What a decision changes on a request (see close()), stored together with the decision's events.
+_DECISION = (
+    "status reason reason_detail approval_deadline decided_by decided_at updated_at version budget_line_id"
+).split()
+_SETTLE = text(
+    f"""
+    WITH settled AS (
+        UPDATE funding_requests SET {", ".join(f"{c} = :{c}" for c in _DECISION)} WHERE id = :request_id
+    ), {RECORD_CTES}
+    SELECT * FROM notified
+    """
+)
 
 
 def _payload(event_type: str, req: FundingRequest) -> Any:

@@ -6,12 +6,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4
 
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import make_transient_to_detached
 
 from funding.config import Settings
-from funding.models import BudgetLine, FundingRequest, Institution
+from funding.models import FundingRequest, Institution
 from funding.routing import (
     Decision,
     LineFigures,
@@ -28,7 +27,6 @@ from funding.service.access import ensure_reaches, scoped_institution
 from funding.service.ledger import Events, close, commit_or_reject, request_out
 from sinergi_shared.auth import Principal
 from sinergi_shared.contracts import EnrollmentReserved
-from sinergi_shared.db import insert_once
 from sinergi_shared.http import keyset, keyset_cursor, page
 from sinergi_shared.problems import Conflict, Forbidden, NotFound, invalid
 
@@ -39,17 +37,23 @@ __all__ = ["approve", "get_request", "list_requests", "open_by_hand", "open_for_
 
 
 _COLUMNS = tuple(c.key for c in FundingRequest.__table__.columns)
-_OPEN_ONCE = insert_once(
-    FundingRequest.__tablename__,
-    (
-        "id", "origin", "enrollment_id", "cohort_id", "program_id", "provider_id", "provider_ministry_id", "nip",
-        "participant_institution_id", "participant_sector", "requested_source", "fiscal_year", "amount_idr",
-        "is_dob", "payer_institution_id", "source", "purpose", "requires_coordinator", "status", "version",
-        "created_at", "updated_at",
-    ),
-    conflict="ON CONSTRAINT uq_funding_requests_enrollment",
-    returning="id",
-)  # fmt: skip
+# A new request, charged to the line its route names (if that line exists), and the line's figures for
+# the decision, in one round trip. For a seat it opens nothing when the enrollment already has its request
+# (another delivery, another ce_id); a request opened by hand has no enrollment, so it always opens.
+_OPEN = text(
+    f"""
+    WITH line AS (
+        SELECT id, ceiling_idr, committed_idr, realized_idr, auto_approve_limit_idr FROM budget_lines
+        WHERE institution_id = :payer_institution_id AND source = :source AND fiscal_year = :fiscal_year
+          AND purpose = :purpose
+    )
+    INSERT INTO funding_requests ({", ".join(_COLUMNS)})
+    VALUES ({", ".join("(SELECT id FROM line)" if c == "budget_line_id" else ":" + c for c in _COLUMNS)})
+    ON CONFLICT ON CONSTRAINT uq_funding_requests_enrollment DO NOTHING
+    RETURNING budget_line_id, (SELECT ceiling_idr FROM line), (SELECT committed_idr FROM line),
+              (SELECT realized_idr FROM line), (SELECT auto_approve_limit_idr FROM line)
+    """
+)
 
 
 async def open_for_enrollment(session: AsyncSession, *, event: EnrollmentReserved, settings: Settings) -> None:
@@ -61,9 +65,7 @@ async def open_for_enrollment(session: AsyncSession, *, event: EnrollmentReserve
         is_dob=event.is_dob,
         provider_ministry_id=event.provider_ministry_id,
     )
-    now = datetime.now(UTC)
-    values: dict[str, Any] = {
-        "id": uuid4(),
+    values = {
         "origin": "enrollment",
         "enrollment_id": event.enrollment_id,
         "cohort_id": event.cohort_id,
@@ -77,20 +79,8 @@ async def open_for_enrollment(session: AsyncSession, *, event: EnrollmentReserve
         "fiscal_year": event.fiscal_year,
         "amount_idr": event.amount_idr,
         "is_dob": event.is_dob,
-        **_routed_columns(routed, event.requested_source),
-        "status": "awaiting_approval",
-        "version": 1,
-        "created_at": now,
-        "updated_at": now,
     }
-    inserted = await session.execute(_OPEN_ONCE, values)
-    if inserted.first() is None:
-        return  # the same enrollment was reserved before (another delivery, another ce_id)
-    # The row as just inserted (every column not given is NULL), known without reading it back.
-    req = FundingRequest(**{**dict.fromkeys(_COLUMNS), **values})
-    make_transient_to_detached(req)
-    session.add(req)
-    await _decide(session, req, routed, settings=settings, now=now)
+    await _open_and_decide(session, values, routed, settings=settings)
 
 
 async def open_by_hand(
@@ -110,27 +100,64 @@ async def open_by_hand(
     if isinstance(routed, Refusal):
         # A hand-made request names its own line, so an impossible one is bad input, not a decision.
         raise invalid("source", f"{routed.reason}: {routed.detail}")
+    values = {
+        "origin": "manual",
+        "requested_by": principal.client_id,
+        "participant_institution_id": payer.id,
+        "participant_sector": payer.sector,
+        "requested_source": body.source,
+        "fiscal_year": body.fiscal_year,
+        "amount_idr": body.amount_idr,
+        "is_dob": body.purpose == "dob_facilitation",
+        "description": body.description,
+    }
+    req = await _open_and_decide(session, values, routed, settings=settings)
+    assert req is not None  # no enrollment, so no conflict
+    return req
+
+
+async def _open_and_decide(
+    session: AsyncSession, values: dict[str, Any], routed: Route | Refusal, *, settings: Settings
+) -> FundingRequest | None:
+    """Open the request, decide it, store the decision with funding.requested and its outcome; None: not opened.
+
+    Three round trips for an approval (open with the line's figures, commit the money, store and record),
+    two otherwise: this runs once per reserved seat, on the saga's path.
+    """
     now = datetime.now(UTC)
-    req = FundingRequest(
-        id=uuid4(),
-        origin="manual",
-        requested_by=principal.client_id,
-        participant_institution_id=payer.id,
-        participant_sector=payer.sector,
-        requested_source=body.source,
-        fiscal_year=body.fiscal_year,
-        amount_idr=body.amount_idr,
-        is_dob=body.purpose == "dob_facilitation",
-        description=body.description,
-        status="awaiting_approval",
-        version=1,
-        created_at=now,
-        updated_at=now,
-        **_routed_columns(routed, body.source),
-    )
-    session.add(req)
-    await session.flush()
-    await _decide(session, req, routed, settings=settings, now=now)
+    row = {
+        **dict.fromkeys(_COLUMNS),
+        **values,
+        "id": uuid4(),
+        **_routed_columns(routed, values["requested_source"]),
+        "status": "awaiting_approval",
+        "version": 1,
+        "created_at": now,
+        "updated_at": now,
+    }
+    opened = (await session.execute(_OPEN, row)).first()
+    if opened is None:
+        return None
+    line_id, *figures = opened
+    # The row as just inserted, as a plain value: every change below is stored by one statement (settle).
+    req = FundingRequest(**{**row, "budget_line_id": line_id})
+    if isinstance(routed, Refusal):
+        decision = Decision("reject", routed.reason, routed.detail)
+    else:
+        line = LineFigures(*figures) if line_id is not None else None
+        decision = decide(route=routed, line=line, amount_idr=req.amount_idr)
+    events = Events(settings.topic_prefix)
+    if decision.outcome == "await_approval":
+        req.approval_deadline = now + timedelta(seconds=settings.approval_timeout_s)
+        await events.settle(session, req, "funding.requested")
+        return req
+    if decision.outcome == "approve":
+        req.decided_by = "auto"
+        await commit_or_reject(session, req, now=now)
+    else:
+        close(req, "rejected", now=now, reason=decision.reason, detail=decision.detail, by="auto")
+    outcome = "funding.approved" if req.status == "approved" else "funding.rejected"
+    await events.settle(session, req, "funding.requested", outcome)
     return req
 
 
@@ -148,52 +175,6 @@ def _routed_columns(routed: Route | Refusal, requested_source: str) -> dict[str,
         "purpose": routed.purpose,
         "requires_coordinator": routed.requires_coordinator,
     }
-
-
-async def _decide(
-    session: AsyncSession, req: FundingRequest, routed: Route | Refusal, *, settings: Settings, now: datetime
-) -> None:
-    """Apply the routing decision to a new request and record funding.requested plus its outcome."""
-    events = Events(settings.topic_prefix)
-    if isinstance(routed, Refusal):
-        decision = Decision("reject", routed.reason, routed.detail)
-    else:
-        line = await _line_for(session, routed, req.fiscal_year)
-        if line is not None:
-            req.budget_line_id = line.id
-        figures = (
-            LineFigures(line.ceiling_idr, line.committed_idr, line.realized_idr, line.auto_approve_limit_idr)
-            if line
-            else None
-        )
-        decision = decide(route=routed, line=figures, amount_idr=req.amount_idr)
-    if decision.outcome == "await_approval":
-        req.status = "awaiting_approval"
-        req.approval_deadline = now + timedelta(seconds=settings.approval_timeout_s)
-        await session.flush()
-        await events.record(session, req, "funding.requested")
-        return
-    if decision.outcome == "approve":
-        req.decided_by = "auto"
-        await commit_or_reject(session, req, now=now)
-    else:
-        close(req, "rejected", now=now, reason=decision.reason, detail=decision.detail, by="auto")
-    await session.flush()
-    outcome = "funding.approved" if req.status == "approved" else "funding.rejected"
-    await events.record(session, req, "funding.requested", outcome)
-
-
-async def _line_for(session: AsyncSession, route: Route, fiscal_year: int) -> BudgetLine | None:
-    return (
-        await session.execute(
-            select(BudgetLine).where(
-                BudgetLine.institution_id == route.payer_institution_id,
-                BudgetLine.source == route.source,
-                BudgetLine.fiscal_year == fiscal_year,
-                BudgetLine.purpose == route.purpose,
-            )
-        )
-    ).scalar_one_or_none()
 
 
 # --- approving -------------------------------------------------------------------------------------------
