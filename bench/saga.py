@@ -197,6 +197,14 @@ async def main() -> None:
     parser.add_argument("--rates", type=float, nargs="*", default=[50, 200])
     parser.add_argument("--seconds", type=float, nargs="*", default=[20, 10], help="duration per rate")
     parser.add_argument("--reps", type=int, default=2)
+    parser.add_argument(
+        "--warmup",
+        type=float,
+        nargs=2,
+        default=[50, 20],
+        metavar=("RATE", "SECONDS"),
+        help="unmeasured sagas first: JIT-compiles the broker (fresh after kafka-reset) and fills the caches",
+    )
     parser.add_argument("--env", nargs="*", default=[])
     parser.add_argument("--tag", default="saga")
     parser.add_argument(
@@ -216,8 +224,10 @@ async def main() -> None:
         await budget_line(system, {"Authorization": f"Bearer {world.nominator_tokens[0]}"}, world.papua["id"])
         dsn = system.services["enrollment"].dsn
         counts = [int(r * s) for r, s in zip(args.rates, args.seconds, strict=True)]
-        people = iter(nips(sum(counts) * args.reps + 100))
-        await seed_replica_servants(dsn, world.papua["id"], nips(sum(counts) * args.reps + 100))
+        warm_rate, warm_s = args.warmup
+        everyone = nips(sum(counts) * args.reps + int(warm_rate * warm_s))
+        people = iter(everyone)
+        await seed_replica_servants(dsn, world.papua["id"], everyone)
         tokens = itertools.cycle(world.nominator_tokens)
         port = system.services["enrollment"].port
 
@@ -230,7 +240,7 @@ async def main() -> None:
             ]  # fmt: skip
 
         cohorts = await new_cohorts(system, world, dsn, count=COHORTS, capacity=100)
-        warm = await run_rate(system, dsn, port, batch(100, cohorts), 20)
+        warm = await run_rate(system, dsn, port, batch(int(warm_rate * warm_s), cohorts), warm_rate)
         print("warm-up:", warm["saga_observed"], "unconfirmed", warm["unconfirmed"], flush=True)
         for rep in range(args.reps):
             for rate, n in zip(args.rates, counts, strict=True):
@@ -249,7 +259,13 @@ async def main() -> None:
                 print("    legs p50/p99 ms:", legs, "funding batches:", r["legs"]["funding batches"], flush=True)
         rss = rss_peaks(system)
         print("peak RSS (MB):", rss)
-        settings = {"env": env, "split": args.split, "cohorts": COHORTS, "poll_s": POLL_S}
+        settings = {
+            "env": env,
+            "split": args.split,
+            "cohorts": COHORTS,
+            "poll_s": POLL_S,
+            "warmup": {"rate": warm_rate, "seconds": warm_s, "saga": warm["saga_observed"]},
+        }
         print("saved", save(args.tag, {"settings": settings, "runs": results, "rss_mb": rss}))
     finally:
         await stop_system(system)

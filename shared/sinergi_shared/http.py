@@ -93,7 +93,7 @@ async def idempotent(
     *,
     principal: Principal,
     key: str | None,
-    request_fingerprint: str,
+    fingerprint_of: Callable[[], str],
     create: Callable[[], Awaitable[JSONResponse]],
 ) -> JSONResponse:
     """Run create once per Idempotency-Key; a retry with the same body replays the first response.
@@ -103,6 +103,7 @@ async def idempotent(
     """
     if key is None:
         return await create()
+    request_fingerprint = fingerprint_of()  # only with a key: most requests carry none
     claimed = await session.execute(
         _CLAIM, {"client_id": principal.client_id, "key": key, "fingerprint": request_fingerprint}
     )

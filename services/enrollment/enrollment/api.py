@@ -76,7 +76,7 @@ async def create_program(
             session,
             principal=principal,
             key=idempotency_key,
-            request_fingerprint=fingerprint("POST", request.url.path, body.model_dump(mode="json")),
+            fingerprint_of=lambda: fingerprint("POST", request.url.path, body.model_dump(mode="json")),
             create=create,
         )
 
@@ -136,7 +136,7 @@ async def create_cohort(
             session,
             principal=principal,
             key=idempotency_key,
-            request_fingerprint=fingerprint("POST", request.url.path, body.model_dump(mode="json")),
+            fingerprint_of=lambda: fingerprint("POST", request.url.path, body.model_dump(mode="json")),
             create=create,
         )
 
@@ -174,7 +174,7 @@ async def nominate(
             session,
             principal=principal,
             key=idempotency_key,
-            request_fingerprint=fingerprint("POST", request.url.path, body.model_dump(mode="json")),
+            fingerprint_of=lambda: fingerprint("POST", request.url.path, body.model_dump(mode="json")),
             create=create,
         )
 

@@ -54,7 +54,7 @@ async def create_budget(
             session,
             principal=principal,
             key=idempotency_key,
-            request_fingerprint=fingerprint("POST", "/budgets", body.model_dump(mode="json")),
+            fingerprint_of=lambda: fingerprint("POST", "/budgets", body.model_dump(mode="json")),
             create=create,
         )
 

@@ -60,7 +60,7 @@ async def create_funding_request(
             session,
             principal=principal,
             key=idempotency_key,
-            request_fingerprint=fingerprint("POST", "/funding-requests", body.model_dump(mode="json")),
+            fingerprint_of=lambda: fingerprint("POST", "/funding-requests", body.model_dump(mode="json")),
             create=create,
         )
 

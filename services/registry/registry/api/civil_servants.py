@@ -73,7 +73,7 @@ async def register_civil_servant(
             session,
             principal=principal,
             key=idempotency_key,
-            request_fingerprint=fingerprint("POST", "/civil-servants", body.model_dump(mode="json")),
+            fingerprint_of=lambda: fingerprint("POST", "/civil-servants", body.model_dump(mode="json")),
             create=create,
         )
 
@@ -122,7 +122,7 @@ async def import_file(request: Request, principal: StaffWriter, idempotency_key:
             session,
             principal=principal,
             key=idempotency_key,
-            request_fingerprint=fingerprint(
+            fingerprint_of=lambda: fingerprint(
                 "POST", "/civil-servants/import", f"{content_type}\n{body.decode('utf-8', 'replace')}"
             ),
             create=create,

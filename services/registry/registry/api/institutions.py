@@ -39,7 +39,7 @@ async def register_institution(
             session,
             principal=principal,
             key=idempotency_key,
-            request_fingerprint=fingerprint("POST", "/institutions", body.model_dump(mode="json")),
+            fingerprint_of=lambda: fingerprint("POST", "/institutions", body.model_dump(mode="json")),
             create=create,
         )
 
