@@ -201,7 +201,7 @@ async def main() -> None:
         "--warmup",
         type=float,
         nargs=2,
-        default=[50, 20],
+        default=[50, 60],
         metavar=("RATE", "SECONDS"),
         help="unmeasured sagas first: JIT-compiles the broker (fresh after kafka-reset) and fills the caches",
     )

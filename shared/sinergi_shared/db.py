@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+import re
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
+from typing import Any, TypeAlias
 
 import asyncpg
 from sqlalchemy import (
@@ -151,6 +153,70 @@ async def transaction(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterat
     """One unit of work: commit on success, roll back on any exception."""
     async with sessions() as session, session.begin():
         yield session
+
+
+# --- the driver itself, for the one hot path ---------------------------------------------------------------
+#
+# A nomination makes four round trips; through SQLAlchemy's session, connection and cursor layers the Python
+# around them cost more CPU than the statements (BENCHMARKS.md, change 16). The nomination therefore runs
+# straight on the pooled asyncpg connection: same pool, same transaction rules, SQL written once.
+
+Driver: TypeAlias = asyncpg.Connection
+
+
+@asynccontextmanager
+async def driver_transaction(engine: AsyncEngine) -> AsyncIterator[Driver]:
+    """One unit of work on a pooled connection's asyncpg driver: commit on success, roll back on any exception.
+
+    A connection found dead is dropped from the pool, as SQLAlchemy does with its own failures.
+    """
+    async with engine.connect() as conn:
+        driver: Driver = (await conn.get_raw_connection()).driver_connection
+        try:
+            async with driver.transaction():
+                yield driver
+        except Exception as exc:
+            if database_unavailable(exc):
+                await conn.invalidate(exc)
+            raise
+
+
+async def driver_of(session: AsyncSession) -> Driver:
+    """The asyncpg driver under a session, for a statement in the session's transaction.
+
+    The session must already have run a statement: SQLAlchemy begins the server-side transaction lazily.
+    """
+    conn = await session.connection()
+    driver: Driver = (await conn.get_raw_connection()).driver_connection
+    if not driver.is_in_transaction():
+        raise RuntimeError("the session has not begun its transaction on the server yet")
+    return driver
+
+
+class DriverSQL:
+    """A statement written with :named binds, as for text(), rewritten once into asyncpg's $n placeholders."""
+
+    _BIND = re.compile(r"(?<![:\w]):(\w+)")
+
+    def __init__(self, sql: str) -> None:
+        names: list[str] = []
+
+        def number(match: re.Match[str]) -> str:
+            if match.group(1) not in names:
+                names.append(match.group(1))
+            return f"${names.index(match.group(1)) + 1}"
+
+        self.sql = self._BIND.sub(number, sql)
+        self.names = tuple(names)
+
+    def args(self, values: Mapping[str, Any]) -> list[Any]:
+        return [values[name] for name in self.names]
+
+    async def fetchrow(self, driver: Driver, values: Mapping[str, Any]) -> asyncpg.Record | None:
+        return await driver.fetchrow(self.sql, *self.args(values))
+
+    async def fetchval(self, driver: Driver, values: Mapping[str, Any]) -> Any:
+        return await driver.fetchval(self.sql, *self.args(values))
 
 
 def asyncpg_dsn(url: str) -> str:

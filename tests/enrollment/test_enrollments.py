@@ -6,6 +6,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 from tests.enrollment.support import World, funding_fact
+from tests.support.service import RunningService, job_paused
 from tests.support.stack import eventually
 
 
@@ -227,6 +228,32 @@ async def test_reservation_release_job_opens_reserved_seats_to_the_waitlist(worl
     assert (state["reserved_regional"], state["dob_seats"]) == (0, 0)
     assert (state["configured_reserved_regional"], state["configured_dob_seats"]) == (2, 1)
     assert state["taken"]["central"] == 4 and state["waitlist_length"] == 0
+    await world.check_counters(cohort["id"])
+
+
+async def test_a_nomination_after_the_release_time_releases_the_reservations_before_the_job_does(
+    world: World, service: RunningService
+):
+    program = await world.program()
+    cohort = await world.cohort(program, capacity=2, regional_share_pct=50)  # R = 1: central may take 1
+    first, second, third = await world.staff(world.ids["kemenhub"], 3)
+    async with job_paused(service, "reservation-release"):
+        assert (await world.nominate(cohort, first, "kemenhub"))["status"] == "reserved"
+        assert (await world.nominate(cohort, second, "kemenhub"))["status"] == "waitlisted"
+        await world.db(
+            "UPDATE cohorts SET reservation_release_at = now() - interval '1 second' WHERE id = $1::uuid",
+            uuid.UUID(cohort["id"]),
+        )
+        # Its arrival releases R (promoting the waitlisted second into the freed seat), then it is judged
+        # against the released plan: the cohort is full, so it waits.
+        late = await world.nominate(cohort, third, "kemenhub")
+        state = await world.cohort_state(cohort["id"])
+    assert late["status"] == "waitlisted" and late["waitlist_position"] == 1
+    assert state["reserved_regional"] == 0 and state["taken"]["central"] == 2
+    waiting = await world.db(
+        "SELECT status FROM enrollments WHERE cohort_id = $1::uuid AND nip = $2", uuid.UUID(cohort["id"]), second
+    )
+    assert [r["status"] for r in waiting] == ["reserved"]
     await world.check_counters(cohort["id"])
 
 

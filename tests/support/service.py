@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -31,6 +32,28 @@ class RunningService:
     consumer: InboxConsumer | None = None
     jobs: list[PeriodicJob] = field(default_factory=list)
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
+    # name → how to start that job again, and its running task (see job_paused)
+    job_starts: dict[str, Callable[[], PeriodicJob]] = field(default_factory=dict)
+    job_tasks: dict[str, asyncio.Task[None]] = field(default_factory=dict)
+
+    def start_job(self, name: str) -> None:
+        job = self.job_starts[name]()
+        self.jobs.append(job)
+        self.job_tasks[name] = asyncio.create_task(job.run())
+        self.tasks.append(self.job_tasks[name])
+
+
+@asynccontextmanager
+async def job_paused(running: RunningService, name: str) -> AsyncIterator[None]:
+    """Stop one periodic job for the block (a tick in flight finishes first), then start it again."""
+    for job in running.jobs:
+        if job.name == name:
+            job.stop()
+    await running.job_tasks[name]
+    try:
+        yield
+    finally:
+        running.start_job(name)
 
 
 async def fresh_database(service: str) -> str:
@@ -81,8 +104,8 @@ async def running_service(
                 engine = make_engine(settings.database_url, pool_size=4, max_overflow=4)
                 sessions = make_sessionmaker(engine)
                 for name, tick, interval in jobs:
-                    running.jobs.append(PeriodicJob(name, tick, sessions, interval))
-                    running.tasks.append(asyncio.create_task(running.jobs[-1].run()))
+                    running.job_starts[name] = functools.partial(PeriodicJob, name, tick, sessions, interval)
+                    running.start_job(name)
                 if handlers is not None:
                     running.consumer = build_consumer(settings, handlers, sessions)
                     running.tasks.append(asyncio.create_task(running.consumer.run()))

@@ -28,8 +28,9 @@ from enrollment.schemas import (
     ProgramOut,
     ProgramPage,
 )
+from enrollment.seating import ReservationsDue
 from sinergi_shared.auth import Principal, require_scope
-from sinergi_shared.db import transaction
+from sinergi_shared.db import driver_of, driver_transaction, transaction
 from sinergi_shared.http import Cursor, IdempotencyKey, IfMatch, Limit, etag, fingerprint, idempotent
 from sinergi_shared.problems import problem_responses
 
@@ -164,11 +165,30 @@ async def get_cohort(cohort_id: UUID, request: Request, _: Reader) -> JSONRespon
 async def nominate(
     cohort_id: UUID, body: NominationIn, request: Request, principal: Nominator, idempotency_key: IdempotencyKey = None
 ) -> JSONResponse:
+    try:
+        return await _nominate(cohort_id, body, request, principal, idempotency_key)
+    except ReservationsDue:
+        # Once per cohort, when its reservation_release_at has passed and the job has not run yet.
+        await catalogue.release_reservations_of(request.app.state.sessions, cohort_id)
+        return await _nominate(cohort_id, body, request, principal, idempotency_key)
+
+
+async def _nominate(
+    cohort_id: UUID, body: NominationIn, request: Request, principal: Nominator, idempotency_key: str | None
+) -> JSONResponse:
+    def created(e: EnrollmentOut) -> JSONResponse:
+        return _json(e, 201, location=f"/enrollments/{e.id}")
+
+    if idempotency_key is None:  # the usual case: one transaction on the driver
+        async with driver_transaction(request.app.state.engine) as driver:
+            e = await enrollments.nominate(driver, principal=principal, cohort_id=cohort_id, body=body)
+        return created(e)
     async with transaction(request.app.state.sessions) as session:
 
         async def create() -> JSONResponse:
-            e = await enrollments.nominate(session, principal=principal, cohort_id=cohort_id, body=body)
-            return _json(e, 201, location=f"/enrollments/{e.id}")
+            # The key's claim has begun the session's transaction; the nomination joins it on the driver.
+            driver = await driver_of(session)
+            return created(await enrollments.nominate(driver, principal=principal, cohort_id=cohort_id, body=body))
 
         return await idempotent(
             session,

@@ -200,6 +200,15 @@ async def close_due_cohorts(sessions: async_sessionmaker[AsyncSession]) -> int:
         return len(due)
 
 
+async def release_reservations_of(sessions: async_sessionmaker[AsyncSession], cohort_id: UUID) -> None:
+    """Release one cohort's reservations now if they are due, in a transaction of its own (as the job would)."""
+    async with sessions() as session, session.begin():
+        cohort = await seating.lock_cohort(session, cohort_id)
+        if cohort is not None:
+            program = await get_program(session, cohort.program_id)
+            await seating.release_reservations_if_due(session, cohort, program, datetime.now(UTC))
+
+
 async def release_due_reservations(sessions: async_sessionmaker[AsyncSession]) -> int:
     """Job: at reservation_release_at drop R and D to 0 and promote the waitlist, once per cohort."""
     async with sessions() as session, session.begin():

@@ -13,15 +13,19 @@ from enrollment import catalogue, domain, facts, seating, seats
 from enrollment.models import Enrollment, Program
 from enrollment.schemas import CompletionIn, EnrollmentOut, NominationIn
 from sinergi_shared.auth import Principal
+from sinergi_shared.db import Driver
 from sinergi_shared.http import check_if_match, keyset, keyset_cursor, page
 from sinergi_shared.outbox import RECORD_CTES
 from sinergi_shared.problems import Conflict, Forbidden, NotFound, invalid
 
 
-async def view(session: AsyncSession, e: Enrollment, *, waitlist_position: int | None = None) -> EnrollmentOut:
-    """The API shape of an enrollment; pass waitlist_position when it is already known (saves a count)."""
-    if waitlist_position is None:
-        waitlist_position = await seating.waitlist_position(session, e)
+async def view(session: AsyncSession, e: Enrollment) -> EnrollmentOut:
+    """The API shape of a stored enrollment."""
+    return shaped(e, await seating.waitlist_position(session, e))
+
+
+def shaped(e: Enrollment, waitlist_position: int | None) -> EnrollmentOut:
+    """The API shape of an enrollment whose waitlist place (None: not waiting) is known."""
     return EnrollmentOut(
         id=e.id,
         cohort_id=e.cohort_id,
@@ -45,13 +49,15 @@ async def view(session: AsyncSession, e: Enrollment, *, waitlist_position: int |
     )
 
 
-async def nominate(
-    session: AsyncSession, *, principal: Principal, cohort_id: UUID, body: NominationIn
-) -> EnrollmentOut:
-    """Hold a seat for a civil servant if the seat rule allows it, else put them on the waitlist."""
-    # The hot path of the whole system: lock and read in one statement, then seat, store and record the
-    # event in another, so the cohort stays locked for as few round trips as the rule allows.
-    arrival = await seating.lock_for_arrival(session, cohort_id=cohort_id, nip=body.nip)
+async def nominate(driver: Driver, *, principal: Principal, cohort_id: UUID, body: NominationIn) -> EnrollmentOut:
+    """Hold a seat for a civil servant if the seat rule allows it, else put them on the waitlist.
+
+    The hot path of the whole system, on the driver (sinergi_shared.db.driver_transaction): lock and read in
+    one statement, then seat, store and record the event in another, so the cohort stays locked for as few
+    round trips as the rule allows. Raises ReservationsDue when the cohort's reservations must be released
+    first (once per cohort; catalogue.release_reservations_of, then nominate again).
+    """
+    arrival = await seating.lock_for_arrival(driver, cohort_id=cohort_id, nip=body.nip)
     if arrival is None:
         raise NotFound(f"cohort {cohort_id} not found")
     cohort, program, servant, institution = arrival.cohort, arrival.program, arrival.servant, arrival.institution
@@ -67,15 +73,14 @@ async def nominate(
     if not catalogue.is_open(cohort, now):
         raise Conflict("the cohort is closed for nominations")
     if seating.reservations_due(cohort, now):
-        await seating.release_reservations_if_due(session, cohort, program, now)
-        await session.flush()  # the statements below build on the released counters
+        raise seating.ReservationsDue(cohort.id)
 
     is_dob = institution.is_new_autonomous_region or arrival.parent_is_dob
     seat_class = seats.seat_class_of(sector=institution.sector, is_dob=is_dob)
     seated = seating.admits(cohort, seat_class)
     position = None
     if not seated:
-        position = await seating.waitlist_length(session, cohort.id) + 1
+        position = await seating.queue_length(driver, cohort.id) + 1
         if cohort.waitlist_limit is not None and position > cohort.waitlist_limit:
             raise Conflict("the cohort is full and its waitlist is full")
     enrollment = Enrollment(
@@ -99,11 +104,11 @@ async def nominate(
         if position is None
         else facts.waitlisted_event(enrollment, program, position)
     )
-    if not await seating.enter(session, enrollment, event):
-        duplicate = await seating.live_enrollment_of(session, cohort.id, servant.nip)
+    if not await seating.enter(driver, enrollment, event):
+        duplicate = await seating.live_enrollment_of(driver, cohort.id, servant.nip)
         raise Conflict(f"this NIP is already active in the cohort (enrollment {duplicate})")
     # The newest arrival's waitlist place is the queue length just counted under the cohort lock.
-    return await view(session, enrollment, waitlist_position=position)
+    return shaped(enrollment, position)
 
 
 def _visible(principal: Principal) -> Any:

@@ -8,15 +8,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TypeVar
 from uuid import UUID
 
-from sqlalchemy import bindparam, func, select, text
+from asyncpg import Record
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
 
 from enrollment import domain, facts, seats
-from enrollment.models import CivilServant, Cohort, Enrollment, Institution, Program
+from enrollment.models import Base, CivilServant, Cohort, Enrollment, Institution, Program
 from enrollment.seats import SeatClass, SeatPlan, Taken
+from sinergi_shared.db import Driver, DriverSQL
 from sinergi_shared.outbox import RECORD_CTES
 
 
@@ -37,28 +39,59 @@ class Arrival:
     parent_is_dob: bool
 
 
-_Parent = aliased(Institution, name="parent_institution")
-# Built once: aliasing and compiling this join per request cost more than running it. Only the cohort row
-# is locked; waiting for the lock refreshes that row (its counters are current), while the replica rows
-# are read as of the statement's start, which is all a nomination needs of them.
-_LOCK_FOR_ARRIVAL = (
-    select(Cohort, Program, CivilServant, Institution, _Parent.is_new_autonomous_region)
-    .join(Program, Program.id == Cohort.program_id)
-    .outerjoin(CivilServant, CivilServant.nip == bindparam("nip"))
-    .outerjoin(Institution, Institution.id == CivilServant.institution_id)
-    .outerjoin(_Parent, _Parent.id == Institution.parent_id)
-    .where(Cohort.id == bindparam("cohort_id"))
-    .with_for_update(of=Cohort)
-    .execution_options(populate_existing=True)
+class ReservationsDue(Exception):
+    """The cohort's reservations are due for release: release them (release_due_reservations), then retry."""
+
+    def __init__(self, cohort_id: UUID) -> None:
+        super().__init__(f"the reservations of cohort {cohort_id} are due for release")
+        self.cohort_id = cohort_id
+
+
+# The nomination runs on the driver (sinergi_shared.db.DriverSQL), so its statements are written out here
+# and its rows become plain, session-less model instances.
+_ARRIVAL_PARTS = ((Cohort, "c"), (Program, "p"), (CivilServant, "s"), (Institution, "i"))
+
+
+_M = TypeVar("_M", bound=Base)
+
+
+def _select_list(model: type[Base], alias: str) -> str:
+    return ", ".join(f"{alias}.{c.name} AS {alias}_{c.name}" for c in model.__table__.columns)
+
+
+def _instance(model: type[_M], row: Record, alias: str) -> _M:
+    return model(**{c.key: row[f"{alias}_{c.name}"] for c in model.__table__.columns})
+
+
+# Only the cohort row is locked; waiting for the lock refreshes that row (its counters are current), while
+# the replica rows are read as of the statement's start, which is all a nomination needs of them.
+_LOCK_FOR_ARRIVAL = DriverSQL(
+    f"""
+    SELECT {", ".join(_select_list(model, alias) for model, alias in _ARRIVAL_PARTS)},
+           parent.is_new_autonomous_region AS parent_is_dob
+    FROM {Cohort.__tablename__} c
+    JOIN {Program.__tablename__} p ON p.id = c.program_id
+    LEFT JOIN {CivilServant.__tablename__} s ON s.nip = :nip
+    LEFT JOIN {Institution.__tablename__} i ON i.id = s.institution_id
+    LEFT JOIN {Institution.__tablename__} parent ON parent.id = i.parent_id
+    WHERE c.id = :cohort_id
+    FOR UPDATE OF c
+    """
 )
 
 
-async def lock_for_arrival(session: AsyncSession, *, cohort_id: UUID, nip: str) -> Arrival | None:
+async def lock_for_arrival(driver: Driver, *, cohort_id: UUID, nip: str) -> Arrival | None:
     """Lock the cohort and read its program, the servant and their institution in one statement (None: no cohort)."""
-    row = (await session.execute(_LOCK_FOR_ARRIVAL, {"cohort_id": cohort_id, "nip": nip})).first()
+    row = await _LOCK_FOR_ARRIVAL.fetchrow(driver, {"cohort_id": cohort_id, "nip": nip})
     if row is None:
         return None
-    return Arrival(row[0], row[1], row[2], row[3], bool(row[4]))
+    return Arrival(
+        cohort=_instance(Cohort, row, "c"),
+        program=_instance(Program, row, "p"),
+        servant=_instance(CivilServant, row, "s") if row["s_nip"] is not None else None,
+        institution=_instance(Institution, row, "i") if row["i_id"] is not None else None,
+        parent_is_dob=bool(row["parent_is_dob"]),
+    )
 
 
 def admits(cohort: Cohort, seat_class: SeatClass) -> bool:
@@ -70,7 +103,7 @@ def admits(cohort: Cohort, seat_class: SeatClass) -> bool:
 # statement: the cohort stays locked for one round trip between the lock and the commit. A NIP already
 # live in the cohort inserts nothing (the partial unique index decides, whatever the races); the caller
 # then rolls the whole transaction back, counters and event included.
-_ENTER = text(
+_ENTER = DriverSQL(
     f"""
     WITH arrival AS (
         UPDATE cohorts
@@ -93,15 +126,15 @@ _ENTER = text(
 )
 
 
-async def enter(session: AsyncSession, e: Enrollment, event: facts.Event) -> bool:
+async def enter(driver: Driver, e: Enrollment, event: facts.Event) -> bool:
     """Store a new arrival and its event (reserved takes its class's seat); False when the NIP is live here.
 
     The cohort must be locked and the seat checked with admits(); sets e.seq to its arrival place.
     """
     seated = e.status == "reserved"
     taken = Taken().plus(e.seat_class) if seated else Taken()  # type: ignore[arg-type]
-    seq = await session.scalar(
-        _ENTER,
+    seq = await _ENTER.fetchval(
+        driver,
         {
             **facts.rows(event),
             "central": taken.central,
@@ -127,13 +160,25 @@ async def enter(session: AsyncSession, e: Enrollment, event: facts.Event) -> boo
     return True
 
 
-async def live_enrollment_of(session: AsyncSession, cohort_id: UUID, nip: str) -> UUID | None:
+_LIVE_ENROLLMENT = DriverSQL(
+    f"""
+    SELECT id FROM enrollments
+    WHERE cohort_id = :cohort_id AND nip = :nip
+      AND status NOT IN ({", ".join(f"'{s}'" for s in domain.INACTIVE_STATUSES)})
+    """
+)
+_QUEUE_LENGTH = DriverSQL("SELECT count(*) FROM enrollments WHERE cohort_id = :cohort_id AND status = 'waitlisted'")
+
+
+async def live_enrollment_of(driver: Driver, cohort_id: UUID, nip: str) -> UUID | None:
     """The NIP's live (not cancelled or rejected) enrollment in the cohort, if any."""
-    stmt = select(Enrollment.id).where(
-        Enrollment.cohort_id == cohort_id, Enrollment.nip == nip, Enrollment.status.not_in(domain.INACTIVE_STATUSES)
-    )
-    found: UUID | None = await session.scalar(stmt)
+    found: UUID | None = await _LIVE_ENROLLMENT.fetchval(driver, {"cohort_id": cohort_id, "nip": nip})
     return found
+
+
+async def queue_length(driver: Driver, cohort_id: UUID) -> int:
+    """How many wait in the cohort's waitlist (for a nomination, on the driver)."""
+    return int(await _QUEUE_LENGTH.fetchval(driver, {"cohort_id": cohort_id}))
 
 
 def plan_of(cohort: Cohort) -> SeatPlan:
