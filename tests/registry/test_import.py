@@ -178,3 +178,27 @@ async def test_ten_thousand_rows_import_in_one_go_with_one_event_each(
     records = await published(registry, "registry.civil-servants")
     nips = {r["nip"] for r in rows}
     assert sum(1 for r in records if r.key.decode() in nips) == 10_000
+
+
+async def test_rows_are_checked_across_the_whole_file_although_stored_a_slice_at_a_time(
+    registry: RunningService, office: dict[str, Any]
+) -> None:
+    existing = await register(registry, office["clerk"], office["id"])
+    rows = [row(office["id"]) for _ in range(2_500)]  # three slices of IMPORT_SLICE (1,000)
+    rows[9]["nip"] = rows[2_009]["nip"]  # line 10 and line 2,010: the same NIP, in different slices
+    rows[1_499]["nip"] = existing["nip"]  # line 1,500: already registered
+    rows[2_399]["employment"] = "honorer"  # line 2,400: invalid on its own
+    before_events = await scalar(registry, "SELECT count(*) FROM event_log")
+    response = await registry.client.post("/civil-servants/import", json=rows, headers=office["clerk"])
+    assert response.status_code == 200, response.text
+    report = response.json()
+    by_line = {r["line"]: [e.get("code", e["field"]) for e in r["errors"]] for r in report["rejected"]}
+    assert by_line == {
+        10: ["duplicate_in_file"],
+        2_010: ["duplicate_in_file"],
+        1_500: ["duplicate_in_db"],
+        2_400: ["employment"],
+    }
+    assert report["imported"] == 2_496
+    assert await count_in(registry, office["id"]) == 2_497  # with the one registered before
+    assert await scalar(registry, "SELECT count(*) FROM event_log") == before_events + 2_496
