@@ -168,7 +168,8 @@ Driver: TypeAlias = asyncpg.Connection
 async def driver_transaction(engine: AsyncEngine) -> AsyncIterator[Driver]:
     """One unit of work on a pooled connection's asyncpg driver: commit on success, roll back on any exception.
 
-    A connection found dead is dropped from the pool, as SQLAlchemy does with its own failures.
+    A connection found dead means the database went away: it is dropped, and so are the pool's idle
+    connections (stale too), as SQLAlchemy does on a disconnect it sees itself.
     """
     async with engine.connect() as conn:
         driver: Driver = (await conn.get_raw_connection()).driver_connection
@@ -178,6 +179,7 @@ async def driver_transaction(engine: AsyncEngine) -> AsyncIterator[Driver]:
         except Exception as exc:
             if database_unavailable(exc):
                 await conn.invalidate(exc)
+                await engine.dispose()
             raise
 
 
