@@ -40,7 +40,7 @@ class Arrival:
 
 
 class ReservationsDue(Exception):
-    """The cohort's reservations are due for release: release them (release_due_reservations), then retry."""
+    """The cohort's reservations are due: release them (catalogue.release_reservations_of), then nominate again."""
 
     def __init__(self, cohort_id: UUID) -> None:
         super().__init__(f"the reservations of cohort {cohort_id} are due for release")
