@@ -134,6 +134,11 @@ RECORD_CTES = """
 _RECORD = text(f"WITH {RECORD_CTES} SELECT * FROM notified")
 
 
+def with_events(change: str) -> str:
+    """SQL that makes `change` (an UPDATE, INSERT or DELETE) and records events (binds from event_rows) at once."""
+    return f"WITH changed AS ({change}), {RECORD_CTES} SELECT * FROM notified"
+
+
 def _payload(model: type[BaseModel], data: BaseModel | Mapping[str, Any]) -> dict[str, Any]:
     """The JSON payload, checked against the contract so no service emits what others cannot read."""
     if not isinstance(data, model):

@@ -15,7 +15,7 @@ from enrollment.schemas import CompletionIn, EnrollmentOut, NominationIn
 from sinergi_shared.auth import Principal
 from sinergi_shared.db import Driver
 from sinergi_shared.http import check_if_match, keyset, keyset_cursor, page
-from sinergi_shared.outbox import RECORD_CTES
+from sinergi_shared.outbox import with_events
 from sinergi_shared.problems import Conflict, Forbidden, NotFound, invalid
 
 
@@ -266,14 +266,10 @@ _LOCK_WITH_PROGRAM = (
     .execution_options(populate_existing=True)
 )
 _CONFIRM = text(
-    f"""
-    WITH confirmed AS (
-        UPDATE enrollments
-        SET status = 'confirmed', funding_request_id = :request_id, updated_at = :now, version = :version
-        WHERE id = :enrollment_id
-    ), {RECORD_CTES}
-    SELECT * FROM notified
-    """
+    with_events(
+        "UPDATE enrollments SET status = 'confirmed', funding_request_id = :request_id, updated_at = :now, "
+        "version = :version WHERE id = :enrollment_id"
+    )
 )
 
 

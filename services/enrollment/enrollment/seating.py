@@ -12,7 +12,7 @@ from typing import TypeVar
 from uuid import UUID
 
 from asyncpg import Record
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from enrollment import domain, facts, seats
@@ -49,6 +49,7 @@ class ReservationsDue(Exception):
 
 # The nomination runs on the driver (sinergi_shared.db.DriverSQL), so its statements are written out here
 # and its rows become plain, session-less model instances.
+_LIVE = f"status NOT IN ({', '.join(repr(s) for s in domain.INACTIVE_STATUSES)})"  # as the partial unique index
 _ARRIVAL_PARTS = ((Cohort, "c"), (Program, "p"), (CivilServant, "s"), (Institution, "i"))
 
 
@@ -119,7 +120,7 @@ _ENTER = DriverSQL(
                              is_dob, seat_class, funding_source, status, seq, created_at, updated_at, version)
     VALUES (:id, :cohort_id, :program_id, :nip, :institution_id, :nominated_by_id, :participant_sector,
             :is_dob, :seat_class, :funding_source, :status, (SELECT next_seq FROM arrival), :now, :now, 1)
-    ON CONFLICT (cohort_id, nip) WHERE status NOT IN ({", ".join(f"'{s}'" for s in domain.INACTIVE_STATUSES)})
+    ON CONFLICT (cohort_id, nip) WHERE {_LIVE}
     DO NOTHING
     RETURNING seq, (SELECT count(*) FROM notified) AS notified
     """
@@ -164,10 +165,11 @@ _LIVE_ENROLLMENT = DriverSQL(
     f"""
     SELECT id FROM enrollments
     WHERE cohort_id = :cohort_id AND nip = :nip
-      AND status NOT IN ({", ".join(f"'{s}'" for s in domain.INACTIVE_STATUSES)})
+      AND {_LIVE}
     """
 )
-_QUEUE_LENGTH = DriverSQL("SELECT count(*) FROM enrollments WHERE cohort_id = :cohort_id AND status = 'waitlisted'")
+_WAITLIST_LENGTH = "SELECT count(*) FROM enrollments WHERE cohort_id = :cohort_id AND status = 'waitlisted'"
+_QUEUE_LENGTH = DriverSQL(_WAITLIST_LENGTH)
 
 
 async def live_enrollment_of(driver: Driver, cohort_id: UUID, nip: str) -> UUID | None:
@@ -197,8 +199,8 @@ def set_taken(cohort: Cohort, taken: Taken) -> None:
 
 
 async def waitlist_length(session: AsyncSession, cohort_id: UUID) -> int:
-    stmt = select(func.count()).where(Enrollment.cohort_id == cohort_id, Enrollment.status == "waitlisted")
-    return int(await session.scalar(stmt) or 0)
+    """The same count as queue_length, in a session."""
+    return int(await session.scalar(text(_WAITLIST_LENGTH), {"cohort_id": cohort_id}) or 0)
 
 
 async def waitlist_position(session: AsyncSession, enrollment: Enrollment) -> int | None:

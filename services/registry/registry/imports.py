@@ -145,10 +145,15 @@ def _nip_of(raw: Any) -> str | None:
     """The row's NIP as written, or None when the row is not one (not an object, extra cells, a NUL)."""
     if not isinstance(raw, dict) or "__extra__" in raw:
         return None
-    if any(isinstance(value, str) and "\x00" in value for value in raw.values()):
+    if _nul_fields(raw):
         return None
     nip = raw.get("nip")
     return nip if isinstance(nip, str) else None
+
+
+def _nul_fields(raw: dict[Any, Any]) -> list[str]:
+    """The fields whose text holds a NUL character (Postgres text cannot store one)."""
+    return [str(field) for field, value in raw.items() if isinstance(value, str) and "\x00" in value]
 
 
 def _validated(rows: list[Row], errors: dict[int, FieldErrors], *, today: date) -> dict[int, CivilServantCreate]:
@@ -163,9 +168,8 @@ def _validated(rows: list[Row], errors: dict[int, FieldErrors], *, today: date) 
                 {"field": "row", "message": f"the row has {raw['__extra__']} cells, more than the header"}
             )
             continue
-        for field, value in raw.items():
-            if isinstance(value, str) and "\x00" in value:
-                errors[line].append({"field": str(field), "message": "contains a NUL (\\u0000) character"})
+        for field in _nul_fields(raw):
+            errors[line].append({"field": field, "message": "contains a NUL (\\u0000) character"})
         if errors[line]:
             continue
         nip = raw.get("nip")

@@ -18,7 +18,7 @@ from sinergi_shared.contracts import (
     FundingReleased,
     FundingRequested,
 )
-from sinergi_shared.outbox import RECORD_CTES, event_rows, record_events
+from sinergi_shared.outbox import event_rows, record_events, with_events
 
 SERVICE = "funding"
 
@@ -75,12 +75,7 @@ _DECISION = (
     "status reason reason_detail approval_deadline decided_by decided_at updated_at version budget_line_id"
 ).split()
 _SETTLE = text(
-    f"""
-    WITH settled AS (
-        UPDATE funding_requests SET {", ".join(f"{c} = :{c}" for c in _DECISION)} WHERE id = :request_id
-    ), {RECORD_CTES}
-    SELECT * FROM notified
-    """
+    with_events(f"UPDATE funding_requests SET {', '.join(f'{c} = :{c}' for c in _DECISION)} WHERE id = :request_id")
 )
 
 
