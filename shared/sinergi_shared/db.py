@@ -165,8 +165,8 @@ Driver: TypeAlias = asyncpg.Connection
 
 
 @asynccontextmanager
-async def driver_transaction(engine: AsyncEngine) -> AsyncIterator[Driver]:
-    """One unit of work on a pooled connection's asyncpg driver: commit on success, roll back on any exception.
+async def driver_connection(engine: AsyncEngine) -> AsyncIterator[Driver]:
+    """A pooled connection's asyncpg driver: each statement commits on its own until the caller opens a transaction.
 
     A connection found dead means the database went away: it is dropped, and so are the pool's idle
     connections (stale too), as SQLAlchemy does on a disconnect it sees itself.
@@ -174,13 +174,19 @@ async def driver_transaction(engine: AsyncEngine) -> AsyncIterator[Driver]:
     async with engine.connect() as conn:
         driver: Driver = (await conn.get_raw_connection()).driver_connection
         try:
-            async with driver.transaction():
-                yield driver
+            yield driver
         except Exception as exc:
             if database_unavailable(exc):
                 await conn.invalidate(exc)
                 await engine.dispose()
             raise
+
+
+@asynccontextmanager
+async def driver_transaction(engine: AsyncEngine) -> AsyncIterator[Driver]:
+    """One unit of work on a pooled connection's driver: commit on success, roll back on any exception."""
+    async with driver_connection(engine) as driver, driver.transaction():
+        yield driver
 
 
 async def driver_of(session: AsyncSession) -> Driver:

@@ -115,13 +115,19 @@ def event_rows(
 # The event rows, their place in the outbox queue (in position order) and the relay's wake-up call at
 # commit, as common table expressions a statement can carry along with its own change (binds from
 # event_rows). Data-modifying CTEs always run to completion; `notified` runs only where it is read.
-RECORD_CTES = """
+# With `only_after`, the events are recorded only if that CTE (the change) returned a row: a conditional
+# change that found nothing to change records nothing either.
+def record_ctes(*, only_after: str | None = None) -> str:
+    """The RECORD_CTES, optionally recording only when the CTE named `only_after` returned a row."""
+    gate = f"WHERE EXISTS (SELECT 1 FROM {only_after})" if only_after else ""
+    return f"""
     logged AS (
         INSERT INTO event_log (event_id, topic, key, type, source, time, data, traceparent)
         SELECT e.event_id, e.topic, e.key, e.type, CAST(:source AS text), CAST(:time AS timestamptz), e.data,
                CAST(:traceparent AS text)
         FROM unnest(CAST(:ids AS uuid[]), CAST(:topics AS text[]), CAST(:keys AS text[]), CAST(:types AS text[]),
                     CAST(:data AS jsonb[])) WITH ORDINALITY AS e(event_id, topic, key, type, data, n)
+        {gate}
         ORDER BY e.n
         RETURNING position
     ), queued AS (
@@ -130,6 +136,9 @@ RECORD_CTES = """
         SELECT pg_notify(CAST(:channel AS text), '')
     )
 """
+
+
+RECORD_CTES = record_ctes()
 
 _RECORD = text(f"WITH {RECORD_CTES} SELECT * FROM notified")
 

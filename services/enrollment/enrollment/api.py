@@ -30,7 +30,7 @@ from enrollment.schemas import (
 )
 from enrollment.seating import ReservationsDue
 from sinergi_shared.auth import Principal, require_scope
-from sinergi_shared.db import driver_of, driver_transaction, transaction
+from sinergi_shared.db import driver_connection, driver_of, transaction
 from sinergi_shared.http import Cursor, IdempotencyKey, IfMatch, Limit, etag, fingerprint, idempotent
 from sinergi_shared.problems import problem_responses
 
@@ -179,8 +179,8 @@ async def _nominate(
     def created(e: EnrollmentOut) -> JSONResponse:
         return _json(e, 201, location=f"/enrollments/{e.id}")
 
-    if idempotency_key is None:  # the usual case: one transaction on the driver
-        async with driver_transaction(request.app.state.engine) as driver:
+    if idempotency_key is None:  # the usual case: on the driver, which opens a transaction only if it must lock
+        async with driver_connection(request.app.state.engine) as driver:
             e = await enrollments.nominate(driver, principal=principal, cohort_id=cohort_id, body=body)
         return created(e)
     async with transaction(request.app.state.sessions) as session:

@@ -52,12 +52,36 @@ def shaped(e: Enrollment, waitlist_position: int | None) -> EnrollmentOut:
 async def nominate(driver: Driver, *, principal: Principal, cohort_id: UUID, body: NominationIn) -> EnrollmentOut:
     """Hold a seat for a civil servant if the seat rule allows it, else put them on the waitlist.
 
-    The hot path of the whole system, on the driver (sinergi_shared.db.driver_transaction): lock and read in
-    one statement, then seat, store and record the event in another, so the cohort stays locked for as few
-    round trips as the rule allows. Raises ReservationsDue when the cohort's reservations must be released
-    first (once per cohort; catalogue.release_reservations_of, then nominate again).
+    The hot path of the whole system, on the driver (sinergi_shared.db.driver_connection). First without a
+    lock: read everything in one statement, decide, then seat, store and record the event in a second one
+    that writes only if the cohort has not moved meanwhile. A cohort that moved, or that moved lately under
+    another nomination, or an arrival for the waitlist (its place is counted), is decided under the cohort's
+    lock instead. Raises ReservationsDue when the cohort's reservations must be released first (once per
+    cohort; catalogue.release_reservations_of, then nominate again).
     """
-    arrival = await seating.lock_for_arrival(driver, cohort_id=cohort_id, nip=body.nip)
+    if not seating.contended(cohort_id):
+        arrival = await seating.read_arrival(driver, cohort_id=cohort_id, nip=body.nip)
+        decided = await _arrive(driver, arrival, principal=principal, cohort_id=cohort_id, body=body, locked=False)
+        if decided is not None:
+            return decided
+    async with driver.transaction():
+        arrival = await seating.lock_for_arrival(driver, cohort_id=cohort_id, nip=body.nip)
+        decided = await _arrive(driver, arrival, principal=principal, cohort_id=cohort_id, body=body, locked=True)
+        if decided is None:  # a locked cohort cannot move
+            raise RuntimeError(f"cohort {cohort_id} moved while locked")
+        return decided
+
+
+async def _arrive(
+    driver: Driver,
+    arrival: seating.Arrival | None,
+    *,
+    principal: Principal,
+    cohort_id: UUID,
+    body: NominationIn,
+    locked: bool,
+) -> EnrollmentOut | None:
+    """Decide and store one nomination on the arrival as read; None: decide again under the cohort's lock."""
     if arrival is None:
         raise NotFound(f"cohort {cohort_id} not found")
     cohort, program, servant, institution = arrival.cohort, arrival.program, arrival.servant, arrival.institution
@@ -69,6 +93,8 @@ async def nominate(driver: Driver, *, principal: Principal, cohort_id: UUID, bod
         raise invalid("nip", "this civil servant is not employed by the nominating institution")
     if institution is None:
         raise invalid("nip", "the civil servant's institution is not known to the registry replica")
+    if arrival.live_enrollment_id is not None:
+        raise Conflict(f"this NIP is already active in the cohort (enrollment {arrival.live_enrollment_id})")
     now = datetime.now(UTC)
     if not catalogue.is_open(cohort, now):
         raise Conflict("the cohort is closed for nominations")
@@ -80,6 +106,8 @@ async def nominate(driver: Driver, *, principal: Principal, cohort_id: UUID, bod
     seated = seating.admits(cohort, seat_class)
     position = None
     if not seated:
+        if not locked:  # a waitlist place is counted under the lock
+            return None
         position = await seating.queue_length(driver, cohort.id) + 1
         if cohort.waitlist_limit is not None and position > cohort.waitlist_limit:
             raise Conflict("the cohort is full and its waitlist is full")
@@ -104,10 +132,13 @@ async def nominate(driver: Driver, *, principal: Principal, cohort_id: UUID, bod
         if position is None
         else facts.waitlisted_event(enrollment, program, position)
     )
-    if not await seating.enter(driver, enrollment, event):
-        duplicate = await seating.live_enrollment_of(driver, cohort.id, servant.nip)
-        raise Conflict(f"this NIP is already active in the cohort (enrollment {duplicate})")
-    # The newest arrival's waitlist place is the queue length just counted under the cohort lock.
+    try:
+        if not await seating.enter(driver, enrollment, event, seen=cohort):
+            seating.note_contention(cohort.id)
+            return None
+    except seating.AlreadyLive:
+        raise Conflict("this NIP is already active in the cohort") from None
+    # A waitlisted arrival's place is the queue length just counted under the cohort lock.
     return shaped(enrollment, position)
 
 

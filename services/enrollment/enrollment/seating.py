@@ -1,25 +1,29 @@
 """The seat rule applied to stored cohorts: row lock, counters, waitlist promotion, release of reservations.
 
-Every change of a cohort's seats happens here, with the cohort row locked (SELECT ... FOR UPDATE),
-so the rule in seats.py holds across concurrent requests and service instances.
+Every change of a cohort's seats happens here, with the cohort row locked (SELECT ... FOR UPDATE) or, for
+a nomination decided without the lock, as a write that holds only if the cohort is still the version the
+decision read; so the rule in seats.py holds across concurrent requests and service instances.
 """
 
 from __future__ import annotations
 
+import functools
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TypeVar
 from uuid import UUID
 
-from asyncpg import Record
+from asyncpg import Record, UniqueViolationError
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import configure_mappers
 
 from enrollment import domain, facts, seats
 from enrollment.models import Base, CivilServant, Cohort, Enrollment, Institution, Program
 from enrollment.seats import SeatClass, SeatPlan, Taken
 from sinergi_shared.db import Driver, DriverSQL
-from sinergi_shared.outbox import RECORD_CTES
+from sinergi_shared.outbox import record_ctes
 
 
 async def lock_cohort(session: AsyncSession, cohort_id: UUID, *, skip_locked: bool = False) -> Cohort | None:
@@ -30,13 +34,14 @@ async def lock_cohort(session: AsyncSession, cohort_id: UUID, *, skip_locked: bo
 
 @dataclass(frozen=True)
 class Arrival:
-    """What a nomination needs to know, read with the cohort row locked; replica rows are None when unknown."""
+    """What a nomination needs to know, read in one statement; replica rows are None when unknown."""
 
     cohort: Cohort
     program: Program
     servant: CivilServant | None
     institution: Institution | None
     parent_is_dob: bool
+    live_enrollment_id: UUID | None  # the NIP's live enrollment in this cohort, if it has one
 
 
 class ReservationsDue(Exception):
@@ -52,7 +57,6 @@ class ReservationsDue(Exception):
 _LIVE = f"status NOT IN ({', '.join(repr(s) for s in domain.INACTIVE_STATUSES)})"  # as the partial unique index
 _ARRIVAL_PARTS = ((Cohort, "c"), (Program, "p"), (CivilServant, "s"), (Institution, "i"))
 
-
 _M = TypeVar("_M", bound=Base)
 
 
@@ -61,29 +65,58 @@ def _select_list(model: type[Base], alias: str) -> str:
 
 
 def _instance(model: type[_M], row: Record, alias: str) -> _M:
-    return model(**{c.key: row[f"{alias}_{c.name}"] for c in model.__table__.columns})
+    """A session-less instance filled as the ORM's loader fills one: straight into its state, no attribute events.
+
+    (Through the constructor, the four instances of a nomination cost 5 % of the API's CPU.)
+    """
+    instance: _M = model.__mapper__.class_manager.new_instance()
+    values = instance.__dict__
+    for key, name in _columns(model, alias):
+        values[key] = row[name]
+    return instance
+
+
+@functools.cache
+def _columns(model: type[Base], alias: str) -> tuple[tuple[str, str], ...]:
+    configure_mappers()  # an instance made without its constructor does not set the mappers up itself
+    return tuple((c.key, f"{alias}_{c.name}") for c in model.__table__.columns)
+
+
+def _arrival_sql(lock: str) -> DriverSQL:
+    return DriverSQL(
+        f"""
+        SELECT {", ".join(_select_list(model, alias) for model, alias in _ARRIVAL_PARTS)},
+               parent.is_new_autonomous_region AS parent_is_dob, live.id AS live_enrollment_id
+        FROM {Cohort.__tablename__} c
+        JOIN {Program.__tablename__} p ON p.id = c.program_id
+        LEFT JOIN {CivilServant.__tablename__} s ON s.nip = :nip
+        LEFT JOIN {Institution.__tablename__} i ON i.id = s.institution_id
+        LEFT JOIN {Institution.__tablename__} parent ON parent.id = i.parent_id
+        LEFT JOIN {Enrollment.__tablename__} live ON live.cohort_id = c.id AND live.nip = :nip AND live.{_LIVE}
+        WHERE c.id = :cohort_id
+        {lock}
+        """
+    )
 
 
 # Only the cohort row is locked; waiting for the lock refreshes that row (its counters are current), while
-# the replica rows are read as of the statement's start, which is all a nomination needs of them.
-_LOCK_FOR_ARRIVAL = DriverSQL(
-    f"""
-    SELECT {", ".join(_select_list(model, alias) for model, alias in _ARRIVAL_PARTS)},
-           parent.is_new_autonomous_region AS parent_is_dob
-    FROM {Cohort.__tablename__} c
-    JOIN {Program.__tablename__} p ON p.id = c.program_id
-    LEFT JOIN {CivilServant.__tablename__} s ON s.nip = :nip
-    LEFT JOIN {Institution.__tablename__} i ON i.id = s.institution_id
-    LEFT JOIN {Institution.__tablename__} parent ON parent.id = i.parent_id
-    WHERE c.id = :cohort_id
-    FOR UPDATE OF c
-    """
-)
+# the other rows are read as of the statement's start, which is all a nomination needs of them (a NIP that
+# became live meanwhile is caught by the partial unique index when the arrival is stored).
+_READ_ARRIVAL = _arrival_sql("")
+_LOCK_FOR_ARRIVAL = _arrival_sql("FOR UPDATE OF c")
+
+
+async def read_arrival(driver: Driver, *, cohort_id: UUID, nip: str) -> Arrival | None:
+    """Read the cohort, its program, the servant and their institution in one statement (None: no cohort)."""
+    return _arrival(await _READ_ARRIVAL.fetchrow(driver, {"cohort_id": cohort_id, "nip": nip}))
 
 
 async def lock_for_arrival(driver: Driver, *, cohort_id: UUID, nip: str) -> Arrival | None:
-    """Lock the cohort and read its program, the servant and their institution in one statement (None: no cohort)."""
-    row = await _LOCK_FOR_ARRIVAL.fetchrow(driver, {"cohort_id": cohort_id, "nip": nip})
+    """As read_arrival, with the cohort row locked until the transaction ends."""
+    return _arrival(await _LOCK_FOR_ARRIVAL.fetchrow(driver, {"cohort_id": cohort_id, "nip": nip}))
+
+
+def _arrival(row: Record | None) -> Arrival | None:
     if row is None:
         return None
     return Arrival(
@@ -92,18 +125,20 @@ async def lock_for_arrival(driver: Driver, *, cohort_id: UUID, nip: str) -> Arri
         servant=_instance(CivilServant, row, "s") if row["s_nip"] is not None else None,
         institution=_instance(Institution, row, "i") if row["i_id"] is not None else None,
         parent_is_dob=bool(row["parent_is_dob"]),
+        live_enrollment_id=row["live_enrollment_id"],
     )
 
 
 def admits(cohort: Cohort, seat_class: SeatClass) -> bool:
-    """Would the rule seat one more applicant of this class right now? (cohort must be locked)."""
+    """Would the rule seat one more applicant of this class, given the cohort as read?"""
     return seats.fits(plan_of(cohort), taken_of(cohort), seat_class)
 
 
 # The arrival's place (next_seq), the seat it takes if any, the enrollment row and its event, in one
-# statement: the cohort stays locked for one round trip between the lock and the commit. A NIP already
-# live in the cohort inserts nothing (the partial unique index decides, whatever the races); the caller
-# then rolls the whole transaction back, counters and event included.
+# statement, written only if the cohort is still the version the decision was made on (every change of a
+# cohort's seats, plan or status bumps its version). Under the cohort's lock that always holds; without it,
+# a cohort that moved meanwhile writes nothing and the caller decides again. A NIP already live in the
+# cohort fails the statement on the partial unique index, whatever the races, so nothing is written.
 _ENTER = DriverSQL(
     f"""
     WITH arrival AS (
@@ -113,69 +148,84 @@ _ENTER = DriverSQL(
             taken_regional = taken_regional + :regional,
             taken_dob = taken_dob + :dob,
             version = version + :central + :regional + :dob
-        WHERE id = :cohort_id
+        WHERE id = :cohort_id AND version = :seen_version
         RETURNING next_seq
-    ), {RECORD_CTES}
+    ), {record_ctes(only_after="arrival")}
     INSERT INTO enrollments (id, cohort_id, program_id, nip, institution_id, nominated_by_id, participant_sector,
                              is_dob, seat_class, funding_source, status, seq, created_at, updated_at, version)
-    VALUES (:id, :cohort_id, :program_id, :nip, :institution_id, :nominated_by_id, :participant_sector,
-            :is_dob, :seat_class, :funding_source, :status, (SELECT next_seq FROM arrival), :now, :now, 1)
-    ON CONFLICT (cohort_id, nip) WHERE {_LIVE}
-    DO NOTHING
+    SELECT :id, :cohort_id, :program_id, :nip, :institution_id, :nominated_by_id, :participant_sector,
+           :is_dob, :seat_class, :funding_source, :status, arrival.next_seq, :now, :now, 1
+    FROM arrival
     RETURNING seq, (SELECT count(*) FROM notified) AS notified
     """
 )
 
 
-async def enter(driver: Driver, e: Enrollment, event: facts.Event) -> bool:
-    """Store a new arrival and its event (reserved takes its class's seat); False when the NIP is live here.
+class AlreadyLive(Exception):
+    """The NIP is already live in the cohort (it arrived in a race the arrival's read could not see)."""
 
-    The cohort must be locked and the seat checked with admits(); sets e.seq to its arrival place.
+
+async def enter(driver: Driver, e: Enrollment, event: facts.Event, *, seen: Cohort) -> bool:
+    """Store a new arrival and its event (reserved takes its class's seat); False when the cohort moved since seen.
+
+    The seat must have been checked with admits(seen); sets e.seq to its arrival place. Raises AlreadyLive.
     """
     seated = e.status == "reserved"
     taken = Taken().plus(e.seat_class) if seated else Taken()  # type: ignore[arg-type]
-    seq = await _ENTER.fetchval(
-        driver,
-        {
-            **facts.rows(event),
-            "central": taken.central,
-            "regional": taken.regional,
-            "dob": taken.dob,
-            "id": e.id,
-            "cohort_id": e.cohort_id,
-            "program_id": e.program_id,
-            "nip": e.nip,
-            "institution_id": e.institution_id,
-            "nominated_by_id": e.nominated_by_id,
-            "participant_sector": e.participant_sector,
-            "is_dob": e.is_dob,
-            "seat_class": e.seat_class,
-            "funding_source": e.funding_source,
-            "status": e.status,
-            "now": e.created_at,
-        },
-    )
+    try:
+        seq = await _ENTER.fetchval(
+            driver,
+            {
+                **facts.rows(event),
+                "central": taken.central,
+                "regional": taken.regional,
+                "dob": taken.dob,
+                "seen_version": seen.version,
+                "id": e.id,
+                "cohort_id": e.cohort_id,
+                "program_id": e.program_id,
+                "nip": e.nip,
+                "institution_id": e.institution_id,
+                "nominated_by_id": e.nominated_by_id,
+                "participant_sector": e.participant_sector,
+                "is_dob": e.is_dob,
+                "seat_class": e.seat_class,
+                "funding_source": e.funding_source,
+                "status": e.status,
+                "now": e.created_at,
+            },
+        )
+    except UniqueViolationError as exc:
+        raise AlreadyLive(e.nip) from exc
     if seq is None:
         return False
     e.seq = seq
     return True
 
 
-_LIVE_ENROLLMENT = DriverSQL(
-    f"""
-    SELECT id FROM enrollments
-    WHERE cohort_id = :cohort_id AND nip = :nip
-      AND {_LIVE}
-    """
-)
+# Cohorts whose unlocked decision found them moved lately. Their nominations lock the cohort at once for a
+# while: on a cohort many nominate into at the same moment, deciding without the lock would mostly be undone.
+_CONTENDED_FOR_S = 5.0
+_contended_until: dict[UUID, float] = {}
+
+
+def contended(cohort_id: UUID) -> bool:
+    """Did an unlocked decision on this cohort find it moved lately?"""
+    until = _contended_until.get(cohort_id)
+    return until is not None and time.monotonic() < until
+
+
+def note_contention(cohort_id: UUID) -> None:
+    """Remember that this cohort moved under an unlocked decision."""
+    now = time.monotonic()
+    if len(_contended_until) > 10_000:
+        for stale in [c for c, until in _contended_until.items() if until <= now]:
+            del _contended_until[stale]
+    _contended_until[cohort_id] = now + _CONTENDED_FOR_S
+
+
 _WAITLIST_LENGTH = "SELECT count(*) FROM enrollments WHERE cohort_id = :cohort_id AND status = 'waitlisted'"
 _QUEUE_LENGTH = DriverSQL(_WAITLIST_LENGTH)
-
-
-async def live_enrollment_of(driver: Driver, cohort_id: UUID, nip: str) -> UUID | None:
-    """The NIP's live (not cancelled or rejected) enrollment in the cohort, if any."""
-    found: UUID | None = await _LIVE_ENROLLMENT.fetchval(driver, {"cohort_id": cohort_id, "nip": nip})
-    return found
 
 
 async def queue_length(driver: Driver, cohort_id: UUID) -> int:
