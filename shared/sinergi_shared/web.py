@@ -13,6 +13,7 @@ from typing import Any
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
+from fastapi.telemetry import TelemetryConfig
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel
 from sqlalchemy import text
@@ -219,7 +220,10 @@ def create_service_app(
                 await on_shutdown(app)
             await engine.dispose()
 
-    app = FastAPI(title=title, description=description, version="0.1.0", lifespan=lifespan)
+    # Sinergi carries its own W3C traceparent and Prometheus metrics; FastAPI's OpenTelemetry hooks would look
+    # up providers nobody sets, on every request (2 % of the nomination's CPU, BENCHMARKS.md change 22).
+    no_telemetry: TelemetryConfig = {"tracing": False, "metrics": False, "logs": False}
+    app = FastAPI(title=title, description=description, version="0.1.0", lifespan=lifespan, telemetry=no_telemetry)
     install_problem_handlers(app)
     app.add_middleware(ServiceMiddleware, service=settings.service_name, max_body_bytes=settings.max_body_bytes)
     app.include_router(health_router())

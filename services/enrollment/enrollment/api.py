@@ -31,7 +31,16 @@ from enrollment.schemas import (
 from enrollment.seating import ReservationsDue
 from sinergi_shared.auth import Principal, require_scope
 from sinergi_shared.db import driver_connection, driver_of, transaction
-from sinergi_shared.http import Cursor, IdempotencyKey, IfMatch, Limit, etag, fingerprint, idempotent
+from sinergi_shared.http import (
+    Cursor,
+    IdempotencyKey,
+    IfMatch,
+    Limit,
+    ModelResponse,
+    etag,
+    fingerprint,
+    idempotent,
+)
 from sinergi_shared.problems import problem_responses
 
 READERS = ("read", "programs:write", "enrollments:write", "enrollments:complete", "coordinator", "admin")
@@ -49,7 +58,7 @@ def _json(model: Any, status: int = 200, *, location: str | None = None) -> JSON
     headers = {"ETag": etag(model.version)}
     if location:
         headers["Location"] = location
-    return JSONResponse(model.model_dump(mode="json"), status_code=status, headers=headers)
+    return ModelResponse(model, status_code=status, headers=headers)
 
 
 def _year(year: int | None) -> int:

@@ -13,7 +13,7 @@ from funding.service import budgets
 from funding.service.access import READ_SCOPES
 from sinergi_shared.auth import Principal, require_scope
 from sinergi_shared.db import transaction
-from sinergi_shared.http import Cursor, IdempotencyKey, IfMatch, Limit, etag, fingerprint, idempotent
+from sinergi_shared.http import Cursor, IdempotencyKey, IfMatch, Limit, ModelResponse, etag, fingerprint, idempotent
 from sinergi_shared.problems import problem_responses
 
 router = APIRouter(tags=["budgets"])
@@ -23,11 +23,11 @@ Reader = Annotated[Principal, Depends(require_scope(*READ_SCOPES))]
 
 
 def _line_response(line: object, status_code: int = 200) -> JSONResponse:
-    body = BudgetLineOut.model_validate(budgets.line_out(line)).model_dump(mode="json")  # type: ignore[arg-type]
-    headers = {"ETag": etag(body["version"])}
+    out = BudgetLineOut.model_validate(budgets.line_out(line))  # type: ignore[arg-type]
+    headers = {"ETag": etag(out.version)}
     if status_code == 201:
-        headers["Location"] = f"/budgets/{body['id']}"
-    return JSONResponse(body, status_code=status_code, headers=headers)
+        headers["Location"] = f"/budgets/{out.id}"
+    return ModelResponse(out, status_code=status_code, headers=headers)
 
 
 @router.post(

@@ -14,7 +14,7 @@ from funding.service import requests
 from funding.service.access import READ_SCOPES
 from sinergi_shared.auth import Principal, require_scope
 from sinergi_shared.db import transaction
-from sinergi_shared.http import Cursor, IdempotencyKey, Limit, etag, fingerprint, idempotent
+from sinergi_shared.http import Cursor, IdempotencyKey, Limit, ModelResponse, etag, fingerprint, idempotent
 from sinergi_shared.problems import problem_responses
 
 router = APIRouter(tags=["funding requests"])
@@ -25,11 +25,11 @@ Reader = Annotated[Principal, Depends(require_scope(*READ_SCOPES))]
 
 
 def _request_response(req: FundingRequest, status_code: int = 200) -> JSONResponse:
-    body = FundingRequestOut.model_validate(requests.request_out(req)).model_dump(mode="json")
     headers = {"ETag": etag(req.version)}
     if status_code == 201:
         headers["Location"] = f"/funding-requests/{req.id}"
-    return JSONResponse(body, status_code=status_code, headers=headers)
+    out = FundingRequestOut.model_validate(requests.request_out(req))
+    return ModelResponse(out, status_code=status_code, headers=headers)
 
 
 @router.post(

@@ -18,7 +18,17 @@ from registry.imports import import_civil_servants, rows_from_csv, rows_from_jso
 from registry.models import CivilServant
 from registry.schemas import CivilServantCreate, CivilServantOut, CivilServantPage, ImportReport, TransferRequest
 from sinergi_shared.db import transaction
-from sinergi_shared.http import Cursor, IdempotencyKey, IfMatch, Limit, etag, fingerprint, idempotent, page
+from sinergi_shared.http import (
+    Cursor,
+    IdempotencyKey,
+    IfMatch,
+    Limit,
+    ModelResponse,
+    etag,
+    fingerprint,
+    idempotent,
+    page,
+)
 from sinergi_shared.problems import problem_responses
 
 router = APIRouter(prefix="/civil-servants", tags=["civil servants"])
@@ -48,7 +58,7 @@ def _response(cs: CivilServant, *, status_code: int = 200, location: str | None 
     headers = {"ETag": etag(cs.version)}
     if location:
         headers["Location"] = location
-    return JSONResponse(civil_servant_out(cs).model_dump(mode="json"), status_code=status_code, headers=headers)
+    return ModelResponse(civil_servant_out(cs), status_code=status_code, headers=headers)
 
 
 @router.post(

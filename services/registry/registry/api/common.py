@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from sinergi_shared.auth import Principal, require_scope
-from sinergi_shared.http import etag
+from sinergi_shared.http import ModelResponse, etag
 
 # GETs are for `read`; coordinators and operators read too.
 Reader = Annotated[Principal, Depends(require_scope("read", "coordinator", "admin"))]
@@ -23,8 +23,7 @@ def topic_prefix(request: Request) -> str:
 
 def resource(model: type[BaseModel], row: Any, *, status_code: int = 200, location: str | None = None) -> JSONResponse:
     """A single resource with its ETag (its version)."""
-    body = model.model_validate(row, from_attributes=True).model_dump(mode="json")
     headers = {"ETag": etag(row.version)}
     if location:
         headers["Location"] = location
-    return JSONResponse(body, status_code=status_code, headers=headers)
+    return ModelResponse(model.model_validate(row, from_attributes=True), status_code=status_code, headers=headers)
