@@ -157,9 +157,10 @@ async def transaction(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterat
 
 # --- the driver itself, for the one hot path ---------------------------------------------------------------
 #
-# A nomination makes four round trips; through SQLAlchemy's session, connection and cursor layers the Python
-# around them cost more CPU than the statements (BENCHMARKS.md, change 17). The nomination therefore runs
-# straight on the pooled asyncpg connection: same pool, same transaction rules, SQL written once.
+# A nomination makes two round trips (four when it must lock); through SQLAlchemy's session, connection and
+# cursor layers the Python around them cost more CPU than the statements (BENCHMARKS.md, change 17). The
+# nomination therefore runs straight on the pooled asyncpg connection: same pool, same transaction rules,
+# SQL written once.
 
 Driver: TypeAlias = asyncpg.Connection
 
