@@ -172,6 +172,13 @@ async def main() -> None:
     parser.add_argument(
         "--api-processes", type=int, default=1, help="enrollment API processes on one database, connections spread"
     )
+    parser.add_argument(
+        "--versus",
+        type=Path,
+        help="another source tree (say a git worktree of an earlier commit): one more enrollment API runs its code "
+        "on the same database, and every run measures both APIs, alternating which goes first (an A/B that the "
+        "machine's drift between runs cannot bias)",
+    )
     args = parser.parse_args()
     env = dict(kv.split("=", 1) for kv in args.env)
     if "PGSSLMODE" in env:  # the baseline's connections follow the services' TLS choice
@@ -186,7 +193,7 @@ async def main() -> None:
     try:
         world = await build_world(system)
         dsn = system.services["enrollment"].dsn
-        people = nips(n * runs + 200)
+        people = nips(n * runs + 400)
         await seed_replica_servants(dsn, world.papua["id"], people)
         enrollment = system.services["enrollment"]
         apis = [enrollment]
@@ -198,9 +205,48 @@ async def main() -> None:
             system.workers[f"enrollment:api{i}"] = extra
             apis.append(extra)
         ports = [a.port for a in apis]
+        versus = None
+        if args.versus:
+            tree = args.versus.resolve()
+            versus = ServiceProcess(
+                "enrollment",
+                free_port(),
+                dsn,
+                {**enrollment.env, "PYTHONPATH": f"{tree}/services/enrollment:{tree}/shared"},
+                log_dir / "enrollment-versus.log",
+                flags=("--api",),
+            )
+            await versus.start()
+            system.workers["enrollment:versus"] = versus
 
-        def api_cpu() -> float:
-            return sum(cpu_seconds(a.process.pid) for a in apis if a.process is not None)
+        def cpu_of(processes: list[ServiceProcess]) -> float:
+            return sum(cpu_seconds(p.process.pid) for p in processes if p.process is not None)
+
+        async def through(
+            processes: list[ServiceProcess],
+            batch: list[str],
+            *,
+            shape: str,
+            conns: int,
+            count: int,
+            capacity: int,
+            profile: bool,
+        ) -> dict[str, Any]:
+            """One run through these API processes, with their CPU per request and the seat audit."""
+            cohorts = await new_cohorts(system, world, dsn, count=count, capacity=capacity)
+            profiler = None
+            if profile:
+                profiler = Profiler(processes[0].process.pid, f"{args.tag}-{shape}-{conns}")  # type: ignore[union-attr]
+                profiler.start()
+            cpu_before = cpu_of(processes)
+            figures = await api([p.port for p in processes], world, cohorts, batch, connections=conns)
+            used = cpu_of(processes) - cpu_before
+            figures["api_cpu_ms_per_request"] = round(1000 * used / max(1, figures["ok"]), 2)
+            figures["api_cpu_share"] = round(used / figures["elapsed_s"], 2)
+            if profiler:
+                figures["profile"] = profiler.stop()
+            figures["audit"] = await seat_audit(dsn, cohorts)
+            return figures
 
         # The enrollment relay is stopped during this benchmark so that the funding service does not
         # work the events off while the API and the baseline compete for the two cores.
@@ -208,28 +254,25 @@ async def main() -> None:
         # Warm up the API process (imports, pools, JIT-less but cache-filled code paths).
         warm = await new_cohorts(system, world, dsn, count=1, capacity=1000)
         await api(ports, world, warm, people[-200:], connections=8 * len(apis))
+        if versus:
+            await api(versus.port, world, warm, people[-400:-200], connections=8)
         batches = iter(people[i * n : (i + 1) * n] for i in range(runs))
         for rep in range(args.reps):
             for shape in args.shapes:
                 for conns in args.concurrency:
                     count, capacity = (1, n * 2 // 3) if shape == "hot" else (WIDE_COHORTS, WIDE_CAPACITY)
-                    batch = next(batches)
+                    batch = next(batches)  # the same NIPs for the baseline and each API, into cohorts of their own
                     base_cohorts = await new_cohorts(system, world, dsn, count=count, capacity=capacity)
                     base = await baseline(dsn, world, base_cohorts, batch, connections=conns, prefix=system.prefix)
                     base["audit"] = await seat_audit(dsn, base_cohorts)
-                    api_cohorts = await new_cohorts(system, world, dsn, count=count, capacity=capacity)
-                    profiler = None
-                    if args.profile and conns == 32 and rep == 0:
-                        profiler = Profiler(enrollment.process.pid, f"{args.tag}-{shape}-{conns}")  # type: ignore[union-attr]
-                        profiler.start()
-                    cpu_before = api_cpu()
-                    through_api = await api(ports, world, api_cohorts, batch, connections=conns)
-                    used = api_cpu() - cpu_before
-                    through_api["api_cpu_ms_per_request"] = round(1000 * used / max(1, through_api["ok"]), 2)
-                    through_api["api_cpu_share"] = round(used / through_api["elapsed_s"], 2)
-                    if profiler:
-                        through_api["profile"] = profiler.stop()
-                    through_api["audit"] = await seat_audit(dsn, api_cohorts)
+                    run = {"shape": shape, "conns": conns, "count": count, "capacity": capacity}
+                    profile = args.profile and conns == 32 and rep == 0
+                    if versus and rep % 2:  # the other tree first on odd reps
+                        other = await through([versus], batch, **run, profile=False)
+                        through_api = await through(apis, batch, **run, profile=profile)
+                    else:
+                        through_api = await through(apis, batch, **run, profile=profile)
+                        other = await through([versus], batch, **run, profile=False) if versus else None
                     row = {
                         "rep": rep,
                         "shape": shape,
@@ -248,6 +291,16 @@ async def main() -> None:
                         f"mismatch {through_api['audit']['counter_mismatches']} statuses {through_api['statuses']}",
                         flush=True,
                     )
+                    if other:
+                        row["versus"] = other
+                        row["versus_ratio"] = round(other["rps"] / base["rps"], 3) if base["rps"] else None
+                        print(
+                            f"rep {rep} {shape:4} c={conns:<3} versus {other['rps']:7.1f}/s p50 {other['p50_ms']:6.1f} "
+                            f"cpu {other['api_cpu_ms_per_request']} ms/req ({other['api_cpu_share']} core) | ratio "
+                            f"{row['versus_ratio']} | oversold {other['audit']['oversold_cohorts']} "
+                            f"mismatch {other['audit']['counter_mismatches']} statuses {other['statuses']}",
+                            flush=True,
+                        )
         rss = rss_peaks(system)
         print("peak RSS (MB):", rss)
         path = save(
@@ -258,6 +311,7 @@ async def main() -> None:
                     "env": env,
                     "api_process": "--api only",
                     "api_processes": len(apis),
+                    "versus": str(args.versus) if args.versus else None,
                 },
                 "runs": results,
                 "rss_mb": rss,
