@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
-from typing import Any, TypeAlias
+from typing import Any, TypeAlias, TypeVar
 
 import asyncpg
 from sqlalchemy import (
@@ -27,6 +28,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.orm import DeclarativeBase, configure_mappers
 
 plumbing = MetaData()
 
@@ -226,6 +228,30 @@ class DriverSQL:
 
     async def fetchval(self, driver: Driver, values: Mapping[str, Any]) -> Any:
         return await driver.fetchval(self.sql, *self.args(values))
+
+
+def select_list(model: type[DeclarativeBase], alias: str) -> str:
+    """A model's columns as `alias.column AS alias_column`, for rows that carry several tables."""
+    return ", ".join(f"{alias}.{c.name} AS {alias}_{c.name}" for c in model.__table__.columns)
+
+
+def instance_of(model: type[_Model], row: Mapping[str, Any], alias: str) -> _Model:
+    """A session-less instance from a driver row (see select_list), filled as the ORM's loader fills one:
+    straight into its state, without the constructor's attribute events (BENCHMARKS.md, change 21)."""
+    instance: _Model = model.__mapper__.class_manager.new_instance()
+    values = instance.__dict__
+    for key, name in _labels(model, alias):
+        values[key] = row[name]
+    return instance
+
+
+_Model = TypeVar("_Model", bound=DeclarativeBase)
+
+
+@functools.cache
+def _labels(model: type[DeclarativeBase], alias: str) -> tuple[tuple[str, str], ...]:
+    configure_mappers()  # an instance made without its constructor does not set the mappers up itself
+    return tuple((c.key, f"{alias}_{c.name}") for c in model.__table__.columns)
 
 
 def asyncpg_dsn(url: str) -> str:

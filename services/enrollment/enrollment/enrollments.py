@@ -6,14 +6,14 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID, uuid4
 
-from sqlalchemy import Select, bindparam, or_, select, text
+from sqlalchemy import Select, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from enrollment import catalogue, domain, facts, seating, seats
 from enrollment.models import Enrollment, Program
 from enrollment.schemas import CompletionIn, EnrollmentOut, NominationIn
 from sinergi_shared.auth import Principal
-from sinergi_shared.db import Driver
+from sinergi_shared.db import Driver, DriverSQL, driver_of, instance_of, select_list
 from sinergi_shared.http import check_if_match, keyset, keyset_cursor, page
 from sinergi_shared.outbox import with_events
 from sinergi_shared.problems import Conflict, Forbidden, NotFound, invalid
@@ -268,15 +268,16 @@ async def complete(
 
 async def funding_approved(session: AsyncSession, *, enrollment_id: UUID, request_id: UUID) -> None:
     """reserved → confirmed; an outcome for an enrollment no longer reserved is ignored."""
-    found = (await session.execute(_LOCK_WITH_PROGRAM, {"enrollment_id": enrollment_id})).first()
-    if found is None or found[0].status != "reserved":
+    # On the driver, in the transaction the inbox's statement began: the saga's last step runs on every seat.
+    driver = await driver_of(session)
+    found = await _LOCK_WITH_PROGRAM.fetchrow(driver, {"enrollment_id": enrollment_id})
+    if found is None or found["e_status"] != "reserved":
         return
-    e, program = found
-    session.expunge(e)  # a plain value from here: _CONFIRM stores its change together with the event
+    e, program = instance_of(Enrollment, found, "e"), instance_of(Program, found, "p")
     e.funding_request_id = request_id
     _touch(e, "confirmed")
-    await session.execute(
-        _CONFIRM,
+    await _CONFIRM.fetchval(
+        driver,
         {
             **facts.rows(facts.confirmed_event(e, program)),
             "enrollment_id": e.id,
@@ -288,15 +289,16 @@ async def funding_approved(session: AsyncSession, *, enrollment_id: UUID, reques
 
 
 # The enrollment locked and its program read in one round trip, then the confirmation and its event in
-# one more: the saga's last step runs on every seat.
-_LOCK_WITH_PROGRAM = (
-    select(Enrollment, Program)
-    .join(Program, Program.id == Enrollment.program_id)
-    .where(Enrollment.id == bindparam("enrollment_id"))
-    .with_for_update(of=Enrollment)
-    .execution_options(populate_existing=True)
+# one more.
+_LOCK_WITH_PROGRAM = DriverSQL(
+    f"""
+    SELECT {select_list(Enrollment, "e")}, {select_list(Program, "p")}
+    FROM {Enrollment.__tablename__} e JOIN {Program.__tablename__} p ON p.id = e.program_id
+    WHERE e.id = :enrollment_id
+    FOR UPDATE OF e
+    """
 )
-_CONFIRM = text(
+_CONFIRM = DriverSQL(
     with_events(
         "UPDATE enrollments SET status = 'confirmed', funding_request_id = :request_id, updated_at = :now, "
         "version = :version WHERE id = :enrollment_id"

@@ -7,22 +7,19 @@ decision read; so the rule in seats.py holds across concurrent requests and serv
 
 from __future__ import annotations
 
-import functools
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TypeVar
 from uuid import UUID
 
 from asyncpg import Record, UniqueViolationError
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import configure_mappers
 
 from enrollment import domain, facts, seats
-from enrollment.models import Base, CivilServant, Cohort, Enrollment, Institution, Program
+from enrollment.models import CivilServant, Cohort, Enrollment, Institution, Program
 from enrollment.seats import SeatClass, SeatPlan, Taken
-from sinergi_shared.db import Driver, DriverSQL
+from sinergi_shared.db import Driver, DriverSQL, instance_of, select_list
 from sinergi_shared.outbox import record_ctes
 
 
@@ -57,35 +54,11 @@ class ReservationsDue(Exception):
 _LIVE = f"status NOT IN ({', '.join(repr(s) for s in domain.INACTIVE_STATUSES)})"  # as the partial unique index
 _ARRIVAL_PARTS = ((Cohort, "c"), (Program, "p"), (CivilServant, "s"), (Institution, "i"))
 
-_M = TypeVar("_M", bound=Base)
-
-
-def _select_list(model: type[Base], alias: str) -> str:
-    return ", ".join(f"{alias}.{c.name} AS {alias}_{c.name}" for c in model.__table__.columns)
-
-
-def _instance(model: type[_M], row: Record, alias: str) -> _M:
-    """A session-less instance filled as the ORM's loader fills one: straight into its state, no attribute events.
-
-    (Through the constructor, the four instances of a nomination cost 5 % of the API's CPU.)
-    """
-    instance: _M = model.__mapper__.class_manager.new_instance()
-    values = instance.__dict__
-    for key, name in _columns(model, alias):
-        values[key] = row[name]
-    return instance
-
-
-@functools.cache
-def _columns(model: type[Base], alias: str) -> tuple[tuple[str, str], ...]:
-    configure_mappers()  # an instance made without its constructor does not set the mappers up itself
-    return tuple((c.key, f"{alias}_{c.name}") for c in model.__table__.columns)
-
 
 def _arrival_sql(lock: str) -> DriverSQL:
     return DriverSQL(
         f"""
-        SELECT {", ".join(_select_list(model, alias) for model, alias in _ARRIVAL_PARTS)},
+        SELECT {", ".join(select_list(model, alias) for model, alias in _ARRIVAL_PARTS)},
                parent.is_new_autonomous_region AS parent_is_dob, live.id AS live_enrollment_id
         FROM {Cohort.__tablename__} c
         JOIN {Program.__tablename__} p ON p.id = c.program_id
@@ -120,10 +93,10 @@ def _arrival(row: Record | None) -> Arrival | None:
     if row is None:
         return None
     return Arrival(
-        cohort=_instance(Cohort, row, "c"),
-        program=_instance(Program, row, "p"),
-        servant=_instance(CivilServant, row, "s") if row["s_nip"] is not None else None,
-        institution=_instance(Institution, row, "i") if row["i_id"] is not None else None,
+        cohort=instance_of(Cohort, row, "c"),
+        program=instance_of(Program, row, "p"),
+        servant=instance_of(CivilServant, row, "s") if row["s_nip"] is not None else None,
+        institution=instance_of(Institution, row, "i") if row["i_id"] is not None else None,
         parent_is_dob=bool(row["parent_is_dob"]),
         live_enrollment_id=row["live_enrollment_id"],
     )

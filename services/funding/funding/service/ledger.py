@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from funding.models import FundingRequest
@@ -18,20 +17,24 @@ from sinergi_shared.contracts import (
     FundingReleased,
     FundingRequested,
 )
+from sinergi_shared.db import Driver, DriverSQL
 from sinergi_shared.outbox import event_rows, record_events, with_events
 
 SERVICE = "funding"
 
+# The money and the decision statements run on the driver, in the session's transaction
+# (sinergi_shared.db.driver_of): the automatic decision of every reserved seat makes them, on the saga's path.
+
 # The one statement that commits money: it succeeds only while the line still has room, so the
 # committed sum can never pass the ceiling whatever the concurrency (the row lock serializes writers).
-_COMMIT = text(
+_COMMIT = DriverSQL(
     "UPDATE budget_lines SET committed_idr = committed_idr + :amount, updated_at = now() "
     "WHERE id = :line_id AND committed_idr + realized_idr + :amount <= ceiling_idr RETURNING id"
 )
-_RELEASE = text(
+_RELEASE = DriverSQL(
     "UPDATE budget_lines SET committed_idr = committed_idr - :amount, updated_at = now() WHERE id = :line_id"
 )
-_REALIZE = text(
+_REALIZE = DriverSQL(
     "UPDATE budget_lines SET committed_idr = committed_idr - :amount, realized_idr = realized_idr + :amount, "
     "updated_at = now() WHERE id = :line_id"
 )
@@ -59,11 +62,11 @@ class Events:
     async def record(self, session: AsyncSession, req: FundingRequest, *types: str) -> None:
         await record_events(session, service=SERVICE, events=self._events(req, types), topic_prefix=self.prefix)
 
-    async def settle(self, session: AsyncSession, req: FundingRequest, *types: str) -> None:
+    async def settle(self, driver: Driver, req: FundingRequest, *types: str) -> None:
         """Store the decision taken on a request held as a plain value (not in the session) and record its
         events, in one statement: the automatic decision of every reserved seat ends here."""
         params = event_rows(service=SERVICE, events=self._events(req, types), topic_prefix=self.prefix)
-        await session.execute(_SETTLE, {**params, **{c: getattr(req, c) for c in _DECISION}, "request_id": req.id})
+        await _SETTLE.fetchval(driver, {**params, **{c: getattr(req, c) for c in _DECISION}, "request_id": req.id})
 
     def _events(self, req: FundingRequest, types: tuple[str, ...]) -> list[tuple[str, Any, str]]:
         key = str(req.enrollment_id or req.id)
@@ -74,7 +77,7 @@ class Events:
 _DECISION = (
     "status reason reason_detail approval_deadline decided_by decided_at updated_at version budget_line_id"
 ).split()
-_SETTLE = text(
+_SETTLE = DriverSQL(
     with_events(f"UPDATE funding_requests SET {', '.join(f'{c} = :{c}' for c in _DECISION)} WHERE id = :request_id")
 )
 
@@ -107,24 +110,24 @@ def _requested_status(status: str) -> str:
     return status if status in ("approved", "awaiting_approval", "rejected") else "rejected"
 
 
-async def release_amount(session: AsyncSession, req: FundingRequest) -> None:
+async def release_amount(driver: Driver, req: FundingRequest) -> None:
     """Give an approved request's amount back to its line."""
     if req.budget_line_id is not None and req.amount_idr > 0:
-        await session.execute(_RELEASE, {"amount": req.amount_idr, "line_id": req.budget_line_id})
+        await _RELEASE.fetchval(driver, {"amount": req.amount_idr, "line_id": req.budget_line_id})
 
 
-async def realize_amount(session: AsyncSession, req: FundingRequest) -> None:
+async def realize_amount(driver: Driver, req: FundingRequest) -> None:
     """Move an approved request's amount from committed to realized on its line."""
     if req.budget_line_id is not None and req.amount_idr > 0:
-        await session.execute(_REALIZE, {"amount": req.amount_idr, "line_id": req.budget_line_id})
+        await _REALIZE.fetchval(driver, {"amount": req.amount_idr, "line_id": req.budget_line_id})
 
 
-async def commit_or_reject(session: AsyncSession, req: FundingRequest, *, now: datetime) -> None:
+async def commit_or_reject(driver: Driver, req: FundingRequest, *, now: datetime) -> None:
     """Commit the amount against the line atomically, or reject with insufficient_budget when it no longer fits."""
     if req.amount_idr > 0:
         assert req.budget_line_id is not None
-        committed = await session.execute(_COMMIT, {"amount": req.amount_idr, "line_id": req.budget_line_id})
-        if committed.first() is None:
+        committed = await _COMMIT.fetchval(driver, {"amount": req.amount_idr, "line_id": req.budget_line_id})
+        if committed is None:
             close(
                 req,
                 "rejected",

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4
 
-from sqlalchemy import or_, select, text
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from funding.config import Settings
@@ -27,6 +27,7 @@ from funding.service.access import ensure_reaches, scoped_institution
 from funding.service.ledger import Events, close, commit_or_reject, request_out
 from sinergi_shared.auth import Principal
 from sinergi_shared.contracts import EnrollmentReserved
+from sinergi_shared.db import DriverSQL, driver_of
 from sinergi_shared.http import keyset, keyset_cursor, page
 from sinergi_shared.problems import Conflict, Forbidden, NotFound, invalid
 
@@ -40,7 +41,7 @@ _COLUMNS = tuple(c.key for c in FundingRequest.__table__.columns)
 # A new request, charged to the line its route names (if that line exists), and the line's figures for
 # the decision, in one round trip. For a seat it opens nothing when the enrollment already has its request
 # (another delivery, another ce_id); a request opened by hand has no enrollment, so it always opens.
-_OPEN = text(
+_OPEN = DriverSQL(
     f"""
     WITH line AS (
         SELECT id, ceiling_idr, committed_idr, realized_idr, auto_approve_limit_idr FROM budget_lines
@@ -135,7 +136,8 @@ async def _open_and_decide(
         "created_at": now,
         "updated_at": now,
     }
-    opened = (await session.execute(_OPEN, row)).first()
+    driver = await driver_of(session)  # a statement of the session has begun the transaction
+    opened = await _OPEN.fetchrow(driver, row)
     if opened is None:
         return None
     line_id, *figures = opened
@@ -149,15 +151,15 @@ async def _open_and_decide(
     events = Events(settings.topic_prefix)
     if decision.outcome == "await_approval":
         req.approval_deadline = now + timedelta(seconds=settings.approval_timeout_s)
-        await events.settle(session, req, "funding.requested")
+        await events.settle(driver, req, "funding.requested")
         return req
     if decision.outcome == "approve":
         req.decided_by = "auto"
-        await commit_or_reject(session, req, now=now)
+        await commit_or_reject(driver, req, now=now)
     else:
         close(req, "rejected", now=now, reason=decision.reason, detail=decision.detail, by="auto")
     outcome = "funding.approved" if req.status == "approved" else "funding.rejected"
-    await events.settle(session, req, "funding.requested", outcome)
+    await events.settle(driver, req, "funding.requested", outcome)
     return req
 
 
@@ -209,7 +211,7 @@ async def approve(
     """Approve and commit; when the line has no room left the request ends rejected (insufficient_budget)."""
     req = await _for_decision(session, principal, request_id)
     req.decided_by = principal.client_id
-    await commit_or_reject(session, req, now=datetime.now(UTC))
+    await commit_or_reject(await driver_of(session), req, now=datetime.now(UTC))
     await session.flush()
     outcome = "funding.approved" if req.status == "approved" else "funding.rejected"
     await Events(settings.topic_prefix).record(session, req, outcome)

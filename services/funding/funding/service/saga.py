@@ -12,6 +12,7 @@ from funding.config import Settings
 from funding.models import FundingRequest
 from funding.routing import Reason
 from funding.service.ledger import Events, close, realize_amount, release_amount
+from sinergi_shared.db import driver_of
 
 
 async def _locked_for_enrollment(session: AsyncSession, enrollment_id: UUID) -> FundingRequest | None:
@@ -26,7 +27,7 @@ async def release_for_enrollment(session: AsyncSession, *, enrollment_id: UUID, 
         return  # waitlisted enrollments never asked for money
     now = datetime.now(UTC)
     if req.status == "approved":
-        await release_amount(session, req)
+        await release_amount(await driver_of(session), req)
         close(req, "released", now=now, reason=req.reason)
         await session.flush()
         await Events(settings.topic_prefix).record(session, req, "funding.released")
@@ -41,7 +42,7 @@ async def realize_for_enrollment(session: AsyncSession, *, enrollment_id: UUID, 
     req = await _locked_for_enrollment(session, enrollment_id)
     if req is None or req.status != "approved":
         return
-    await realize_amount(session, req)
+    await realize_amount(await driver_of(session), req)
     close(req, "realized", now=datetime.now(UTC), reason=req.reason)
     await session.flush()
     await Events(settings.topic_prefix).record(session, req, "funding.realized")
