@@ -41,8 +41,14 @@ async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rows", type=int, default=10_000)
     parser.add_argument("--reps", type=int, default=2)
+    parser.add_argument(
+        "--together",
+        action="store_true",
+        help="one process per service (API, relay and consumers in it) instead of one per role, as the others run",
+    )
+    parser.add_argument("--tag", default="bulk_import")
     args = parser.parse_args()
-    system = await start_system(Path(tempfile.mkdtemp(prefix="bench-import-")))
+    system = await start_system(Path(tempfile.mkdtemp(prefix="bench-import-")), split=not args.together)
     runs = []
     try:
         papua = await system.institution_by_code("PROV-PAPUA")
@@ -88,7 +94,9 @@ async def main() -> None:
         replica = {"imported": total, "replicated_at_start": before, "replicated_after_60s": after,
                    "apply_rows_per_s": round((after - before) / 60, 1)}  # fmt: skip
         print("enrollment replica:", replica)
-        save("bulk_import", {"runs": runs, "replica": replica, "rss_mb": rss_peaks(system)})
+        rss = rss_peaks(system)
+        print("peak RSS (MB):", rss)
+        save(args.tag, {"split": not args.together, "runs": runs, "replica": replica, "rss_mb": rss})
     finally:
         await stop_system(system)
 
