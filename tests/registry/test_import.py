@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 import uuid
 from typing import Any
@@ -184,7 +185,7 @@ async def test_rows_are_checked_across_the_whole_file_although_stored_a_slice_at
     registry: RunningService, office: dict[str, Any]
 ) -> None:
     existing = await register(registry, office["clerk"], office["id"])
-    rows = [row(office["id"]) for _ in range(2_500)]  # three slices of IMPORT_SLICE (1,000)
+    rows = [row(office["id"]) for _ in range(2_500)]  # five slices of IMPORT_SLICE (500)
     rows[9]["nip"] = rows[2_009]["nip"]  # line 10 and line 2,010: the same NIP, in different slices
     rows[1_499]["nip"] = existing["nip"]  # line 1,500: already registered
     rows[2_399]["employment"] = "honorer"  # line 2,400: invalid on its own
@@ -202,3 +203,31 @@ async def test_rows_are_checked_across_the_whole_file_although_stored_a_slice_at
     assert report["imported"] == 2_496
     assert await count_in(registry, office["id"]) == 2_497  # with the one registered before
     assert await scalar(registry, "SELECT count(*) FROM event_log") == before_events + 2_496
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "[{row}, {{]",  # broken after a valid row
+        "[{row}] trailing",  # something after the array
+        "[{row} {row}]",  # a missing comma
+        "[{row},]",  # a trailing comma
+        "[{row}",  # the array never closes
+        "",
+    ],
+    ids=["broken-element", "trailing-text", "missing-comma", "trailing-comma", "unclosed", "empty"],
+)
+async def test_a_json_body_broken_anywhere_is_refused_whole_before_anything_is_stored(
+    registry: RunningService, office: dict[str, Any], body: str
+) -> None:
+    # The file is read one element at a time; its first pass must still find a fault at its very end.
+    valid = json.dumps(row(office["id"]))
+    response = await registry.client.post(
+        "/civil-servants/import",
+        content=body.format(row=valid).encode(),
+        headers={**office["clerk"], "Content-Type": "application/json"},
+    )
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    assert "not valid JSON" in response.json()["detail"]
+    assert await count_in(registry, office["id"]) == 0

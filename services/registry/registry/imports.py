@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 from collections import defaultdict
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, NoReturn
 from uuid import UUID
 
 from pydantic import ValidationError
@@ -38,25 +40,91 @@ def _too_many(count: int, limit: int) -> PayloadTooLarge:
     return PayloadTooLarge(f"an import takes at most {limit:,} rows; this one has {count:,}. Split the file.")
 
 
-def rows_from_json(body: bytes, *, max_rows: int) -> list[Row]:
+class Rows:
+    """The rows of an import file, parsed anew on every pass, so that a pass holds one row (or one slice) at a
+    time instead of the whole file as dicts (+8 MB for 10,000 rows). Counting them checks the whole file."""
+
+    def __init__(self, parse: Callable[[], Iterator[Row]], *, max_rows: int) -> None:
+        self._parse = parse
+        self.count = sum(1 for _ in parse())
+        if self.count > max_rows:
+            raise _too_many(self.count, max_rows)
+
+    def __iter__(self) -> Iterator[Row]:
+        return self._parse()
+
+    def slices(self, size: int) -> Iterator[list[Row]]:
+        rows = iter(self)
+        while chunk := list(itertools.islice(rows, size)):
+            yield chunk
+
+
+def rows_from_json(body: bytes, *, max_rows: int) -> Rows:
     """(1-based position, element) of a JSON array."""
     try:
-        data = json.loads(body)
-    except (ValueError, UnicodeDecodeError) as exc:
+        content = body.decode(json.detect_encoding(body), "surrogatepass")  # as json.loads reads bytes
+    except UnicodeDecodeError as exc:
         raise invalid("body", f"not valid JSON: {exc}") from exc
-    if not isinstance(data, list):
-        raise invalid("body", "send a JSON array of civil servants")
-    if len(data) > max_rows:
-        raise _too_many(len(data), max_rows)
-    return list(enumerate(data, start=1))
+    return Rows(lambda: _json_elements(content), max_rows=max_rows)
 
 
-def rows_from_csv(body: bytes, *, max_rows: int) -> list[Row]:
+_DECODER = json.JSONDecoder()
+
+
+def _past_blanks(content: str, at: int) -> int:
+    """The index of the first character at or after `at` that is not JSON whitespace."""
+    while at < len(content) and content[at] in " \t\n\r":
+        at += 1
+    return at
+
+
+def _json_elements(content: str) -> Iterator[Row]:
+    """The elements of a JSON array one at a time; anything else is reported as json.loads would report it."""
+    at = _past_blanks(content, 0)
+    if not content.startswith("[", at):
+        _refuse_json(content)
+    at = _past_blanks(content, at + 1)
+    position = 0
+    if content.startswith("]", at):
+        at += 1
+    else:
+        while True:
+            try:
+                element, at = _DECODER.raw_decode(content, at)
+            except json.JSONDecodeError:
+                _refuse_json(content)
+            position += 1
+            yield position, element
+            at = _past_blanks(content, at)
+            if content.startswith(",", at):
+                at = _past_blanks(content, at + 1)
+                continue
+            if not content.startswith("]", at):
+                _refuse_json(content)
+            at += 1
+            break
+    if _past_blanks(content, at) != len(content):
+        _refuse_json(content)
+
+
+def _refuse_json(content: str) -> NoReturn:
+    try:
+        json.loads(content)
+    except ValueError as exc:
+        raise invalid("body", f"not valid JSON: {exc}") from exc
+    raise invalid("body", "send a JSON array of civil servants")
+
+
+def rows_from_csv(body: bytes, *, max_rows: int) -> Rows:
     """(file line, row as a dict) of a CSV file with a header row; empty cells are absent fields."""
     try:
         content = body.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise invalid("body", "the CSV file must be UTF-8") from exc
+    return Rows(lambda: _csv_records(content), max_rows=max_rows)
+
+
+def _csv_records(content: str) -> Iterator[Row]:
     reader = csv.reader(io.StringIO(content, newline=""))
     try:
         header = next(reader, None)
@@ -74,22 +142,17 @@ def rows_from_csv(body: bytes, *, max_rows: int) -> list[Row]:
             if len(set(columns)) != len(columns):
                 parts.append("a column appears twice")
             raise invalid("header", f"{'; '.join(parts)}; the columns are: {', '.join(COLUMNS)}")
-        rows: list[Row] = []
         previous_end = reader.line_num
         for record in reader:
             start, previous_end = previous_end + 1, reader.line_num
             if not record or all(not cell.strip() for cell in record):
                 continue
-            if len(rows) == max_rows:
-                count = len(rows) + 1 + sum(1 for r in reader if r and any(c.strip() for c in r))
-                raise _too_many(count, max_rows)
             if len(record) > len(columns):
-                rows.append((start, {"__extra__": len(record)}))
+                yield start, {"__extra__": len(record)}
                 continue
-            rows.append((start, {c: v.strip() for c, v in zip(columns, record, strict=False) if v.strip()}))
+            yield start, {c: v.strip() for c, v in zip(columns, record, strict=False) if v.strip()}
     except csv.Error as exc:
         raise invalid("body", f"the CSV file is malformed near line {reader.line_num}: {exc}") from exc
-    return rows
 
 
 def _validation_errors(exc: ValidationError) -> FieldErrors:
@@ -100,16 +163,17 @@ def _validation_errors(exc: ValidationError) -> FieldErrors:
     ]
 
 
-# Rows validated, checked and stored per slice, all in the request's one transaction: only one slice's
-# models, snapshots and event payloads are alive at a time (a 10,000-row import held them all: +70 MB).
-IMPORT_SLICE = 1000
+# Rows parsed, validated, checked and stored per slice, all in the request's one transaction: only one
+# slice's rows, models, snapshots and event payloads are alive at a time (a 10,000-row import held them all:
+# +70 MB; BENCHMARKS.md, changes 19 and 25).
+IMPORT_SLICE = 500
 
 
 async def import_civil_servants(
     session: AsyncSession,
     *,
     principal: Principal,
-    rows: list[Row],
+    rows: Rows,
     today: date | None = None,
     topic_prefix: str = "",
 ) -> dict[str, Any]:
@@ -124,8 +188,7 @@ async def import_civil_servants(
             lines_of[nip].append(line)
     institutions: dict[UUID, Institution] = {}
     imported = 0
-    for first in range(0, len(rows), IMPORT_SLICE):
-        chunk = rows[first : first + IMPORT_SLICE]
+    for chunk in rows.slices(IMPORT_SLICE):
         valid = _validated(chunk, errors, today=today)
         for line, _ in chunk:
             nip = nips[line]
