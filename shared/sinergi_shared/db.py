@@ -196,7 +196,12 @@ async def driver_of(session: AsyncSession) -> Driver:
     """The asyncpg driver under a session, for a statement in the session's transaction.
 
     The session must already have run a statement: SQLAlchemy begins the server-side transaction lazily.
+    Its pending changes are flushed first, so the server sees the session's writes in the order they were
+    made (a consumer applies a batch of events, some through the ORM, in one session). What the driver
+    writes does not refresh instances the session already holds; the session's locking reads populate
+    afresh.
     """
+    await session.flush()
     conn = await session.connection()
     driver: Driver = (await conn.get_raw_connection()).driver_connection
     if not driver.is_in_transaction():
