@@ -108,8 +108,9 @@ def admits(cohort: Cohort, seat_class: SeatClass) -> bool:
 
 
 # The arrival's place (next_seq), the seat it takes if any, the enrollment row and its event, in one
-# statement, written only if the cohort is still the version the decision was made on (every change of a
-# cohort's seats, plan or status bumps its version). Under the cohort's lock that always holds; without it,
+# statement, written only if the cohort is still the version the decision was made on. Every writer of
+# `cohorts` must therefore bump `version` when it changes seats, plan or status (set_taken, the release,
+# the close job and this statement do). Under the cohort's lock that always holds; without it,
 # a cohort that moved meanwhile writes nothing and the caller decides again. A NIP already live in the
 # cohort fails the statement on the partial unique index, whatever the races, so nothing is written.
 _ENTER = DriverSQL(
