@@ -185,13 +185,6 @@ async def driver_connection(engine: AsyncEngine) -> AsyncIterator[Driver]:
             raise
 
 
-@asynccontextmanager
-async def driver_transaction(engine: AsyncEngine) -> AsyncIterator[Driver]:
-    """One unit of work on a pooled connection's driver: commit on success, roll back on any exception."""
-    async with driver_connection(engine) as driver, driver.transaction():
-        yield driver
-
-
 async def driver_of(session: AsyncSession) -> Driver:
     """The asyncpg driver under a session, for a statement in the session's transaction.
 
@@ -235,6 +228,9 @@ class DriverSQL:
         return await driver.fetchval(self.sql, *self.args(values))
 
 
+_Model = TypeVar("_Model", bound=DeclarativeBase)
+
+
 def select_list(model: type[DeclarativeBase], alias: str) -> str:
     """A model's columns as `alias.column AS alias_column`, for rows that carry several tables."""
     return ", ".join(f"{alias}.{c.name} AS {alias}_{c.name}" for c in model.__table__.columns)
@@ -248,9 +244,6 @@ def instance_of(model: type[_Model], row: Mapping[str, Any], alias: str) -> _Mod
     for key, name in _labels(model, alias):
         values[key] = row[name]
     return instance
-
-
-_Model = TypeVar("_Model", bound=DeclarativeBase)
 
 
 @functools.cache

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from sinergi_shared.db import database_unavailable, driver_transaction, make_engine, make_sessionmaker, transaction
+from sinergi_shared.db import database_unavailable, driver_connection, make_engine, make_sessionmaker, transaction
 from tests.support.stack import create_database, drop_database, sqlalchemy_url, stack
 
 # (engine) -> (a use answering 1, a use that holds its connection a moment), for each way a service uses the pool
@@ -32,11 +32,11 @@ def through_sessions(engine: AsyncEngine) -> tuple[Callable[[], Awaitable[int]],
 
 def on_the_driver(engine: AsyncEngine) -> tuple[Callable[[], Awaitable[int]], Callable[[], Awaitable[None]]]:
     async def use() -> int:
-        async with driver_transaction(engine) as driver:
+        async with driver_connection(engine) as driver:
             return int(await driver.fetchval("SELECT 1"))
 
     async def hold() -> None:
-        async with driver_transaction(engine) as driver:
+        async with driver_connection(engine) as driver:
             await driver.execute("SELECT pg_sleep(0.2)")
 
     return use, hold

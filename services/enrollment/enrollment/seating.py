@@ -52,6 +52,7 @@ class ReservationsDue(Exception):
 # The nomination runs on the driver (sinergi_shared.db.DriverSQL), so its statements are written out here
 # and its rows become plain, session-less model instances.
 _LIVE = f"status NOT IN ({', '.join(repr(s) for s in domain.INACTIVE_STATUSES)})"  # as the partial unique index
+_LIVE_INDEX = "uq_enrollments_active_nip"
 _ARRIVAL_PARTS = ((Cohort, "c"), (Program, "p"), (CivilServant, "s"), (Institution, "i"))
 
 
@@ -170,6 +171,8 @@ async def enter(driver: Driver, e: Enrollment, event: facts.Event, *, seen: Coho
             },
         )
     except UniqueViolationError as exc:
+        if exc.constraint_name != _LIVE_INDEX:
+            raise
         raise AlreadyLive(e.nip) from exc
     if seq is None:
         return False
