@@ -6,8 +6,12 @@ import asyncio
 import json
 import os
 import platform
+import resource
+import shutil
+import signal
 import statistics
 import subprocess
+import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
@@ -207,6 +211,81 @@ async def closed_loop(
     await asyncio.gather(*(worker(i) for i in range(connections)))
     result.elapsed_s = time.perf_counter() - started
     return result
+
+
+WRK_SCRIPT = REPO / "bench" / "nominate.lua"
+
+
+async def wrk_closed_loop(
+    port: int, requests: Sequence[tuple[str, str, str]], *, connections: int, count: int, time_limit_s: float
+) -> dict[str, Any]:
+    """The same closed loop as `closed_loop`, driven by wrk (C, one thread) so the load takes less of the cores.
+
+    `requests` are (path, token, json body), at least `count + connections` of them: wrk stops after `count`
+    answers, and the requests still in flight then need NIPs of their own. Returns `LoadResult.figures()`'s
+    keys plus the client's own CPU per answer.
+    """
+    wrk = shutil.which("wrk")
+    if wrk is None:
+        raise SystemExit("wrk is not installed: apt-get install -y wrk (or run with --clients asyncio)")
+    if len(requests) < count + connections:
+        raise ValueError("wrk needs count + connections requests")
+    with tempfile.NamedTemporaryFile("w", suffix=".tsv", delete=False) as listing:
+        listing.writelines(f"{path}\t{token}\t{body}\n" for path, token, body in requests)
+    cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    try:
+        process = await asyncio.create_subprocess_exec(
+            wrk,
+            "-t1",
+            f"-c{connections}",
+            f"-d{int(time_limit_s)}s",
+            "--timeout",
+            "30s",
+            "-s",
+            str(WRK_SCRIPT),
+            f"http://127.0.0.1:{port}",
+            "--",
+            listing.name,
+            str(count),
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        assert process.stdout is not None and process.stderr is not None
+        try:
+            await _line(process.stdout, b"started", time_limit_s)
+            started = time.perf_counter()
+            await _line(process.stdout, b"finished", time_limit_s)
+            elapsed = time.perf_counter() - started
+        except (RuntimeError, TimeoutError) as failure:
+            process.kill()
+            raise RuntimeError(f"{failure}; wrk said: {(await process.stderr.read())[-500:]!r}") from None
+        process.send_signal(signal.SIGINT)  # wrk would otherwise sleep out its -d
+        out, err = await asyncio.wait_for(process.communicate(), timeout=30)
+    finally:
+        os.unlink(listing.name)
+    cpu_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if process.returncode != 0:
+        raise RuntimeError(f"wrk failed ({process.returncode}): {err.decode(errors='replace')[-500:]}")
+    report = json.loads(out.decode().strip().splitlines()[-1])
+    statuses = {int(k): v for k, v in report["statuses"].items()}
+    ok = sum(n for s, n in statuses.items() if s < 300)
+    used = (cpu_after.ru_utime - cpu_before.ru_utime) + (cpu_after.ru_stime - cpu_before.ru_stime)
+    return {
+        "requests": report["answers"],
+        "ok": ok,
+        "statuses": {str(k): v for k, v in sorted(statuses.items())},
+        "elapsed_s": round(elapsed, 3),
+        "rps": round(min(ok, count) / elapsed, 1),
+        **{k: round(report[k], 2) for k in ("p50_ms", "p99_ms", "max_ms", "mean_ms")},
+        "client_cpu_ms_per_request": round(1000 * used / max(1, report["answers"]), 3),
+    }
+
+
+async def _line(stream: asyncio.StreamReader, expected: bytes, timeout: float) -> None:
+    """Reads up to the line `expected` (wrk's own banner comes in between); fails at the end of the output."""
+    while (line := await asyncio.wait_for(stream.readline(), timeout)).strip() != expected:
+        if not line:
+            raise RuntimeError(f"wrk: its output ended before {expected!r}")
 
 
 async def open_loop(

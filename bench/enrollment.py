@@ -35,6 +35,7 @@ from bench.common import (
     seat_audit,
     seed_replica_servants,
     summary_ms,
+    wrk_closed_loop,
 )
 from bench.profile import Profiler
 from tests.support.system import ServiceProcess, free_port, start_system, stop_system
@@ -139,11 +140,35 @@ async def baseline(
     }
 
 
+CLIENTS = ("asyncio", "wrk")
+SPARE = 64  # NIPs for the requests wrk still has in flight when it stops (at most one per connection)
+
+
 async def api(
-    port: int | list[int], world: World, cohorts: list[str], people: list[str], *, connections: int
+    port: int | list[int],
+    world: World,
+    cohorts: list[str],
+    people: list[str],
+    *,
+    connections: int,
+    client: str = "asyncio",
+    spare: list[str] | None = None,
 ) -> dict[str, Any]:
+    """The nominations through the API, by the asyncio client or by wrk, with the client's own CPU per answer."""
     rng = random.Random(1)
     tokens = itertools.cycle(world.nominator_tokens)
+    if client == "wrk":
+        if not isinstance(port, int):
+            raise SystemExit("--clients wrk drives one API process; use --clients asyncio with --api-processes")
+        listing = [
+            (
+                f"/cohorts/{rng.choice(cohorts)}/enrollments",
+                next(tokens),
+                json.dumps({"nip": nip, "funding_source": "APBD"}),
+            )
+            for nip in [*people, *(spare or [])[:connections]]
+        ]
+        return await wrk_closed_loop(port, listing, connections=connections, count=len(people), time_limit_s=120)
     requests = iter(
         [
             post_request(
@@ -152,8 +177,11 @@ async def api(
             for nip in people
         ]
     )
+    cpu_before = time.process_time()
     result = await closed_loop(port, requests, connections=connections, time_limit_s=120)
+    used = time.process_time() - cpu_before
     figures = result.figures()
+    figures["client_cpu_ms_per_request"] = round(1000 * used / max(1, result.sent), 3)
     figures["errors"] = [b[:300].decode(errors="replace") for _, b in result.bodies[:3]]
     return figures
 
@@ -169,6 +197,14 @@ async def main() -> None:
     parser.add_argument("--profile", action="store_true", help="py-spy the API process during the 32-connection runs")
     parser.add_argument("--env", nargs="*", default=[], help="KEY=VALUE settings for the services")
     parser.add_argument("--tag", default="enrollment")
+    parser.add_argument(
+        "--clients",
+        nargs="*",
+        choices=CLIENTS,
+        default=list(CLIENTS),
+        help="load generators for the API half, each measured in every run (alternating order): the asyncio "
+        "client of bench/common.py, and wrk (C) with bench/nominate.lua, which takes less of the shared cores",
+    )
     parser.add_argument(
         "--api-processes", type=int, default=1, help="enrollment API processes on one database, connections spread"
     )
@@ -193,7 +229,8 @@ async def main() -> None:
     try:
         world = await build_world(system)
         dsn = system.services["enrollment"].dsn
-        people = nips(n * runs + 400)
+        people = nips(n * runs + SPARE + 400)
+        spare = people[n * runs : n * runs + SPARE]  # reused in every run: each run nominates into new cohorts
         await seed_replica_servants(dsn, world.papua["id"], people)
         enrollment = system.services["enrollment"]
         apis = [enrollment]
@@ -231,6 +268,7 @@ async def main() -> None:
             count: int,
             capacity: int,
             profile: bool,
+            client: str,
         ) -> dict[str, Any]:
             """One run through these API processes, with their CPU per request and the seat audit."""
             cohorts = await new_cohorts(system, world, dsn, count=count, capacity=capacity)
@@ -239,7 +277,16 @@ async def main() -> None:
                 profiler = Profiler(processes[0].process.pid, f"{args.tag}-{shape}-{conns}")  # type: ignore[union-attr]
                 profiler.start()
             cpu_before = cpu_of(processes)
-            figures = await api([p.port for p in processes], world, cohorts, batch, connections=conns)
+            ports = [p.port for p in processes]
+            figures = await api(
+                ports[0] if len(ports) == 1 else ports,
+                world,
+                cohorts,
+                batch,
+                connections=conns,
+                client=client,
+                spare=spare,
+            )
             used = cpu_of(processes) - cpu_before
             figures["api_cpu_ms_per_request"] = round(1000 * used / max(1, figures["ok"]), 2)
             figures["api_cpu_share"] = round(used / figures["elapsed_s"], 2)
@@ -266,39 +313,40 @@ async def main() -> None:
                     base = await baseline(dsn, world, base_cohorts, batch, connections=conns, prefix=system.prefix)
                     base["audit"] = await seat_audit(dsn, base_cohorts)
                     run = {"shape": shape, "conns": conns, "count": count, "capacity": capacity}
-                    profile = args.profile and conns == 32 and rep == 0
-                    if versus and rep % 2:  # the other tree first on odd reps
-                        other = await through([versus], batch, **run, profile=False)
-                        through_api = await through(apis, batch, **run, profile=profile)
-                    else:
-                        through_api = await through(apis, batch, **run, profile=profile)
-                        other = await through([versus], batch, **run, profile=False) if versus else None
+                    # Each leg: this tree's API through each load client, then the other tree's (first client).
+                    legs = [(client, apis, client) for client in args.clients]
+                    if versus:
+                        legs.append(("versus", [versus], args.clients[0]))
+                    measured: dict[str, dict[str, Any]] = {}
+                    for label, processes, client in legs if rep % 2 == 0 else legs[::-1]:
+                        profile = args.profile and conns == 32 and rep == 0 and label == args.clients[0]
+                        measured[label] = await through(processes, batch, **run, profile=profile, client=client)
+                    first = measured[args.clients[0]]
                     row = {
                         "rep": rep,
                         "shape": shape,
                         "connections": conns,
                         "baseline": base,
-                        "api": through_api,
-                        "ratio": round(through_api["rps"] / base["rps"], 3) if base["rps"] else None,
+                        "api": first,
+                        "ratio": round(first["rps"] / base["rps"], 3) if base["rps"] else None,
+                        "legs": {
+                            label: {**figures, "ratio": round(figures["rps"] / base["rps"], 3) if base["rps"] else None}
+                            for label, figures in measured.items()
+                        },
                     }
                     results.append(row)
                     print(
                         f"rep {rep} {shape:4} c={conns:<3} baseline {base['rps']:8.1f}/s p50 {base['p50_ms']:6.1f} "
-                        f"p99 {base['p99_ms']:7.1f} | api {through_api['rps']:7.1f}/s p50 {through_api['p50_ms']:6.1f} "
-                        f"p99 {through_api['p99_ms']:7.1f} cpu {through_api['api_cpu_ms_per_request']} ms/req "
-                        f"({through_api['api_cpu_share']} core) | ratio {row['ratio']} | "
-                        f"oversold {through_api['audit']['oversold_cohorts']} "
-                        f"mismatch {through_api['audit']['counter_mismatches']} statuses {through_api['statuses']}",
+                        f"p99 {base['p99_ms']:7.1f}",
                         flush=True,
                     )
-                    if other:
-                        row["versus"] = other
-                        row["versus_ratio"] = round(other["rps"] / base["rps"], 3) if base["rps"] else None
+                    for label, figures in row["legs"].items():
                         print(
-                            f"rep {rep} {shape:4} c={conns:<3} versus {other['rps']:7.1f}/s p50 {other['p50_ms']:6.1f} "
-                            f"cpu {other['api_cpu_ms_per_request']} ms/req ({other['api_cpu_share']} core) | ratio "
-                            f"{row['versus_ratio']} | oversold {other['audit']['oversold_cohorts']} "
-                            f"mismatch {other['audit']['counter_mismatches']} statuses {other['statuses']}",
+                            f"    {label:8} {figures['rps']:7.1f}/s p50 {figures['p50_ms']:6.1f} "
+                            f"p99 {figures['p99_ms']:7.1f} cpu {figures['api_cpu_ms_per_request']} ms/req "
+                            f"({figures['api_cpu_share']} core) client {figures['client_cpu_ms_per_request']} ms/req "
+                            f"| ratio {figures['ratio']} | oversold {figures['audit']['oversold_cohorts']} "
+                            f"mismatch {figures['audit']['counter_mismatches']} statuses {figures['statuses']}",
                             flush=True,
                         )
         rss = rss_peaks(system)
@@ -312,6 +360,7 @@ async def main() -> None:
                     "api_process": "--api only",
                     "api_processes": len(apis),
                     "versus": str(args.versus) if args.versus else None,
+                    "clients": args.clients,
                 },
                 "runs": results,
                 "rss_mb": rss,
