@@ -124,8 +124,14 @@ def rss_peaks(system: System) -> dict[str, dict[str, float]]:
 
 def cpu_seconds(pid: int) -> float:
     """User + system CPU time a process has used so far."""
+    return sum(cpu_split(pid))
+
+
+def cpu_split(pid: int) -> tuple[float, float]:
+    """User and system (kernel, for its system calls) CPU time a process has used so far."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    tick = os.sysconf("SC_CLK_TCK")
+    return int(fields[11]) / tick, int(fields[12]) / tick
 
 
 # ---------------------------------------------------------------- a lean HTTP/1.1 keep-alive load client

@@ -27,6 +27,7 @@ from bench.common import (
     build_world,
     closed_loop,
     cpu_seconds,
+    cpu_split,
     new_cohorts,
     nips,
     post_request,
@@ -259,6 +260,9 @@ async def main() -> None:
         def cpu_of(processes: list[ServiceProcess]) -> float:
             return sum(cpu_seconds(p.process.pid) for p in processes if p.process is not None)
 
+        def kernel_cpu_of(processes: list[ServiceProcess]) -> float:
+            return sum(cpu_split(p.process.pid)[1] for p in processes if p.process is not None)
+
         async def through(
             processes: list[ServiceProcess],
             batch: list[str],
@@ -276,7 +280,7 @@ async def main() -> None:
             if profile:
                 profiler = Profiler(processes[0].process.pid, f"{args.tag}-{shape}-{conns}")  # type: ignore[union-attr]
                 profiler.start()
-            cpu_before = cpu_of(processes)
+            cpu_before, kernel_before = cpu_of(processes), kernel_cpu_of(processes)
             ports = [p.port for p in processes]
             figures = await api(
                 ports[0] if len(ports) == 1 else ports,
@@ -288,6 +292,7 @@ async def main() -> None:
                 spare=spare,
             )
             used = cpu_of(processes) - cpu_before
+            figures["api_kernel_cpu_share"] = round((kernel_cpu_of(processes) - kernel_before) / max(used, 1e-9), 2)
             figures["api_cpu_ms_per_request"] = round(1000 * used / max(1, figures["ok"]), 2)
             figures["api_cpu_share"] = round(used / figures["elapsed_s"], 2)
             if profiler:

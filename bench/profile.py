@@ -12,6 +12,10 @@ from typing import Any
 from bench.common import RESULTS
 
 PY_SPY = os.environ.get("PY_SPY", "/tmp/pyspy/bin/py-spy")
+# More flags from the environment, say "--native" for the C frames too. Native stacks need the process
+# paused for each sample, so --nonblocking (the default here) goes then.
+FLAGS = os.environ.get("PY_SPY_FLAGS", "").split()
+FLAGS += [] if "--native" in FLAGS else ["--nonblocking"]
 
 
 class Profiler:
@@ -30,15 +34,14 @@ class Profiler:
                 "record",
                 "-p",
                 str(self.pid),
-                "-r",
-                str(self.rate),
+                *([] if {"-r", "--rate"} & set(FLAGS) else ["-r", str(self.rate)]),
                 "-d",
                 "300",
                 "-f",
                 "raw",
                 "-o",
                 str(self.path),
-                "--nonblocking",
+                *FLAGS,
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
