@@ -87,7 +87,7 @@ class ServiceMiddleware:
 
     def _observe(self, scope: Scope, status: int, started: float) -> None:
         route = scope.get("route")
-        path = getattr(route, "path", None) or "unmatched"
+        path = getattr(route, "path_format", None) or getattr(route, "path", None) or "unmatched"
         elapsed = time.perf_counter() - started
         metrics.HTTP_REQUESTS.labels(self.service, scope["method"], path, str(status)).inc()
         metrics.HTTP_LATENCY.labels(self.service, scope["method"], path).observe(elapsed)

@@ -8,6 +8,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse
+from starlette.datastructures import State
 
 from enrollment import catalogue, enrollments, reports
 from enrollment.domain import EnrollmentStatus, Pattern
@@ -41,6 +42,7 @@ from sinergi_shared.http import (
     fingerprint,
     idempotent,
 )
+from sinergi_shared.lean import LeanRoute
 from sinergi_shared.problems import problem_responses
 
 READERS = ("read", "programs:write", "enrollments:write", "enrollments:complete", "coordinator", "admin")
@@ -174,25 +176,37 @@ async def get_cohort(cohort_id: UUID, request: Request, _: Reader) -> JSONRespon
 async def nominate(
     cohort_id: UUID, body: NominationIn, request: Request, principal: Nominator, idempotency_key: IdempotencyKey = None
 ) -> JSONResponse:
+    return await nomination(request.app.state, cohort_id, body, principal, idempotency_key, request.url.path)
+
+
+async def nomination(
+    state: State,
+    cohort_id: UUID,
+    body: NominationIn,
+    principal: Principal,
+    idempotency_key: str | None = None,
+    path: str = "",
+) -> JSONResponse:
+    """The nomination as both entrances serve it: the route above, and `lean_nomination` for the plain case."""
     try:
-        return await _nominate(cohort_id, body, request, principal, idempotency_key)
+        return await _nominate(state, cohort_id, body, principal, idempotency_key, path)
     except ReservationsDue:
         # Once per cohort, when its reservation_release_at has passed and the job has not run yet.
-        await catalogue.release_reservations_of(request.app.state.sessions, cohort_id)
-        return await _nominate(cohort_id, body, request, principal, idempotency_key)
+        await catalogue.release_reservations_of(state.sessions, cohort_id)
+        return await _nominate(state, cohort_id, body, principal, idempotency_key, path)
 
 
 async def _nominate(
-    cohort_id: UUID, body: NominationIn, request: Request, principal: Nominator, idempotency_key: str | None
+    state: State, cohort_id: UUID, body: NominationIn, principal: Principal, idempotency_key: str | None, path: str
 ) -> JSONResponse:
     def created(e: EnrollmentOut) -> JSONResponse:
         return _json(e, 201, location=f"/enrollments/{e.id}")
 
     if idempotency_key is None:  # the usual case: on the driver, which opens a transaction only if it must lock
-        async with driver_connection(request.app.state.engine) as driver:
+        async with driver_connection(state.engine) as driver:
             e = await enrollments.nominate(driver, principal=principal, cohort_id=cohort_id, body=body)
         return created(e)
-    async with transaction(request.app.state.sessions) as session:
+    async with transaction(state.sessions) as session:
 
         async def create() -> JSONResponse:
             # The key's claim has begun the session's transaction; the nomination joins it on the driver.
@@ -203,9 +217,19 @@ async def _nominate(
             session,
             principal=principal,
             key=idempotency_key,
-            fingerprint_of=lambda: fingerprint("POST", request.url.path, body.model_dump(mode="json")),
+            fingerprint_of=lambda: fingerprint("POST", path, body.model_dump(mode="json")),
             create=create,
         )
+
+
+# The plain nomination (JSON body, no Idempotency-Key), the request the system takes in bulk, without
+# FastAPI's per-request machinery; the route above serves everything else (sinergi_shared.lean).
+lean_nomination = LeanRoute(
+    "/cohorts/{cohort_id:uuid}/enrollments",
+    body=NominationIn,
+    needs_scope="enrollments:write",
+    handler=lambda state, params, body, principal: nomination(state, params["cohort_id"], body, principal),
+)
 
 
 @router.get(

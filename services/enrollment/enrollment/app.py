@@ -2,10 +2,11 @@
 
 from fastapi import FastAPI
 
-from enrollment.api import router
+from enrollment.api import lean_nomination, router
 from enrollment.config import Settings, configure, get_settings
 from enrollment.consumers import handlers
 from enrollment.metrics import collect_seats
+from sinergi_shared.lean import install_lean_route
 from sinergi_shared.limits import install_limits
 from sinergi_shared.web import create_service_app
 
@@ -24,4 +25,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     # 401 for a missing or bad token before any body is parsed; 413 for a chunked body over the cap.
     install_limits(app)
+    install_lean_route(app, lean_nomination)
     return app
