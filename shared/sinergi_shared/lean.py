@@ -55,11 +55,13 @@ class LeanRoute(Route):
         if principal is None or not principal.has(self.needs_scope) or not _plain_json(scope["headers"]):
             await _decline(scope, receive, send)
             return
-        content = await _read_body(receive)
-        replay = _replaying(content, receive)
+        messages = await _read_body(receive)
+        replay = _replaying(messages, receive)
         try:
-            parsed = self.body.model_validate_json(content)
-        except ValidationError:
+            if messages[-1]["type"] != "http.request":  # the client went away while sending
+                raise ValueError("no whole body")
+            parsed = self.body.model_validate_json(b"".join(m.get("body", b"") for m in messages))
+        except (ValidationError, ValueError):
             await _decline(scope, replay, send)
             return
         scope["route"] = self  # what the metrics and the access log name the request by (path_format)
@@ -83,28 +85,22 @@ def _plain_json(headers: list[tuple[bytes, bytes]]) -> bool:
     return json
 
 
-async def _read_body(receive: Receive) -> bytes:
-    chunks = []
+async def _read_body(receive: Receive) -> list[Message]:
+    """The messages of the request's body, up to the last one or to the client's going away."""
+    messages = []
     while True:
         message = await receive()
-        if message["type"] != "http.request":  # the client went away: nothing to serve
-            break
-        chunks.append(message.get("body", b""))
-        if not message.get("more_body", False):
-            break
-    return b"".join(chunks)
+        messages.append(message)
+        if message["type"] != "http.request" or not message.get("more_body", False):
+            return messages
 
 
-def _replaying(content: bytes, receive: Receive) -> Receive:
-    """A receive that hands out the body already read once, then whatever the connection says next."""
-    pending = True
+def _replaying(messages: list[Message], receive: Receive) -> Receive:
+    """A receive that hands out the messages already read once, in order, then what the connection says next."""
+    pending = list(messages)
 
     async def replay() -> Message:
-        nonlocal pending
-        if pending:
-            pending = False
-            return {"type": "http.request", "body": content, "more_body": False}
-        return await receive()
+        return pending.pop(0) if pending else await receive()
 
     return replay
 

@@ -157,3 +157,61 @@ async def test_the_shadowed_route_stays_the_documented_one(client: Any) -> None:
     b = (await plain.get("/openapi.json")).json()
     assert a == b
     assert "post" in a["paths"]["/shelves/{shelf_id}/things"]
+
+
+async def test_a_body_sent_in_pieces_is_read_whole(client: Any) -> None:
+    lean, served, _, _ = client
+
+    async def pieces() -> AsyncIterator[bytes]:
+        yield b'{"name": '
+        yield b'"box"}'
+
+    r = await lean.post(f"/shelves/{SHELF}/things", content=pieces(), headers={"content-type": "application/json"})
+    assert served == ["lean"]
+    assert r.status_code == 201 and r.json()["name"] == "box"
+
+
+async def test_a_client_gone_mid_body_meets_the_fastapi_route_as_before() -> None:
+    """The messages read so far are handed on as they came, the disconnect included."""
+
+    async def outcome(app: FastAPI) -> tuple[str, list[int]]:
+        messages = [
+            {"type": "http.request", "body": b'{"name": "bo', "more_body": True},
+            {"type": "http.disconnect"},
+        ]
+
+        async def receive() -> dict[str, Any]:
+            return messages.pop(0) if messages else {"type": "http.disconnect"}
+
+        sent: list[int] = []
+
+        async def send(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                sent.append(message["status"])
+
+        path = f"/shelves/{SHELF}/things"
+        scope = {
+            "type": "http",
+            "asgi": {"version": "3.0"},
+            "http_version": "1.1",
+            "method": "POST",
+            "scheme": "http",
+            "path": path,
+            "raw_path": path.encode(),
+            "query_string": b"",
+            "root_path": "",
+            "headers": [(b"content-type", b"application/json")],
+            "client": ("127.0.0.1", 1),
+            "server": ("t", 80),
+        }
+        try:
+            await app(scope, receive, send)  # type: ignore[arg-type]
+        except Exception as exc:  # what escapes to the server, if anything
+            return type(exc).__name__, sent
+        return "answered", sent
+
+    app, served = build()
+    bare, _ = build()
+    bare.router.routes[:] = [r for r in bare.router.routes if not isinstance(r, LeanRoute)]
+    assert await outcome(app) == await outcome(bare)
+    assert "lean" not in served
