@@ -134,6 +134,22 @@ def cpu_split(pid: int) -> tuple[float, float]:
     return int(fields[11]) / tick, int(fields[12]) / tick
 
 
+def machine_ticks() -> list[int]:
+    """The machine's CPU time so far, by kind (the first line of /proc/stat)."""
+    return [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+
+
+def machine_shares(before: list[int], after: list[int]) -> dict[str, float]:
+    """How the machine's CPU time went between two `machine_ticks()`: busy, waiting on disk, stolen (percent)."""
+    d = [b - a for a, b in zip(before, after, strict=False)]
+    total = sum(d[:8]) or 1  # user nice system idle iowait irq softirq steal (guest time is inside user)
+    return {
+        "busy_pct": round(100 * (total - d[3] - d[4]) / total, 1),
+        "iowait_pct": round(100 * d[4] / total, 1),
+        "steal_pct": round(100 * d[7] / total, 1),
+    }
+
+
 # ---------------------------------------------------------------- a lean HTTP/1.1 keep-alive load client
 
 

@@ -28,6 +28,8 @@ from bench.common import (
     closed_loop,
     cpu_seconds,
     cpu_split,
+    machine_shares,
+    machine_ticks,
     new_cohorts,
     nips,
     post_request,
@@ -280,7 +282,7 @@ async def main() -> None:
             if profile:
                 profiler = Profiler(processes[0].process.pid, f"{args.tag}-{shape}-{conns}")  # type: ignore[union-attr]
                 profiler.start()
-            cpu_before, kernel_before = cpu_of(processes), kernel_cpu_of(processes)
+            cpu_before, kernel_before, ticks = cpu_of(processes), kernel_cpu_of(processes), machine_ticks()
             ports = [p.port for p in processes]
             figures = await api(
                 ports[0] if len(ports) == 1 else ports,
@@ -292,6 +294,7 @@ async def main() -> None:
                 spare=spare,
             )
             used = cpu_of(processes) - cpu_before
+            figures["machine"] = machine_shares(ticks, machine_ticks())
             figures["api_kernel_cpu_share"] = round((kernel_cpu_of(processes) - kernel_before) / max(used, 1e-9), 2)
             figures["api_cpu_ms_per_request"] = round(1000 * used / max(1, figures["ok"]), 2)
             figures["api_cpu_share"] = round(used / figures["elapsed_s"], 2)
@@ -315,7 +318,9 @@ async def main() -> None:
                     count, capacity = (1, n * 2 // 3) if shape == "hot" else (WIDE_COHORTS, WIDE_CAPACITY)
                     batch = next(batches)  # the same NIPs for the baseline and each API, into cohorts of their own
                     base_cohorts = await new_cohorts(system, world, dsn, count=count, capacity=capacity)
+                    ticks = machine_ticks()
                     base = await baseline(dsn, world, base_cohorts, batch, connections=conns, prefix=system.prefix)
+                    base["machine"] = machine_shares(ticks, machine_ticks())
                     base["audit"] = await seat_audit(dsn, base_cohorts)
                     run = {"shape": shape, "conns": conns, "count": count, "capacity": capacity}
                     # Each leg: this tree's API through each load client, then the other tree's (first client).
@@ -342,7 +347,7 @@ async def main() -> None:
                     results.append(row)
                     print(
                         f"rep {rep} {shape:4} c={conns:<3} baseline {base['rps']:8.1f}/s p50 {base['p50_ms']:6.1f} "
-                        f"p99 {base['p99_ms']:7.1f}",
+                        f"p99 {base['p99_ms']:7.1f} | machine {base['machine']}",
                         flush=True,
                     )
                     for label, figures in row["legs"].items():
@@ -351,7 +356,8 @@ async def main() -> None:
                             f"p99 {figures['p99_ms']:7.1f} cpu {figures['api_cpu_ms_per_request']} ms/req "
                             f"({figures['api_cpu_share']} core) client {figures['client_cpu_ms_per_request']} ms/req "
                             f"| ratio {figures['ratio']} | oversold {figures['audit']['oversold_cohorts']} "
-                            f"mismatch {figures['audit']['counter_mismatches']} statuses {figures['statuses']}",
+                            f"mismatch {figures['audit']['counter_mismatches']} statuses {figures['statuses']} "
+                            f"| machine {figures['machine']}",
                             flush=True,
                         )
         rss = rss_peaks(system)

@@ -26,6 +26,8 @@ from bench.common import (
     COST,
     YEAR,
     build_world,
+    machine_shares,
+    machine_ticks,
     new_cohorts,
     nips,
     open_loop,
@@ -244,8 +246,9 @@ async def main() -> None:
         print("warm-up:", warm["saga_observed"], "unconfirmed", warm["unconfirmed"], flush=True)
         for rep in range(args.reps):
             for rate, n in zip(args.rates, counts, strict=True):
-                started = time.time()
+                started, ticks = time.time(), machine_ticks()
                 r = await run_rate(system, dsn, port, batch(n, cohorts), rate)
+                r["machine"] = machine_shares(ticks, machine_ticks())
                 r["rep"] = rep
                 r["legs"] = await hops(system, started)
                 results.append(r)
@@ -257,6 +260,7 @@ async def main() -> None:
                       flush=True)  # fmt: skip
                 legs = {k: (v["p50_ms"], v["p99_ms"]) for k, v in r["legs"].items() if "p50_ms" in v}
                 print("    legs p50/p99 ms:", legs, "funding batches:", r["legs"]["funding batches"], flush=True)
+                print("    machine:", r["machine"], flush=True)
         rss = rss_peaks(system)
         print("peak RSS (MB):", rss)
         settings = {
