@@ -1,9 +1,9 @@
 """A lean entrance to one hot route: its plain request served without FastAPI's per-request machinery.
 
 FastAPI (0.163) matches the routes of an included router several times per request and inspects every
-dependency again on each call: about 0.3 ms of CPU per request before the route does any work, a third
-of what a nomination costs in all (BENCHMARKS.md, change 26). For the request the system takes in bulk, a
-LeanRoute placed first among the app's routes serves the plain case itself:
+dependency again on each call: 0.3 ms of CPU per request in process before the route does any work, and
+under load about a third of what a nomination cost in all (BENCHMARKS.md, change 26). For the request the
+system takes in bulk, a LeanRoute placed first among the app's routes serves the plain case itself:
 
 - a POST to the route's path, its path parameters converted as Starlette converts them;
 - a JSON body (Content-Type application/json) that the body model accepts;
