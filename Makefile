@@ -49,6 +49,7 @@ check-compose:
 	@bash deploy/check-compose.sh
 
 bench: install stack-up  ## the benchmarks of bench/ (by hand, ~20 minutes; figures in bench/results, summary in BENCHMARKS.md)
+	@command -v wrk >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk  # the second load client of bench.enrollment
 	@$(PY) -m bench.enrollment
 	@$(PY) -m bench.saga
 	@$(PY) -m bench.relay
