@@ -113,6 +113,7 @@ async def test_the_plain_nomination_is_served_lean_and_answers_as_the_keyed_one(
         return await handler(*args)
 
     monkeypatch.setattr(lean_nomination, "handler", counted)
+    counted_before = await nominations_counted(world)
     url = f"/cohorts/{cohort['id']}/enrollments"
     headers = world.headers("kemenhub", "enrollments:write")
     plain = await world.client.post(url, json={"nip": a, "funding_source": "APBN"}, headers=headers)
@@ -130,10 +131,17 @@ async def test_the_plain_nomination_is_served_lean_and_answers_as_the_keyed_one(
     assert {k: v for k, v in plain.json().items() if k not in ("id", "nip", "created_at", "updated_at")} == {
         k: v for k, v in keyed.json().items() if k not in ("id", "nip", "created_at", "updated_at")
     }
-    metrics = (await world.client.get("/metrics")).text
     # Both entrances count under the documented route.
-    counted_as = 'method="POST",route="/cohorts/{cohort_id}/enrollments",service="enrollment",status="201"} 2.0'
-    assert counted_as in metrics
+    assert await nominations_counted(world) == counted_before + 2
+
+
+async def nominations_counted(world: World) -> float:
+    """The metrics' count of 201 answers to POST /cohorts/{cohort_id}/enrollments (the registry is per process)."""
+    series = 'sinergi_http_requests_total{method="POST",route="/cohorts/{cohort_id}/enrollments",service="enrollment",'
+    for line in (await world.client.get("/metrics")).text.splitlines():
+        if line.startswith(series + 'status="201"}'):
+            return float(line.rsplit(" ", 1)[1])
+    return 0.0
 
 
 async def test_cancel_releases_the_seat_to_the_earliest_waitlisted_applicant_who_fits(world: World):
