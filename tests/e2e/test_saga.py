@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import os
+import signal
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
 
 from tests.support.stack import eventually
-from tests.support.system import System
+from tests.support.system import ServiceProcess, System
 
 YEAR = 2027
 COST = 5_000_000
@@ -55,6 +59,17 @@ async def nominate(system: System, headers: dict[str, str], cohort_id: str, nip:
         return r.json()  # type: ignore[no-any-return]
 
     return await eventually(attempt, timeout=30)  # type: ignore[no-any-return]
+
+
+@contextmanager
+def held(service: ServiceProcess) -> Iterator[None]:
+    """The service's process stopped (SIGSTOP) for the block and continued after it; Kafka keeps its events."""
+    assert service.process is not None
+    os.kill(service.process.pid, signal.SIGSTOP)
+    try:
+        yield
+    finally:
+        os.kill(service.process.pid, signal.SIGCONT)
 
 
 async def enrollment_status(
@@ -215,8 +230,12 @@ async def test_unfundable_request_rejects_the_enrollment_and_promotes_the_waitli
     cohort = await new_cohort(system, world, location="regional", capacity=1)
     central_nip = await register(system, world["ministry"], world["kemendagri"]["id"], "Budi Santoso")
     regional_nip = await register(system, world["papua_client"], world["papua"]["id"], "Agustina Yikwa")
-    first = await nominate(system, world["ministry"], cohort["id"], central_nip, "APBN")
-    second = await nominate(system, world["papua_client"], cohort["id"], regional_nip, "APBD")
+    # The funding service is held while both are nominated: otherwise the first's whole saga (rejected,
+    # seat released) can finish while the second still waits for the replica to learn its NIP, and the
+    # second then finds the seat free instead of joining the waitlist.
+    with held(system.services["funding"]):
+        first = await nominate(system, world["ministry"], cohort["id"], central_nip, "APBN")
+        second = await nominate(system, world["papua_client"], cohort["id"], regional_nip, "APBD")
     assert first["status"] == "reserved"
     assert second["status"] == "waitlisted" and second["waitlist_position"] == 1
 
