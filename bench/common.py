@@ -150,6 +150,33 @@ def machine_shares(before: list[int], after: list[int]) -> dict[str, float]:
     }
 
 
+def cpu_by_part(system: System) -> dict[str, float]:
+    """CPU seconds so far of each service process, of the Kafka broker and of all Postgres processes."""
+    parts = {
+        (name if name not in system.services or not svc.flags else f"{name}:api"): cpu_seconds(svc.process.pid)
+        for name, svc in [*system.services.items(), *system.workers.items()]
+        if svc.process is not None and svc.process.returncode is None
+    }
+    for part, pattern in (("kafka", "kafka.Kafka"), ("postgres", "postgres")):
+        found = subprocess.run(["pgrep", "-f", pattern], capture_output=True, text=True).stdout.split()
+        total = 0.0
+        for pid in found:
+            try:
+                total += cpu_seconds(int(pid))
+            except (FileNotFoundError, ProcessLookupError):  # gone meanwhile
+                pass
+        parts[part] = total
+    return parts
+
+
+def cpu_shares(before: dict[str, float], after: dict[str, float], seconds: float) -> dict[str, float]:
+    """Cores used by each part between two `cpu_by_part` readings.
+
+    Postgres is the sum over its processes at each reading, so a backend that ended in between is missed.
+    """
+    return {k: round((after[k] - before.get(k, 0.0)) / seconds, 2) for k in after}
+
+
 # ---------------------------------------------------------------- a lean HTTP/1.1 keep-alive load client
 
 

@@ -26,6 +26,8 @@ from bench.common import (
     COST,
     YEAR,
     build_world,
+    cpu_by_part,
+    cpu_shares,
     machine_shares,
     machine_ticks,
     new_cohorts,
@@ -246,9 +248,10 @@ async def main() -> None:
         print("warm-up:", warm["saga_observed"], "unconfirmed", warm["unconfirmed"], flush=True)
         for rep in range(args.reps):
             for rate, n in zip(args.rates, counts, strict=True):
-                started, ticks = time.time(), machine_ticks()
+                started, ticks, parts = time.time(), machine_ticks(), cpu_by_part(system)
                 r = await run_rate(system, dsn, port, batch(n, cohorts), rate)
                 r["machine"] = machine_shares(ticks, machine_ticks())
+                r["cores_by_part"] = cpu_shares(parts, cpu_by_part(system), time.time() - started)
                 r["rep"] = rep
                 r["legs"] = await hops(system, started)
                 results.append(r)
@@ -260,7 +263,7 @@ async def main() -> None:
                       flush=True)  # fmt: skip
                 legs = {k: (v["p50_ms"], v["p99_ms"]) for k, v in r["legs"].items() if "p50_ms" in v}
                 print("    legs p50/p99 ms:", legs, "funding batches:", r["legs"]["funding batches"], flush=True)
-                print("    machine:", r["machine"], flush=True)
+                print("    machine:", r["machine"], "cores by part:", r["cores_by_part"], flush=True)
         rss = rss_peaks(system)
         print("peak RSS (MB):", rss)
         settings = {
