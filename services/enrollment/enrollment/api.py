@@ -223,7 +223,9 @@ async def _nominate(
 
 
 # The plain nomination (JSON body, no Idempotency-Key), the request the system takes in bulk, without
-# FastAPI's per-request machinery; the route above serves everything else (sinergi_shared.lean).
+# FastAPI's per-request machinery; the route above serves everything else (sinergi_shared.lean). When the
+# route above gains a header, a query parameter or a dependency, the lean route must pass on the requests
+# that use it (or apply it too), or the plain case would skip it.
 lean_nomination = LeanRoute(
     "/cohorts/{cohort_id:uuid}/enrollments",
     body=NominationIn,
