@@ -108,17 +108,22 @@ def summary_ms(latencies_s: list[float]) -> dict[str, float]:
     }
 
 
+def service_pids(system: System) -> dict[str, int]:
+    """The running service processes by name ("enrollment:api", "enrollment:relay", ... or "enrollment")."""
+    return {
+        (name if name not in system.services or not svc.flags else f"{name}:api"): svc.process.pid
+        for name, svc in [*system.services.items(), *system.workers.items()]
+        if svc.process is not None and svc.process.returncode is None
+    }
+
+
 def rss_peaks(system: System) -> dict[str, dict[str, float]]:
     """VmHWM (peak) and VmRSS of each service process, in MB."""
     out = {}
-    for name, svc in [*system.services.items(), *getattr(system, "workers", {}).items()]:
-        if svc.process is None or svc.process.returncode is not None:
-            continue
-        status = Path(f"/proc/{svc.process.pid}/status").read_text()
+    for name, pid in service_pids(system).items():
+        status = Path(f"/proc/{pid}/status").read_text()
         fields = {ln.split(":")[0]: ln.split(":")[1].strip() for ln in status.splitlines() if ":" in ln}
-        out[name if name not in system.services or not svc.flags else f"{name}:api"] = {
-            k: round(int(fields[k].split()[0]) / 1024, 1) for k in ("VmHWM", "VmRSS")
-        }
+        out[name] = {k: round(int(fields[k].split()[0]) / 1024, 1) for k in ("VmHWM", "VmRSS")}
     return out
 
 
@@ -152,11 +157,7 @@ def machine_shares(before: list[int], after: list[int]) -> dict[str, float]:
 
 def cpu_by_part(system: System) -> dict[str, float]:
     """CPU seconds so far of each service process, of the Kafka broker and of all Postgres processes."""
-    parts = {
-        (name if name not in system.services or not svc.flags else f"{name}:api"): cpu_seconds(svc.process.pid)
-        for name, svc in [*system.services.items(), *system.workers.items()]
-        if svc.process is not None and svc.process.returncode is None
-    }
+    parts = {name: cpu_seconds(pid) for name, pid in service_pids(system).items()}
     for part, pattern in (("kafka", "kafka.Kafka"), ("postgres", "postgres")):
         found = subprocess.run(["pgrep", "-f", pattern], capture_output=True, text=True).stdout.split()
         total = 0.0

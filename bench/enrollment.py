@@ -26,7 +26,6 @@ from bench.common import (
     World,
     build_world,
     closed_loop,
-    cpu_seconds,
     cpu_split,
     machine_shares,
     machine_ticks,
@@ -259,11 +258,10 @@ async def main() -> None:
             await versus.start()
             system.workers["enrollment:versus"] = versus
 
-        def cpu_of(processes: list[ServiceProcess]) -> float:
-            return sum(cpu_seconds(p.process.pid) for p in processes if p.process is not None)
-
-        def kernel_cpu_of(processes: list[ServiceProcess]) -> float:
-            return sum(cpu_split(p.process.pid)[1] for p in processes if p.process is not None)
+        def cpu_of(processes: list[ServiceProcess]) -> tuple[float, float]:
+            """CPU seconds so far of these processes: all of it, and the kernel's part."""
+            splits = [cpu_split(p.process.pid) for p in processes if p.process is not None]
+            return sum(u + k for u, k in splits), sum(k for _, k in splits)
 
         async def through(
             processes: list[ServiceProcess],
@@ -282,7 +280,7 @@ async def main() -> None:
             if profile:
                 profiler = Profiler(processes[0].process.pid, f"{args.tag}-{shape}-{conns}")  # type: ignore[union-attr]
                 profiler.start()
-            cpu_before, kernel_before, ticks = cpu_of(processes), kernel_cpu_of(processes), machine_ticks()
+            (cpu_before, kernel_before), ticks = cpu_of(processes), machine_ticks()
             ports = [p.port for p in processes]
             figures = await api(
                 ports[0] if len(ports) == 1 else ports,
@@ -293,9 +291,10 @@ async def main() -> None:
                 client=client,
                 spare=spare,
             )
-            used = cpu_of(processes) - cpu_before
+            cpu_after, kernel_after = cpu_of(processes)
+            used = cpu_after - cpu_before
             figures["machine"] = machine_shares(ticks, machine_ticks())
-            figures["api_kernel_cpu_share"] = round((kernel_cpu_of(processes) - kernel_before) / max(used, 1e-9), 2)
+            figures["api_kernel_cpu_share"] = round((kernel_after - kernel_before) / max(used, 1e-9), 2)
             figures["api_cpu_ms_per_request"] = round(1000 * used / max(1, figures["ok"]), 2)
             figures["api_cpu_share"] = round(used / figures["elapsed_s"], 2)
             if profiler:
