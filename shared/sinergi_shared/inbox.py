@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListener, ConsumerRecord, TopicPartition
 from aiokafka.errors import CommitFailedError, KafkaError
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -85,18 +86,23 @@ async def apply_once(session: AsyncSession, batch: Sequence[tuple[CloudEvent, Ha
 
 
 class OffsetCommitter:
-    """Commits the newest applied offsets in the background, one request at a time.
+    """Commits the newest applied offsets in the background: one request at a time, at most one per interval.
 
     The next poll does not wait for the broker to store the last one's offsets: that round trip sat
-    between every two batches. Offsets that pile up while a commit is in flight go in the next request.
-    A crash before a commit lands only means a redelivery, which the inbox skips.
+    between every two batches. Nor does every poll cost a commit: at a saga's pace a poll holds one or two
+    events, and an offset commit per poll was as many broker requests (each an append to the offsets log)
+    as the events themselves. Offsets that pile up meanwhile go in the next request. A crash before a
+    commit lands only means a redelivery, which the inbox skips; a rebalance flushes first (revoked).
     """
 
-    def __init__(self, consumer: AIOKafkaConsumer, service: str) -> None:
+    def __init__(self, consumer: AIOKafkaConsumer, service: str, interval_s: float = 0.5) -> None:
         self._consumer = consumer
         self._service = service
+        self._interval_s = interval_s
         self._pending: dict[TopicPartition, int] = {}
         self._task: asyncio.Task[None] | None = None
+        self._hurry = asyncio.Event()
+        self._last_commit = -interval_s
 
     def advance(self, offsets: dict[TopicPartition, int]) -> None:
         self._pending.update(offsets)
@@ -104,16 +110,23 @@ class OffsetCommitter:
             self._task = asyncio.create_task(self._run())
 
     async def flush(self, timeout_s: float = 10.0) -> None:
-        """Wait until every offset handed over so far is committed (or its commit failed), within a bound."""
+        """Commit every offset handed over so far now, not at the interval; wait for it within a bound."""
         if self._task is not None and not self._task.done():
+            self._hurry.set()
             try:
                 await asyncio.wait_for(asyncio.shield(self._task), timeout_s)
             except TimeoutError:
-                log.warning("offset commit still pending at stop", extra={"service": self._service})
+                log.warning("offset commit still pending", extra={"service": self._service})
 
     async def _run(self) -> None:
+        loop = asyncio.get_running_loop()
         while self._pending:
+            wait_s = self._last_commit + self._interval_s - loop.time()
+            if wait_s > 0 and not self._hurry.is_set():
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._hurry.wait(), wait_s)
             offsets, self._pending = self._pending, {}
+            self._last_commit = loop.time()
             try:
                 await self._consumer.commit(offsets)
             except (CommitFailedError, KafkaError):
@@ -122,6 +135,21 @@ class OffsetCommitter:
                     "offset commit failed",
                     extra={"service": self._service, "partitions": [f"{tp.topic}/{tp.partition}" for tp in offsets]},
                 )
+        self._hurry.clear()
+
+
+class _FlushOnRevoke(ConsumerRebalanceListener):  # type: ignore[misc]  # aiokafka ships no stubs for it
+    """Before partitions move to another member, commit what was applied on them: no needless redelivery."""
+
+    def __init__(self) -> None:
+        self.committer: OffsetCommitter | None = None
+
+    async def on_partitions_revoked(self, revoked: list[TopicPartition]) -> None:
+        if self.committer is not None:
+            await self.committer.flush()
+
+    async def on_partitions_assigned(self, assigned: list[TopicPartition]) -> None:
+        pass
 
 
 class StopConsuming(Exception):
@@ -153,6 +181,7 @@ class InboxConsumer:
         retry_backoff_s: float = 0.2,
         max_records: int = 200,
         fetch_max_wait_ms: int = 50,
+        commit_interval_s: float = 0.5,
     ) -> None:
         self._sessions = sessions
         self._handlers = handlers
@@ -164,6 +193,7 @@ class InboxConsumer:
         self._backoff = retry_backoff_s
         self._max_records = max_records
         self._fetch_max_wait_ms = fetch_max_wait_ms
+        self._commit_interval_s = commit_interval_s
         self._stopping = asyncio.Event()
         self.stats = ConsumerStats()
         self.ready = asyncio.Event()
@@ -186,7 +216,6 @@ class InboxConsumer:
 
     async def _consume(self) -> None:
         consumer = AIOKafkaConsumer(
-            *self._topics,
             bootstrap_servers=self._bootstrap,
             group_id=self._group_id,
             enable_auto_commit=False,
@@ -199,8 +228,10 @@ class InboxConsumer:
             metadata_max_age_ms=5000,
         )
         dlq = AIOKafkaProducer(bootstrap_servers=self._bootstrap, acks="all", enable_idempotence=True)
+        rebalance = _FlushOnRevoke()
+        consumer.subscribe(self._topics, listener=rebalance)
         await consumer.start()
-        committer = OffsetCommitter(consumer, self._service)
+        committer = rebalance.committer = OffsetCommitter(consumer, self._service, self._commit_interval_s)
         try:
             await dlq.start()
             try:

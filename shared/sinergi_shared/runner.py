@@ -57,6 +57,7 @@ def build_consumer(settings: ServiceSettings, handlers: EventHandlers, sessions:
         max_attempts=settings.consumer_max_attempts,
         retry_backoff_s=settings.consumer_retry_backoff_s,
         fetch_max_wait_ms=settings.consumer_fetch_max_wait_ms,
+        commit_interval_s=settings.consumer_commit_interval_s,
     )
 
 

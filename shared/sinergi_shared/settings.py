@@ -35,4 +35,7 @@ class ServiceSettings(BaseSettings):
     # 10 ms cost a third of a core at idle (broker and consumers answering empty fetches); 50 ms costs
     # 0.08 of a core and gave the best saga latency at 50 nominations/s (see BENCHMARKS.md).
     consumer_fetch_max_wait_ms: int = 50
+    # At most one offset commit per interval per consumer (applied offsets pile up meanwhile): a crash
+    # redelivers at most this much, which the inbox skips; a rebalance commits first.
+    consumer_commit_interval_s: float = 0.5
     max_body_bytes: int = 5 * 1024 * 1024

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import uuid
+from collections.abc import Awaitable
 
 import asyncpg
-from aiokafka import AIOKafkaProducer
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka.admin import AIOKafkaAdminClient
 from sqlalchemy import func, select
 
 from sinergi_shared.db import asyncpg_dsn, dead_letters, inbox, transaction
 from sinergi_shared.events import CloudEvent
 from sinergi_shared.inbox import InboxConsumer, replay_dead_letter
 from sinergi_shared.outbox import OutboxRelay, record_event
+from sinergi_shared.topics import ensure_topics
 from tests.plumbing.conftest import effect_handlers, effects, institution
 from tests.support.stack import KAFKA, collect, eventually, header
 
@@ -178,3 +182,97 @@ async def test_consumer_commits_offsets_only_after_applying(db, topic_prefix) ->
     await asyncio.wait_for(task, 30)
     assert second.stats.applied + second.stats.skipped == 0
     assert await count(sessions, effects) == 20
+
+
+async def _produce_one_at_a_time(prefix: str, seqs: range, consumer: InboxConsumer) -> None:
+    """Each event on its own, after the last was applied, so each is a poll and an offset to commit."""
+    producer = AIOKafkaProducer(bootstrap_servers=KAFKA, acks="all")
+    await producer.start()
+    try:
+        for seq in seqs:
+            event = CloudEvent(
+                type="institution.registered", source="registry", subject=f"k{seq}", data=institution(seq)
+            )
+            await producer.send_and_wait(
+                prefix + TOPIC, value=event.value(), key=event.key.encode(), headers=event.headers()
+            )
+            await eventually(lambda n=seq + 1: _stats_total(consumer, n), interval=0.01)  # type: ignore[misc]
+    finally:
+        await producer.stop()
+
+
+async def _committed(group: str) -> int:
+    """How many messages the group has committed past, over all partitions."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=KAFKA)
+    await admin.start()
+    try:
+        offsets = await admin.list_consumer_group_offsets(group)
+        return sum(meta.offset for meta in offsets.values() if meta.offset > 0)
+    finally:
+        await admin.close()
+
+
+async def test_offsets_are_committed_at_most_once_per_interval_and_none_is_left_behind(  # type: ignore[no-untyped-def]
+    db, topic_prefix, monkeypatch
+) -> None:
+    _, sessions = db
+    prefix = f"{topic_prefix}c{uuid.uuid4().hex[:6]}."
+    await ensure_topics(KAFKA, prefix)
+    requests: list[float] = []
+    commit = AIOKafkaConsumer.commit
+
+    async def counted(self, offsets=None):  # type: ignore[no-untyped-def]
+        requests.append(asyncio.get_running_loop().time())
+        await commit(self, offsets)
+
+    monkeypatch.setattr(AIOKafkaConsumer, "commit", counted)
+    consumer = consumer_for(sessions, prefix, commit_interval_s=0.4)
+    task = asyncio.create_task(consumer.run())
+    try:
+        await asyncio.wait_for(consumer.ready.wait(), 30)
+        started = asyncio.get_running_loop().time()
+        await _produce_one_at_a_time(prefix, range(20), consumer)
+        # The last events' offsets are committed at the interval without waiting for another event.
+        await eventually(lambda: _is(_committed(consumer._group_id), 20), timeout=10, interval=0.1)
+        took = asyncio.get_running_loop().time() - started
+    finally:
+        consumer.stop()
+        await asyncio.wait_for(task, 30)
+    assert consumer.stats.applied == 20
+    assert len(requests) >= 2
+    assert all(b - a >= 0.39 for a, b in itertools.pairwise(requests))
+    assert len(requests) <= took / 0.4 + 2  # one per interval, and one at stop at most
+
+
+async def test_a_rebalance_commits_what_was_applied_before_partitions_move(db, topic_prefix) -> None:  # type: ignore[no-untyped-def]
+    _, sessions = db
+    prefix = f"{topic_prefix}b{uuid.uuid4().hex[:6]}."
+    await ensure_topics(KAFKA, prefix)
+    first = consumer_for(sessions, prefix, commit_interval_s=120)
+    group = first._group_id
+    tasks = [asyncio.create_task(first.run())]
+    try:
+        await asyncio.wait_for(first.ready.wait(), 30)
+        await _produce_one_at_a_time(prefix, range(12), first)
+        await asyncio.sleep(1)
+        # The first commit went at once; the rest wait for an interval far longer than this test.
+        assert await _committed(group) < 12
+
+        second = consumer_for(sessions, prefix, commit_interval_s=120)
+        second._group_id = group
+        tasks.append(asyncio.create_task(second.run()))
+        # Joining moves partitions to the second member: the first commits what it applied before letting go.
+        await eventually(lambda: _is(_committed(group), 12), timeout=30, interval=0.2)
+        await asyncio.sleep(2)
+        assert second.stats.applied + second.stats.skipped == 0  # nothing applied was handed on unapplied
+    finally:
+        first.stop()
+        if len(tasks) > 1:
+            second.stop()
+        await asyncio.wait_for(asyncio.gather(*tasks), 30)
+    assert first.stats.applied == 12
+    assert await count(sessions, effects) == 12
+
+
+async def _is(value: Awaitable[int], expected: int) -> bool:
+    return await value == expected
