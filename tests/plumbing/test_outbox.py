@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import func, select
 
 from sinergi_shared.db import asyncpg_dsn, event_log, outbox, transaction
-from sinergi_shared.outbox import OutboxRelay, record_event
+from sinergi_shared.outbox import PENDING, OutboxRelay, record_event
 from tests.plumbing.conftest import institution
 from tests.support.stack import KAFKA, collect, header
 
@@ -191,3 +191,40 @@ async def test_outbox_keeps_events_while_broker_is_down_and_delivers_them_once_a
     ids = [header(r, "ce_id") for r in records]
     assert len(set(ids)) == 51, "every event arrives after the broker is back"
     print(f"broker outage: 50 events buffered, {len(ids)} messages delivered, {len(set(ids))} distinct events")
+
+
+async def _log_events(conn: asyncpg.Connection, count: int) -> None:
+    await conn.execute(
+        """
+        INSERT INTO event_log (event_id, topic, key, type, source, time, data)
+        SELECT gen_random_uuid(), 'registry.institutions', 'k' || g, 'institution.registered', 'registry', now(),
+               jsonb_build_object('name', repeat('x', 400))
+        FROM generate_series(1, $1) g
+        """,
+        count,
+    )
+
+
+async def test_fetching_pending_events_reads_a_few_pages_however_long_the_log_is(db) -> None:  # type: ignore[no-untyped-def]
+    url, _ = db
+    conn = await asyncpg.connect(asyncpg_dsn(url))
+    try:
+        # What a busy minute leaves: statistics taken while the log was short, an outbox full of deleted
+        # rows that autovacuum has not visited yet, and a log that has grown since.
+        await _log_events(conn, 300)
+        await conn.execute("INSERT INTO outbox (position) SELECT position FROM event_log")
+        await conn.execute("ANALYZE event_log; ANALYZE outbox")
+        await _log_events(conn, 30_000)
+        await conn.execute("INSERT INTO outbox SELECT position FROM event_log WHERE position > 300 LIMIT 5000")
+        await conn.execute("DELETE FROM outbox")
+        newest = await conn.fetch("SELECT position FROM event_log ORDER BY position DESC LIMIT 2")
+        pending = sorted(r["position"] for r in newest)
+        await conn.execute("INSERT INTO outbox (position) SELECT unnest($1::bigint[])", pending)
+
+        [plan] = json.loads(await conn.fetchval("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + PENDING, 2000))
+        rows = await relay_for(url).fetch_pending(conn)
+    finally:
+        await conn.close()
+    assert [r["position"] for r in rows] == pending
+    pages = plan["Plan"]["Shared Hit Blocks"] + plan["Plan"]["Shared Read Blocks"]
+    assert pages < 100, f"the fetch read {pages} pages of a {30_300}-event log"
