@@ -37,8 +37,10 @@ from bench.common import (
     rss_peaks,
     save,
     seed_replica_servants,
+    service_pids,
     summary_ms,
 )
+from bench.profile import Profiler
 from sinergi_shared.contracts import T_ENROLLMENTS
 from tests.support.stack import KAFKA
 from tests.support.system import System, start_system, stop_system
@@ -211,6 +213,7 @@ async def main() -> None:
     )
     parser.add_argument("--env", nargs="*", default=[])
     parser.add_argument("--tag", default="saga")
+    parser.add_argument("--profile", action="store_true", help="py-spy every service process during the first rep")
     parser.add_argument(
         "--together",
         dest="split",
@@ -249,7 +252,14 @@ async def main() -> None:
         for rep in range(args.reps):
             for rate, n in zip(args.rates, counts, strict=True):
                 started, ticks, parts = time.time(), machine_ticks(), cpu_by_part(system)
+                profilers = []
+                if args.profile and rep == 0:
+                    for name, pid in service_pids(system).items():
+                        profilers.append(Profiler(pid, f"{args.tag}-{rate:g}-{name.replace(':', '-')}"))
+                        profilers[-1].start()
                 r = await run_rate(system, dsn, port, batch(n, cohorts), rate)
+                if profilers:
+                    r["profiles"] = {p.path.name: p.stop() for p in profilers}
                 r["machine"] = machine_shares(ticks, machine_ticks())
                 r["cores_by_part"] = cpu_shares(parts, cpu_by_part(system), time.time() - started)
                 r["rep"] = rep
