@@ -156,8 +156,9 @@ def machine_shares(before: list[int], after: list[int]) -> dict[str, float]:
 
 
 def cpu_by_part(system: System) -> dict[str, float]:
-    """CPU seconds so far of each service process, of the Kafka broker and of all Postgres processes."""
+    """CPU seconds so far of each service process, of the Kafka broker, of all Postgres processes, of the benchmark."""
     parts = {name: cpu_seconds(pid) for name, pid in service_pids(system).items()}
+    parts["benchmark"] = cpu_seconds(os.getpid())  # its load client and its observer
     for part, pattern in (("kafka", "kafka.Kafka"), ("postgres", "postgres")):
         found = subprocess.run(["pgrep", "-f", pattern], capture_output=True, text=True).stdout.split()
         total = 0.0

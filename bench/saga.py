@@ -47,6 +47,34 @@ from tests.support.system import System, start_system, stop_system
 
 COHORTS = 200
 POLL_S = 0.005
+REWARM_S = 10  # unmeasured sagas after --versus restarts the processes: pools, caches, consumer groups
+SAGA_CODE = ("services/enrollment", "services/funding", "shared")
+
+
+def report(r: dict[str, Any]) -> None:
+    s = r["saga_observed"]
+    n50, n99 = r["nominate_latency"]["p50_ms"], r["nominate_latency"]["p99_ms"]
+    print(f"rep {r['rep']} {r['side']:6} {r['rate_per_s']:5.0f}/s: sent {r['sent']} confirmed {r['confirmed']} "
+          f"unconfirmed {r['unconfirmed']} | saga p50 {s['p50_ms']} p99 {s['p99_ms']} max {s['max_ms']} ms "
+          f"(by updated_at p50 {r['saga_by_updated_at']['p50_ms']}) | nominate p50 {n50} p99 {n99}",
+          flush=True)  # fmt: skip
+    legs = {k: (v["p50_ms"], v["p99_ms"]) for k, v in r["legs"].items() if "p50_ms" in v}
+    print("    legs p50/p99 ms:", legs, "funding batches:", r["legs"]["funding batches"], flush=True)
+    print("    machine:", r["machine"], "cores by part:", r["cores_by_part"], flush=True)
+
+
+async def run_side(system: System, tree: Path | None) -> None:
+    """Restart the enrollment and funding processes on this tree's code (None) or another's (resolved path)."""
+    saga_processes = [
+        proc
+        for name, proc in [*system.services.items(), *system.workers.items()]
+        if name.split(":")[0] in ("enrollment", "funding")
+    ]
+    for proc in saga_processes:
+        await proc.stop()
+    code = {"PYTHONPATH": ":".join(f"{tree}/{d}" for d in SAGA_CODE)} if tree else {}
+    for proc in saga_processes:
+        await proc.start(**code)
 
 
 async def budget_line(system: System, headers: dict[str, str], institution_id: str) -> None:
@@ -215,6 +243,12 @@ async def main() -> None:
     parser.add_argument("--tag", default="saga")
     parser.add_argument("--profile", action="store_true", help="py-spy every service process during the first rep")
     parser.add_argument(
+        "--versus",
+        type=Path,
+        help="another source tree: each rep also runs with the enrollment and funding processes on its code "
+        "(restarted, re-warmed; the two sides alternate which goes first), on the same databases and broker",
+    )
+    parser.add_argument(
         "--together",
         dest="split",
         action="store_false",
@@ -232,7 +266,9 @@ async def main() -> None:
         dsn = system.services["enrollment"].dsn
         counts = [int(r * s) for r, s in zip(args.rates, args.seconds, strict=True)]
         warm_rate, warm_s = args.warmup
-        everyone = nips(sum(counts) * args.reps + int(warm_rate * warm_s))
+        sides = ["this", "versus"] if args.versus else ["this"]
+        rewarm = [int(r * REWARM_S) if args.versus else 0 for r in args.rates]
+        everyone = nips((sum(counts) + sum(rewarm)) * args.reps * len(sides) + int(warm_rate * warm_s))
         people = iter(everyone)
         await seed_replica_servants(dsn, world.papua["id"], everyone)
         tokens = itertools.cycle(world.nominator_tokens)
@@ -250,30 +286,27 @@ async def main() -> None:
         warm = await run_rate(system, dsn, port, batch(int(warm_rate * warm_s), cohorts), warm_rate)
         print("warm-up:", warm["saga_observed"], "unconfirmed", warm["unconfirmed"], flush=True)
         for rep in range(args.reps):
-            for rate, n in zip(args.rates, counts, strict=True):
-                started, ticks, parts = time.time(), machine_ticks(), cpu_by_part(system)
-                profilers = []
-                if args.profile and rep == 0:
-                    for name, pid in service_pids(system).items():
-                        profilers.append(Profiler(pid, f"{args.tag}-{rate:g}-{name.replace(':', '-')}"))
-                        profilers[-1].start()
-                r = await run_rate(system, dsn, port, batch(n, cohorts), rate)
-                if profilers:
-                    r["profiles"] = {p.path.name: p.stop() for p in profilers}
-                r["machine"] = machine_shares(ticks, machine_ticks())
-                r["cores_by_part"] = cpu_shares(parts, cpu_by_part(system), time.time() - started)
-                r["rep"] = rep
-                r["legs"] = await hops(system, started)
-                results.append(r)
-                s = r["saga_observed"]
-                n50, n99 = r["nominate_latency"]["p50_ms"], r["nominate_latency"]["p99_ms"]
-                print(f"rep {rep} {rate:5.0f}/s: sent {r['sent']} confirmed {r['confirmed']} "
-                      f"unconfirmed {r['unconfirmed']} | saga p50 {s['p50_ms']} p99 {s['p99_ms']} max {s['max_ms']} ms "
-                      f"(by updated_at p50 {r['saga_by_updated_at']['p50_ms']}) | nominate p50 {n50} p99 {n99}",
-                      flush=True)  # fmt: skip
-                legs = {k: (v["p50_ms"], v["p99_ms"]) for k, v in r["legs"].items() if "p50_ms" in v}
-                print("    legs p50/p99 ms:", legs, "funding batches:", r["legs"]["funding batches"], flush=True)
-                print("    machine:", r["machine"], "cores by part:", r["cores_by_part"], flush=True)
+            for side in sides if rep % 2 == 0 else sides[::-1]:
+                if args.versus:
+                    await run_side(system, args.versus.resolve() if side == "versus" else None)
+                for rate, n, n_warm in zip(args.rates, counts, rewarm, strict=True):
+                    if n_warm:
+                        await run_rate(system, dsn, port, batch(n_warm, cohorts), rate)
+                    started, ticks, parts = time.time(), machine_ticks(), cpu_by_part(system)
+                    profilers = []
+                    if args.profile and rep == 0:
+                        for name, pid in service_pids(system).items():
+                            profilers.append(Profiler(pid, f"{args.tag}-{side}-{rate:g}-{name.replace(':', '-')}"))
+                            profilers[-1].start()
+                    r = await run_rate(system, dsn, port, batch(n, cohorts), rate)
+                    if profilers:
+                        r["profiles"] = {p.path.name: p.stop() for p in profilers}
+                    r["machine"] = machine_shares(ticks, machine_ticks())
+                    r["cores_by_part"] = cpu_shares(parts, cpu_by_part(system), time.time() - started)
+                    r["rep"], r["side"] = rep, side
+                    r["legs"] = await hops(system, started)
+                    results.append(r)
+                    report(r)
         rss = rss_peaks(system)
         print("peak RSS (MB):", rss)
         settings = {
@@ -282,6 +315,8 @@ async def main() -> None:
             "cohorts": COHORTS,
             "poll_s": POLL_S,
             "warmup": {"rate": warm_rate, "seconds": warm_s, "saga": warm["saga_observed"]},
+            "versus": str(args.versus) if args.versus else None,
+            "rewarm_s": REWARM_S if args.versus else 0,
         }
         print("saved", save(args.tag, {"settings": settings, "runs": results, "rss_mb": rss}))
     finally:
