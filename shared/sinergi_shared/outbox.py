@@ -219,8 +219,17 @@ class OutboxRelay:
                 log.exception("outbox relay failed; retrying", extra={"service": self._service})
                 await self._sleep(2.0)
 
+    async def connect(self) -> asyncpg.Connection:
+        """The relay's own connection, its statements planned afresh on every execution."""
+        # A cached generic plan, made while the event log held a few rows, went on reading all of it
+        # sequentially on every fetch after it had grown (tens of thousands of rows within minutes).
+        conn: asyncpg.Connection = await asyncpg.connect(
+            self._dsn, server_settings={"plan_cache_mode": "force_custom_plan"}
+        )
+        return conn
+
     async def _run_as_leader(self) -> None:
-        conn: asyncpg.Connection = await asyncpg.connect(self._dsn)
+        conn = await self.connect()
         try:
             while not await conn.fetchval("SELECT pg_try_advisory_lock($1)", self._lock_key):
                 if await self._sleep(self._poll):

@@ -228,3 +228,25 @@ async def test_fetching_pending_events_reads_a_few_pages_however_long_the_log_is
     assert [r["position"] for r in rows] == pending
     pages = plan["Plan"]["Shared Hit Blocks"] + plan["Plan"]["Shared Read Blocks"]
     assert pages < 100, f"the fetch read {pages} pages of a {30_300}-event log"
+
+
+async def test_the_relay_reads_a_few_pages_per_fetch_after_the_log_grew_under_it(db) -> None:  # type: ignore[no-untyped-def]
+    url, _ = db
+    relay = relay_for(url)
+    conn = await relay.connect()
+    try:
+        # The relay starts on a young log and fetches often enough for its statement's plan to be cached...
+        await _log_events(conn, 2)
+        for _ in range(8):
+            await conn.execute("INSERT INTO outbox SELECT max(position) FROM event_log ON CONFLICT DO NOTHING")
+            assert await relay.fetch_pending(conn)
+            await conn.execute("DELETE FROM outbox")
+        # ...then the log grows by far more than it held, with no ANALYZE in between.
+        await _log_events(conn, 30_000)
+        await conn.execute("INSERT INTO outbox SELECT max(position) FROM event_log")
+        name = await conn.fetchval("SELECT name FROM pg_prepared_statements WHERE statement = $1", PENDING)
+        [plan] = json.loads(await conn.fetchval(f"EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) EXECUTE {name}(2000)"))
+    finally:
+        await conn.close()
+    pages = plan["Plan"]["Shared Hit Blocks"] + plan["Plan"]["Shared Read Blocks"]
+    assert pages < 100, f"the relay's fetch read {pages} pages of a 30,002-event log"
