@@ -101,7 +101,9 @@ async def run_rate(
         else:
             failures.append(f"{status} {body[:200]!r}")
 
-    conn = await asyncpg.connect(dsn)
+    # Planned afresh for every poll: a cached generic plan, made while few enrollments were confirmed,
+    # walked every confirmed enrollment on each poll (200 a second), so the observer's cost grew with the run.
+    conn = await asyncpg.connect(dsn, server_settings={"plan_cache_mode": "force_custom_plan"})
     sending = asyncio.create_task(open_loop(port, requests, rate_per_s=rate, on_answer=on_answer))
     deadline = None
     polls = 0
