@@ -141,12 +141,11 @@ class OffsetCommitter:
 class _FlushOnRevoke(ConsumerRebalanceListener):  # type: ignore[misc]  # aiokafka ships no stubs for it
     """Before partitions move to another member, commit what was applied on them: no needless redelivery."""
 
-    def __init__(self) -> None:
-        self.committer: OffsetCommitter | None = None
+    def __init__(self, committer: OffsetCommitter) -> None:
+        self.committer = committer
 
     async def on_partitions_revoked(self, revoked: list[TopicPartition]) -> None:
-        if self.committer is not None:
-            await self.committer.flush()
+        await self.committer.flush()
 
     async def on_partitions_assigned(self, assigned: list[TopicPartition]) -> None:
         pass
@@ -228,10 +227,9 @@ class InboxConsumer:
             metadata_max_age_ms=5000,
         )
         dlq = AIOKafkaProducer(bootstrap_servers=self._bootstrap, acks="all", enable_idempotence=True)
-        rebalance = _FlushOnRevoke()
-        consumer.subscribe(self._topics, listener=rebalance)
+        committer = OffsetCommitter(consumer, self._service, self._commit_interval_s)
+        consumer.subscribe(self._topics, listener=_FlushOnRevoke(committer))
         await consumer.start()
-        committer = rebalance.committer = OffsetCommitter(consumer, self._service, self._commit_interval_s)
         try:
             await dlq.start()
             try:
