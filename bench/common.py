@@ -22,7 +22,7 @@ from typing import Any
 
 import asyncpg
 
-from tests.support.system import System
+from tests.support.system import ServiceProcess, System
 
 REPO = Path(__file__).resolve().parents[1]
 RESULTS = REPO / "bench" / "results"
@@ -108,11 +108,19 @@ def summary_ms(latencies_s: list[float]) -> dict[str, float]:
     }
 
 
-def service_pids(system: System) -> dict[str, int]:
-    """The running service processes by name ("enrollment:api", "enrollment:relay", ... or "enrollment")."""
+def service_processes(system: System) -> dict[str, ServiceProcess]:
+    """Every service process by name ("enrollment:api", "enrollment:relay", ... or "enrollment")."""
     return {
-        (name if name not in system.services or not svc.flags else f"{name}:api"): svc.process.pid
+        (name if name not in system.services or not svc.flags else f"{name}:api"): svc
         for name, svc in [*system.services.items(), *system.workers.items()]
+    }
+
+
+def service_pids(system: System) -> dict[str, int]:
+    """The running service processes' pids by name, as `service_processes` names them."""
+    return {
+        name: svc.process.pid
+        for name, svc in service_processes(system).items()
         if svc.process is not None and svc.process.returncode is None
     }
 

@@ -38,6 +38,7 @@ from bench.common import (
     save,
     seed_replica_servants,
     service_pids,
+    service_processes,
     summary_ms,
 )
 from bench.profile import Profiler
@@ -66,9 +67,7 @@ def report(r: dict[str, Any]) -> None:
 async def run_side(system: System, tree: Path | None) -> None:
     """Restart the enrollment and funding processes on this tree's code (None) or another's (resolved path)."""
     saga_processes = [
-        proc
-        for name, proc in [*system.services.items(), *system.workers.items()]
-        if name.split(":")[0] in ("enrollment", "funding")
+        proc for name, proc in service_processes(system).items() if name.split(":")[0] in ("enrollment", "funding")
     ]
     for proc in saga_processes:
         await proc.stop()
