@@ -147,6 +147,13 @@ def cpu_split(pid: int) -> tuple[float, float]:
     return int(fields[11]) / tick, int(fields[12]) / tick
 
 
+def _children_cpu_split(pid: int) -> tuple[float, float]:
+    """User and system CPU time of a process's children that ended and were waited for."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    tick = os.sysconf("SC_CLK_TCK")
+    return int(fields[13]) / tick, int(fields[14]) / tick
+
+
 def machine_ticks() -> list[int]:
     """The machine's CPU time so far, by kind (the first line of /proc/stat)."""
     return [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
@@ -167,16 +174,25 @@ def cpu_by_part(system: System) -> dict[str, float]:
     """CPU seconds so far of each service process, of the Kafka broker, of all Postgres processes, of the benchmark."""
     parts = {name: cpu_seconds(pid) for name, pid in service_pids(system).items()}
     parts["benchmark"] = cpu_seconds(os.getpid())  # its load client and its observer
-    for part, pattern in (("kafka", "kafka.Kafka"), ("postgres", "postgres")):
-        found = subprocess.run(["pgrep", "-f", pattern], capture_output=True, text=True).stdout.split()
-        total = 0.0
-        for pid in found:
-            try:
-                total += cpu_seconds(int(pid))
-            except (FileNotFoundError, ProcessLookupError):  # gone meanwhile
-                pass
-        parts[part] = total
+    parts["kafka"] = _cpu_of_processes("kafka.Kafka")
+    parts["postgres"] = postgres_cpu()
     return parts
+
+
+def postgres_cpu() -> float:
+    """CPU seconds so far of all Postgres processes, backends that ended included (the postmaster reaps them)."""
+    return _cpu_of_processes("postgres", reaped=True)
+
+
+def _cpu_of_processes(pattern: str, *, reaped: bool = False) -> float:
+    """CPU seconds of the processes whose command line matches, and with `reaped` of their ended children."""
+    total = 0.0
+    for pid in subprocess.run(["pgrep", "-f", pattern], capture_output=True, text=True).stdout.split():
+        try:
+            total += cpu_seconds(int(pid)) + (sum(_children_cpu_split(int(pid))) if reaped else 0.0)
+        except (FileNotFoundError, ProcessLookupError):  # gone meanwhile
+            pass
+    return total
 
 
 def cpu_shares(before: dict[str, float], after: dict[str, float], seconds: float) -> dict[str, float]:

@@ -32,6 +32,7 @@ from bench.common import (
     new_cohorts,
     nips,
     post_request,
+    postgres_cpu,
     rss_peaks,
     save,
     seat_audit,
@@ -217,6 +218,12 @@ async def main() -> None:
         "on the same database, and every run measures both APIs, alternating which goes first (an A/B that the "
         "machine's drift between runs cannot bias)",
     )
+    parser.add_argument(
+        "--versus-env",
+        nargs="*",
+        default=[],
+        help="KEY=VALUE settings for the --versus API only (with --versus . an A/B of settings on the same code)",
+    )
     args = parser.parse_args()
     env = dict(kv.split("=", 1) for kv in args.env)
     if "PGSSLMODE" in env:  # the baseline's connections follow the services' TLS choice
@@ -251,7 +258,11 @@ async def main() -> None:
                 "enrollment",
                 free_port(),
                 dsn,
-                {**enrollment.env, "PYTHONPATH": f"{tree}/services/enrollment:{tree}/shared"},
+                {
+                    **enrollment.env,
+                    **dict(kv.split("=", 1) for kv in args.versus_env),
+                    "PYTHONPATH": f"{tree}/services/enrollment:{tree}/shared",
+                },
                 log_dir / "enrollment-versus.log",
                 flags=("--api",),
             )
@@ -280,7 +291,7 @@ async def main() -> None:
             if profile:
                 profiler = Profiler(processes[0].process.pid, f"{args.tag}-{shape}-{conns}")  # type: ignore[union-attr]
                 profiler.start()
-            (cpu_before, kernel_before), ticks = cpu_of(processes), machine_ticks()
+            (cpu_before, kernel_before), ticks, parts = cpu_of(processes), machine_ticks(), postgres_cpu()
             ports = [p.port for p in processes]
             figures = await api(
                 ports[0] if len(ports) == 1 else ports,
@@ -294,6 +305,7 @@ async def main() -> None:
             cpu_after, kernel_after = cpu_of(processes)
             used = cpu_after - cpu_before
             figures["machine"] = machine_shares(ticks, machine_ticks())
+            figures["postgres_cpu_ms_per_request"] = round(1000 * (postgres_cpu() - parts) / max(1, figures["ok"]), 2)
             figures["api_kernel_cpu_share"] = round((kernel_after - kernel_before) / max(used, 1e-9), 2)
             figures["api_cpu_ms_per_request"] = round(1000 * used / max(1, figures["ok"]), 2)
             figures["api_cpu_share"] = round(used / figures["elapsed_s"], 2)
@@ -317,9 +329,12 @@ async def main() -> None:
                     count, capacity = (1, n * 2 // 3) if shape == "hot" else (WIDE_COHORTS, WIDE_CAPACITY)
                     batch = next(batches)  # the same NIPs for the baseline and each API, into cohorts of their own
                     base_cohorts = await new_cohorts(system, world, dsn, count=count, capacity=capacity)
-                    ticks = machine_ticks()
+                    ticks, parts = machine_ticks(), postgres_cpu()
                     base = await baseline(dsn, world, base_cohorts, batch, connections=conns, prefix=system.prefix)
                     base["machine"] = machine_shares(ticks, machine_ticks())
+                    base["postgres_cpu_ms_per_request"] = round(
+                        1000 * (postgres_cpu() - parts) / max(1, base["requests"]), 2
+                    )
                     base["audit"] = await seat_audit(dsn, base_cohorts)
                     run = {"shape": shape, "conns": conns, "count": count, "capacity": capacity}
                     # Each leg: this tree's API through each load client, then the other tree's (first client).
@@ -346,14 +361,16 @@ async def main() -> None:
                     results.append(row)
                     print(
                         f"rep {rep} {shape:4} c={conns:<3} baseline {base['rps']:8.1f}/s p50 {base['p50_ms']:6.1f} "
-                        f"p99 {base['p99_ms']:7.1f} | machine {base['machine']}",
+                        f"p99 {base['p99_ms']:7.1f} pg {base['postgres_cpu_ms_per_request']} ms/req "
+                        f"| machine {base['machine']}",
                         flush=True,
                     )
                     for label, figures in row["legs"].items():
                         print(
                             f"    {label:8} {figures['rps']:7.1f}/s p50 {figures['p50_ms']:6.1f} "
                             f"p99 {figures['p99_ms']:7.1f} cpu {figures['api_cpu_ms_per_request']} ms/req "
-                            f"({figures['api_cpu_share']} core) client {figures['client_cpu_ms_per_request']} ms/req "
+                            f"({figures['api_cpu_share']} core) pg {figures['postgres_cpu_ms_per_request']} ms/req "
+                            f"client {figures['client_cpu_ms_per_request']} ms/req "
                             f"| ratio {figures['ratio']} | oversold {figures['audit']['oversold_cohorts']} "
                             f"mismatch {figures['audit']['counter_mismatches']} statuses {figures['statuses']} "
                             f"| machine {figures['machine']}",
@@ -370,6 +387,7 @@ async def main() -> None:
                     "api_process": "--api only",
                     "api_processes": len(apis),
                     "versus": str(args.versus) if args.versus else None,
+                    "versus_env": args.versus_env,
                     "clients": args.clients,
                 },
                 "runs": results,
