@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import asyncpg
+import uvloop
 
 from bench.common import RESULTS, nips, postgres_cpu, save, seed_replica_servants
 from bench.profile import PY_SPY
@@ -148,9 +149,6 @@ async def main() -> None:
     parser.add_argument("--profile", action="store_true", help="py-spy this tree's side of rep 0")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.child:
-        print(json.dumps(await child(json.loads(sys.stdin.read()))))
-        return
     trees = {"this": REPO, **({"versus": args.versus.resolve()} if args.versus else {})}
     reps = []
     for rep in range(args.reps):
@@ -165,4 +163,8 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    if "--child" in sys.argv:  # on uvloop, as the services run
+        with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
+            print(json.dumps(runner.run(child(json.loads(sys.stdin.read())))))
+    else:
+        asyncio.run(main())

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import struct
 import zlib
@@ -98,7 +97,7 @@ def event_rows(
         topics.append(topic_prefix + spec.topic)
         keys.append(str(key))
         types.append(event_type)
-        payloads.append(json.dumps(_payload(spec.payload, data), separators=(",", ":")))
+        payloads.append(_contract_payload(spec.payload, data).model_dump_json())
     return {
         "ids": ids,
         "topics": topics,
@@ -148,11 +147,11 @@ def with_events(change: str) -> str:
     return f"WITH changed AS ({change}), {RECORD_CTES} SELECT * FROM notified"
 
 
-def _payload(model: type[BaseModel], data: BaseModel | Mapping[str, Any]) -> dict[str, Any]:
-    """The JSON payload, checked against the contract so no service emits what others cannot read."""
-    if not isinstance(data, model):
-        data = model.model_validate(data.model_dump() if isinstance(data, BaseModel) else data)
-    return data.model_dump(mode="json")
+def _contract_payload(model: type[BaseModel], data: BaseModel | Mapping[str, Any]) -> BaseModel:
+    """The payload as the contract's model, checked against it so no service emits what others cannot read."""
+    if isinstance(data, model):
+        return data
+    return model.model_validate(data.model_dump() if isinstance(data, BaseModel) else data)
 
 
 # The oldest pending events, looked up by position in the log. Not a join of outbox and event_log: the

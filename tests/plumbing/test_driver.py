@@ -1,11 +1,12 @@
-"""The asyncpg driver under a session: statements on it join the session's transaction, after its writes."""
+"""The asyncpg driver under a session, and the session-less instances the driver path makes."""
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from sinergi_shared.db import driver_of, make_engine, make_sessionmaker, transaction
+from sinergi_shared.db import detached, driver_of, make_engine, make_sessionmaker, transaction
 from tests.support.stack import create_database, drop_database, sqlalchemy_url
 
 
@@ -17,6 +18,8 @@ class Note(_Base):
     __tablename__ = "notes"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    body: Mapped[str | None]
+    pinned: Mapped[bool | None]
 
 
 async def test_a_driver_statement_sees_what_the_session_wrote_before_it_and_commits_with_it() -> None:
@@ -38,3 +41,17 @@ async def test_a_driver_statement_sees_what_the_session_wrote_before_it_and_comm
     finally:
         await engine.dispose()
         await drop_database(dsn)
+
+
+def test_a_detached_instance_holds_the_values_given_and_reads_none_for_the_columns_not_given() -> None:
+    note = detached(Note, id=3, body="rapat koordinasi")
+    assert (note.id, note.body, note.pinned) == (3, "rapat koordinasi", None)
+    made = Note(id=3, body="rapat koordinasi")  # as the constructor would have made it
+    assert (made.id, made.body, made.pinned) == (note.id, note.body, note.pinned)
+    note.pinned = True  # and it takes a change afterwards like any instance
+    assert note.pinned is True
+
+
+def test_a_detached_instance_refuses_a_name_that_is_not_a_column() -> None:
+    with pytest.raises(TypeError, match="Note has no column title"):
+        detached(Note, id=1, title="x")

@@ -11,6 +11,7 @@ import asyncpg
 import pytest
 from sqlalchemy import func, select
 
+from sinergi_shared.contracts import InstitutionSnapshot
 from sinergi_shared.db import asyncpg_dsn, event_log, outbox, transaction
 from sinergi_shared.outbox import PENDING, OutboxRelay, record_event
 from tests.plumbing.conftest import institution
@@ -81,6 +82,27 @@ async def test_committed_event_reaches_kafka_with_cloudevents_headers(db, topic_
         # The event stays queryable after publishing; the rolled-back one never existed.
         assert (await s.execute(select(func.count()).select_from(event_log))).scalar_one() == 1
         assert (await s.execute(select(func.count()).select_from(outbox))).scalar_one() == 0
+
+
+async def test_the_logged_payload_is_the_contract_form_of_the_data_given_as_model_or_as_mapping(db) -> None:  # type: ignore[no-untyped-def]
+    _, sessions = db
+    name = "Dinas Pendidikan — Papua Pegunungan, Wamena"  # not ASCII: stored as written, not as escapes
+    given = institution(1, name=name)
+    async with transaction(sessions) as session:
+        await record_event(
+            session, service="registry", event_type="institution.registered", data=given, key=given["id"]
+        )
+        await record_event(
+            session,
+            service="registry",
+            event_type="institution.registered",
+            data=InstitutionSnapshot.model_validate(given),
+            key=given["id"],
+        )
+    async with sessions() as s:
+        logged = list((await s.execute(select(event_log.c.data).order_by(event_log.c.position))).scalars())
+    assert logged == [given, given]
+    assert logged[0]["name"] == name
 
 
 async def test_thousand_events_over_fifty_keys_arrive_in_per_key_order(db, topic_prefix) -> None:  # type: ignore[no-untyped-def]

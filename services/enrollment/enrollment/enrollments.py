@@ -13,7 +13,7 @@ from enrollment import catalogue, domain, facts, seating, seats
 from enrollment.models import Enrollment, Program
 from enrollment.schemas import CompletionIn, EnrollmentOut, NominationIn
 from sinergi_shared.auth import Principal
-from sinergi_shared.db import Driver, DriverSQL, driver_of, instance_of, select_list
+from sinergi_shared.db import Driver, DriverSQL, detached, driver_of, instance_of, select_list
 from sinergi_shared.http import check_if_match, keyset, keyset_cursor, page
 from sinergi_shared.outbox import with_events
 from sinergi_shared.problems import Conflict, Forbidden, NotFound, invalid
@@ -111,7 +111,8 @@ async def _arrive(
         position = await seating.queue_length(driver, cohort.id) + 1
         if cohort.waitlist_limit is not None and position > cohort.waitlist_limit:
             raise Conflict("the cohort is full and its waitlist is full")
-    enrollment = Enrollment(
+    enrollment = detached(
+        Enrollment,
         id=uuid4(),
         cohort_id=cohort.id,
         program_id=program.id,
