@@ -29,6 +29,7 @@ from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase, configure_mappers
+from sqlalchemy.util import greenlet_spawn
 
 plumbing = MetaData()
 
@@ -174,15 +175,18 @@ async def driver_connection(engine: AsyncEngine) -> AsyncIterator[Driver]:
     A connection found dead means the database went away: it is dropped, and so are the pool's idle
     connections (stale too), as SQLAlchemy does on a disconnect it sees itself.
     """
-    async with engine.connect() as conn:
-        driver: Driver = (await conn.get_raw_connection()).driver_connection
-        try:
-            yield driver
-        except Exception as exc:
-            if database_unavailable(exc):
-                await conn.invalidate(exc)
-                await engine.dispose()
-            raise
+    # The pool's connection itself, without an SQLAlchemy Connection around it: two passes through the
+    # greenlet bridge to the pool instead of three (BENCHMARKS.md, change 34).
+    pooled = await engine.raw_connection()
+    try:
+        yield pooled.driver_connection
+    except Exception as exc:
+        if database_unavailable(exc):
+            await greenlet_spawn(pooled.invalidate, exc)
+            await engine.dispose()
+        raise
+    finally:
+        await greenlet_spawn(pooled.close)
 
 
 async def driver_of(session: AsyncSession) -> Driver:
@@ -249,12 +253,14 @@ def instance_of(model: type[_Model], row: Mapping[str, Any], alias: str) -> _Mod
 def detached(model: type[_Model], **values: Any) -> _Model:
     """A new session-less instance with these column values, filled as instance_of fills one: without the
     constructor's attribute events, which cost 15 times as much (BENCHMARKS.md, change 33). Columns not
-    given read as None, as on a new instance. For an instance no session will add."""
-    unknown = values.keys() - _column_keys(model)
+    given are None (stored, so reading them takes the descriptor's short path too). For an instance no
+    session will add."""
+    columns = _column_keys(model)
+    unknown = values.keys() - columns
     if unknown:
         raise TypeError(f"{model.__name__} has no column {', '.join(sorted(unknown))}")
     instance: _Model = model.__mapper__.class_manager.new_instance()
-    instance.__dict__.update(values)
+    instance.__dict__.update(dict.fromkeys(columns), **values)
     return instance
 
 
