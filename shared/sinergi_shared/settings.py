@@ -12,9 +12,9 @@ class ServiceSettings(BaseSettings):
     service_name: str = "sinergi"
     database_url: str = "postgresql+asyncpg://sinergi:sinergi@127.0.0.1:55432/sinergi"
     # Database connections of one API process, and no more under load. Postgres does the most work per
-    # second with few statements running at once: at 20 connections a nomination cost it a quarter to a
-    # third more CPU than at 8, on a two-core database machine (BENCHMARKS.md, change 32). Requests past
-    # the pool wait in the process for a connection. Raise it for a database with more cores.
+    # second with few statements running at once: with 20 connections a nomination cost it one and a half
+    # to two times the CPU it cost with 8, on a two-core database machine (BENCHMARKS.md, change 32).
+    # Requests past the pool wait in the process for a connection. Raise it for a database with more cores.
     db_pool_size: int = 8
     db_max_overflow: int = 0
     kafka_bootstrap: str = Field(

@@ -86,7 +86,7 @@ async def test_committed_event_reaches_kafka_with_cloudevents_headers(db, topic_
 
 async def test_the_logged_payload_is_the_contract_form_of_the_data_given_as_model_or_as_mapping(db) -> None:  # type: ignore[no-untyped-def]
     _, sessions = db
-    name = "Dinas Pendidikan — Papua Pegunungan, Wamena"  # not ASCII: stored as written, not as escapes
+    name = "Dinas Pendidikan — Papua Pegunungan, Wamena"  # not ASCII: comes back as written
     given = institution(1, name=name)
     async with transaction(sessions) as session:
         await record_event(
