@@ -117,12 +117,23 @@ def service_processes(system: System) -> dict[str, ServiceProcess]:
 
 
 def service_pids(system: System) -> dict[str, int]:
-    """The running service processes' pids by name, as `service_processes` names them."""
-    return {
-        name: svc.process.pid
-        for name, svc in service_processes(system).items()
-        if svc.process is not None and svc.process.returncode is None
-    }
+    """The running service processes' pids by name, as `service_processes` names them; the API workers a
+    process started (--workers) as "<name>:worker<n>"."""
+    pids = {}
+    for name, svc in service_processes(system).items():
+        if svc.process is not None and svc.process.returncode is None:
+            pids[name] = svc.process.pid
+            for n, child in enumerate(children(svc.process.pid), start=2):
+                pids[f"{name}:worker{n}"] = child
+    return pids
+
+
+def children(pid: int) -> list[int]:
+    """The processes `pid` started that are still running (an API's workers)."""
+    try:
+        return [int(c) for task in Path(f"/proc/{pid}/task").iterdir() for c in (task / "children").read_text().split()]
+    except FileNotFoundError:  # gone meanwhile
+        return []
 
 
 def rss_peaks(system: System) -> dict[str, dict[str, float]]:

@@ -25,6 +25,7 @@ from bench.common import (
     YEAR,
     World,
     build_world,
+    children,
     closed_loop,
     cpu_split,
     machine_shares,
@@ -270,8 +271,11 @@ async def main() -> None:
             system.workers["enrollment:versus"] = versus
 
         def cpu_of(processes: list[ServiceProcess]) -> tuple[float, float]:
-            """CPU seconds so far of these processes: all of it, and the kernel's part."""
-            splits = [cpu_split(p.process.pid) for p in processes if p.process is not None]
+            """CPU seconds so far of these processes and their API workers: all of it, and the kernel's part."""
+            pids = [
+                pid for p in processes if p.process is not None for pid in (p.process.pid, *children(p.process.pid))
+            ]
+            splits = [cpu_split(pid) for pid in pids]
             return sum(u + k for u, k in splits), sum(k for _, k in splits)
 
         async def through(

@@ -7,6 +7,8 @@ import asyncio
 import contextlib
 import logging
 import signal
+import socket
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
@@ -62,10 +64,24 @@ def build_consumer(settings: ServiceSettings, handlers: EventHandlers, sessions:
 
 
 async def serve(
-    definition: ServiceDefinition, *, api: bool, relay: bool, consumers: bool, host: str, port: int
+    definition: ServiceDefinition,
+    *,
+    api: bool,
+    relay: bool,
+    consumers: bool,
+    host: str,
+    port: int,
+    workers: int | None = None,
+    shared_port: bool = False,
 ) -> None:
-    """Run the chosen parts until SIGTERM/SIGINT, then stop them gracefully."""
+    """Run the chosen parts until SIGTERM/SIGINT, then stop them gracefully.
+
+    With more than one API worker (`workers`, else the api_workers setting), this process serves the API
+    on a port it shares (SO_REUSEPORT) with workers - 1 more processes that serve only the API, started
+    here and stopped with it. `shared_port` marks such a worker.
+    """
     settings = definition.settings()
+    workers = settings.api_workers if workers is None else workers
     configure_logging(settings.log_level)
     if relay or consumers:
         await _retry(lambda: ensure_topics(settings.kafka_bootstrap, settings.topic_prefix), "topics")
@@ -91,10 +107,16 @@ async def serve(
 
     loop = asyncio.get_running_loop()
     server = None
+    sockets: list[socket.socket] | None = None
+    api_workers: list[asyncio.subprocess.Process] = []
     if api:
         server = _Server(
             uvicorn.Config(definition.create_app(settings), host=host, port=port, log_config=None, access_log=False)
         )
+        if workers > 1 or shared_port:
+            sockets = [_shared_socket(host, port)]
+        for _ in range(workers - 1 if not shared_port else 0):
+            api_workers.append(await _start_api_worker(definition, host, port))
 
     def on_signal() -> None:
         stop.set()
@@ -103,10 +125,13 @@ async def serve(
 
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, on_signal)
-    if server is not None:
-        await server.serve()
-    else:
-        await stop.wait()
+    try:
+        if server is not None:
+            await server.serve(sockets=sockets)
+        else:
+            await stop.wait()
+    finally:
+        await _stop_api_workers(api_workers)
     for stopper in stoppers:
         stopper()
     # Workers finish the batch in hand (publish + delete, or apply + commit) before returning.
@@ -117,6 +142,37 @@ async def serve(
     if engine is not None:
         await engine.dispose()
     log.info("stopped", extra={"service": definition.name})
+
+
+def _shared_socket(host: str, port: int) -> socket.socket:
+    """A listening address several processes can bind at once; the kernel spreads new connections over them."""
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    sock.bind((host, port))
+    return sock
+
+
+async def _start_api_worker(definition: ServiceDefinition, host: str, port: int) -> asyncio.subprocess.Process:
+    """One more process of this service serving only its API, on the shared port."""
+    worker = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", definition.name, "--api", "--shared-port", "--host", host, "--port", str(port)
+    )
+    log.info("api worker started", extra={"service": definition.name, "pid": worker.pid})
+    return worker
+
+
+async def _stop_api_workers(workers: list[asyncio.subprocess.Process]) -> None:
+    """SIGTERM to each worker still running, then wait for them (each finishes its in-flight requests)."""
+    for worker in workers:
+        if worker.returncode is None:
+            worker.terminate()
+    for worker in workers:
+        try:
+            await asyncio.wait_for(worker.wait(), timeout=30)
+        except TimeoutError:
+            worker.kill()
+            await worker.wait()
 
 
 class _Server(uvicorn.Server):
@@ -147,7 +203,13 @@ def main(definition: ServiceDefinition, argv: list[str] | None = None) -> None:
     parser.add_argument("--consumers", action="store_true", help="apply consumed events")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=definition.default_port)
+    parser.add_argument(
+        "--workers", type=int, default=None, help="API processes sharing the port (default: the api_workers setting)"
+    )
+    parser.add_argument("--shared-port", action="store_true", help=argparse.SUPPRESS)  # a worker started by --workers
     args = parser.parse_args(argv)
+    if args.workers is not None and args.workers < 1:
+        parser.error("--workers must be at least 1")
     everything = not (args.api or args.relay or args.consumers)
     with asyncio.Runner(loop_factory=_loop_factory()) as runner:
         runner.run(
@@ -158,6 +220,8 @@ def main(definition: ServiceDefinition, argv: list[str] | None = None) -> None:
                 consumers=everything or args.consumers,
                 host=args.host,
                 port=args.port,
+                workers=1 if args.shared_port else args.workers,
+                shared_port=args.shared_port,
             )
         )
 

@@ -17,6 +17,9 @@ class ServiceSettings(BaseSettings):
     # Requests past the pool wait in the process for a connection. Raise it for a database with more cores.
     db_pool_size: int = 8
     db_max_overflow: int = 0
+    # API processes serving one port (SO_REUSEPORT: the kernel spreads the connections over them). A process
+    # uses one core at most; on a machine with cores to spare, one per core (BENCHMARKS.md, change 36).
+    api_workers: int = Field(default=1, ge=1)
     kafka_bootstrap: str = Field(
         default="127.0.0.1:9092",
         validation_alias=AliasChoices("SINERGI_KAFKA_BOOTSTRAP", "KAFKA_BOOTSTRAP"),
