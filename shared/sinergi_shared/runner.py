@@ -115,8 +115,6 @@ async def serve(
         )
         if workers > 1 or shared_port:
             sockets = [_shared_socket(host, port)]
-        for _ in range(workers - 1 if not shared_port else 0):
-            api_workers.append(await _start_api_worker(definition, host, port))
 
     def on_signal() -> None:
         stop.set()
@@ -126,6 +124,9 @@ async def serve(
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, on_signal)
     try:
+        # Started once signals are ours, so a stop at any point from here on stops them too.
+        for _ in range(workers - 1 if server is not None and not shared_port else 0):
+            api_workers.append(await _start_api_worker(definition, host, port))
         if server is not None:
             await server.serve(sockets=sockets)
         else:
