@@ -22,7 +22,7 @@ from typing import Any
 
 import asyncpg
 
-from tests.support.system import ServiceProcess, System
+from tests.support.system import ServiceProcess, System, children
 
 REPO = Path(__file__).resolve().parents[1]
 RESULTS = REPO / "bench" / "results"
@@ -128,14 +128,6 @@ def service_pids(system: System) -> dict[str, int]:
     return pids
 
 
-def children(pid: int) -> list[int]:
-    """The processes `pid` started that are still running (an API's workers)."""
-    try:
-        return [int(c) for task in Path(f"/proc/{pid}/task").iterdir() for c in (task / "children").read_text().split()]
-    except FileNotFoundError:  # gone meanwhile
-        return []
-
-
 def rss_peaks(system: System) -> dict[str, dict[str, float]]:
     """VmHWM (peak) and VmRSS of each service process, in MB."""
     out = {}
@@ -153,16 +145,15 @@ def cpu_seconds(pid: int) -> float:
 
 def cpu_split(pid: int) -> tuple[float, float]:
     """User and system (kernel, for its system calls) CPU time a process has used so far."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    tick = os.sysconf("SC_CLK_TCK")
-    return int(fields[11]) / tick, int(fields[12]) / tick
+    user, system, _, _ = _cpu_times(pid)
+    return user, system
 
 
-def _children_cpu_split(pid: int) -> tuple[float, float]:
-    """User and system CPU time of a process's children that ended and were waited for."""
+def _cpu_times(pid: int) -> tuple[float, float, float, float]:
+    """A process's user and system CPU time, then those of its children that ended and were waited for."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     tick = os.sysconf("SC_CLK_TCK")
-    return int(fields[13]) / tick, int(fields[14]) / tick
+    return int(fields[11]) / tick, int(fields[12]) / tick, int(fields[13]) / tick, int(fields[14]) / tick
 
 
 def machine_ticks() -> list[int]:
@@ -200,7 +191,8 @@ def _cpu_of_processes(pattern: str, *, reaped: bool = False) -> float:
     total = 0.0
     for pid in subprocess.run(["pgrep", "-f", pattern], capture_output=True, text=True).stdout.split():
         try:
-            total += cpu_seconds(int(pid)) + (sum(_children_cpu_split(int(pid))) if reaped else 0.0)
+            times = _cpu_times(int(pid))
+            total += sum(times) if reaped else sum(times[:2])
         except (FileNotFoundError, ProcessLookupError):  # gone meanwhile
             pass
     return total

@@ -25,7 +25,6 @@ from bench.common import (
     YEAR,
     World,
     build_world,
-    children,
     closed_loop,
     cpu_split,
     machine_shares,
@@ -42,7 +41,7 @@ from bench.common import (
     wrk_closed_loop,
 )
 from bench.profile import Profiler
-from tests.support.system import ServiceProcess, free_port, start_system, stop_system
+from tests.support.system import ServiceProcess, children, free_port, start_system, stop_system
 
 CONCURRENCY = (8, 32, 64)
 WIDE_COHORTS = 1000

@@ -8,16 +8,12 @@ from pathlib import Path
 
 import httpx
 
-from tests.support.system import ServiceProcess, System, free_port
+from tests.support.system import ServiceProcess, System, children, free_port
 
 
 def _cpu_ticks(pid: int) -> int:
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return int(fields[11]) + int(fields[12])
-
-
-def _children(pid: int) -> list[int]:
-    return [int(c) for task in Path(f"/proc/{pid}/task").iterdir() for c in (task / "children").read_text().split()]
 
 
 def _command_line(pid: int) -> list[str]:
@@ -44,7 +40,7 @@ async def test_two_api_workers_share_the_port_each_serves_and_they_stop_with_the
     await api.start()
     assert api.process is not None
     try:
-        [worker] = _children(api.process.pid)
+        [worker] = children(api.process.pid)
         assert "--shared-port" in _command_line(worker)
         for _ in range(120):  # until the worker listens too
             if _listeners(api.port) == 2:

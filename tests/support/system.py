@@ -27,6 +27,14 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def children(pid: int) -> list[int]:
+    """The processes `pid` started that are still running (a service's API workers, --workers)."""
+    try:
+        return [int(c) for task in Path(f"/proc/{pid}/task").iterdir() for c in (task / "children").read_text().split()]
+    except FileNotFoundError:  # gone meanwhile
+        return []
+
+
 @dataclass
 class ServiceProcess:
     name: str
