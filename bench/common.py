@@ -117,13 +117,13 @@ def service_processes(system: System) -> dict[str, ServiceProcess]:
 
 
 def service_pids(system: System) -> dict[str, int]:
-    """The running service processes' pids by name, as `service_processes` names them; the API workers a
-    process started (--workers) as "<name>:worker<n>"."""
+    """The running service processes' pids by name, as `service_processes` names them; with --workers, the
+    supervisor under its name and its API workers as "<name>:worker<n>"."""
     pids = {}
     for name, svc in service_processes(system).items():
         if svc.process is not None and svc.process.returncode is None:
             pids[name] = svc.process.pid
-            for n, child in enumerate(children(svc.process.pid), start=2):
+            for n, child in enumerate(children(svc.process.pid), start=1):
                 pids[f"{name}:worker{n}"] = child
     return pids
 

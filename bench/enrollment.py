@@ -69,7 +69,7 @@ INSERT INTO outbox (position) SELECT position FROM e
 
 
 async def baseline(
-    dsn: str, world: World, cohorts: list[str], people: list[str], *, connections: int, prefix: str
+    dsn: str, world: World, cohorts: list[str], people: list[str], *, connections: int
 ) -> dict[str, Any]:
     """The statements nomination must make, in one transaction each, straight through asyncpg."""
     pool = await asyncpg.create_pool(dsn, min_size=connections, max_size=connections)
@@ -117,7 +117,7 @@ async def baseline(
                     await conn.execute(
                         INSERT_OUTBOX,
                         uuid.uuid4(),
-                        prefix + "enrollment.enrollments",
+                        "enrollment.enrollments",
                         str(enrollment),
                         f"enrollment.{status}",
                         now,
@@ -333,7 +333,7 @@ async def main() -> None:
                     batch = next(batches)  # the same NIPs for the baseline and each API, into cohorts of their own
                     base_cohorts = await new_cohorts(system, world, dsn, count=count, capacity=capacity)
                     ticks, parts = machine_ticks(), postgres_cpu()
-                    base = await baseline(dsn, world, base_cohorts, batch, connections=conns, prefix=system.prefix)
+                    base = await baseline(dsn, world, base_cohorts, batch, connections=conns)
                     base["machine"] = machine_shares(ticks, machine_ticks())
                     base["postgres_cpu_ms_per_request"] = round(
                         1000 * (postgres_cpu() - parts) / max(1, base["requests"]), 2

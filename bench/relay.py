@@ -24,7 +24,7 @@ from sinergi_shared.topics import ensure_topics
 from tests.support.stack import KAFKA, create_database, drop_database, migrate
 
 
-def typical_event(n: int, prefix: str) -> tuple[Any, ...]:
+def typical_event(n: int) -> tuple[Any, ...]:
     """An enrollment.reserved row as the enrollment service writes it (about 600 bytes of JSON)."""
     enrollment, cohort, program, provider, inst = (uuid.uuid4() for _ in range(5))
     data = {
@@ -34,7 +34,7 @@ def typical_event(n: int, prefix: str) -> tuple[Any, ...]:
         "requested_source": "APBD", "amount_idr": COST, "fiscal_year": YEAR, "hours_jp": 40, "category": "formal",
     }  # fmt: skip
     return (
-        uuid.uuid4(), prefix + "enrollment.enrollments", str(enrollment), "enrollment.reserved", "enrollment",
+        uuid.uuid4(), "enrollment.enrollments", str(enrollment), "enrollment.reserved", "enrollment",
         datetime.now(UTC), json.dumps(data), f"00-{uuid.uuid4().hex}-{uuid.uuid4().hex[:16]}-01",
     )  # fmt: skip
 
@@ -83,13 +83,18 @@ async def direct(rows: list[asyncpg.Record], topic_prefix: str) -> dict[str, Any
     return {"events": len(rows), "elapsed_s": round(elapsed, 3), "events_per_s": round(len(rows) / elapsed)}
 
 
-async def relay(dsn: str, count: int, batch_size: int, profile: str | None) -> dict[str, Any]:
+async def relay(dsn: str, prefix: str, count: int, batch_size: int, profile: str | None) -> dict[str, Any]:
     """Queue every logged event again, run the relay until the outbox is empty."""
     conn = await asyncpg.connect(dsn)
     try:
         await conn.execute("INSERT INTO outbox (position) SELECT position FROM event_log ORDER BY position")
         r = OutboxRelay(
-            database_url=dsn, bootstrap=KAFKA, service="benchrelay", batch_size=batch_size, poll_interval_s=0.05
+            database_url=dsn,
+            bootstrap=KAFKA,
+            service="benchrelay",
+            topic_prefix=prefix,
+            batch_size=batch_size,
+            poll_interval_s=0.05,
         )
         profiler = None
         if profile:
@@ -137,7 +142,7 @@ async def main() -> None:
         try:
             await conn.copy_records_to_table(
                 "event_log",
-                records=[typical_event(i, relay_prefix) for i in range(args.events)],
+                records=[typical_event(i) for i in range(args.events)],
                 columns=["event_id", "topic", "key", "type", "source", "time", "data", "traceparent"],
             )
             await conn.execute("VACUUM ANALYZE event_log")
@@ -148,7 +153,7 @@ async def main() -> None:
         for rep in range(args.reps):
             base = await direct(rows, direct_prefix)
             profile = f"{args.tag}-{rep}" if args.profile and rep == 0 else None
-            relayed = await relay(dsn, args.events, args.batch_size, profile)
+            relayed = await relay(dsn, relay_prefix, args.events, args.batch_size, profile)
             ratio = round(relayed["events_per_s"] / base["events_per_s"], 3)
             runs.append({"rep": rep, "direct": base, "relay": relayed, "ratio": ratio})
             print(

@@ -1,47 +1,49 @@
-"""`sinergi`: the operator's command line (seed, outbox status, dead letters, health checks)."""
+"""`sinergi`: the operator's command line (outbox status, dead letters, events, health checks).
+
+The services are the installed ones, each registered under the `sinergi.services` entry point group with its
+ServiceDefinition, which may add the service's own commands.
+"""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import importlib
 import json
 import sys
+from importlib.metadata import entry_points
+from pathlib import Path
 from typing import Any
 
 import asyncpg
 
 from sinergi_shared.db import asyncpg_dsn, make_engine, make_sessionmaker
-from sinergi_shared.inbox import EventHandlers, replay_dead_letter
+from sinergi_shared.inbox import replay_dead_letter
 from sinergi_shared.outbox import outbox_status, relay_running
+from sinergi_shared.runner import ServiceDefinition
 from sinergi_shared.settings import ServiceSettings
 from sinergi_shared.topics import topic_names
 from sinergi_shared.web import kafka_reachable
 
-SERVICES = ("registry", "enrollment", "funding")
+SERVICES_GROUP = "sinergi.services"
 
 
-def _settings(service: str) -> ServiceSettings:
-    module = importlib.import_module(f"{service}.config")
-    return module.Settings()  # type: ignore[no-any-return]
+def installed_services() -> dict[str, ServiceDefinition]:
+    """The services installed here by name, in port order (the order their lines have always been printed in)."""
+    found: list[ServiceDefinition] = [entry.load() for entry in entry_points(group=SERVICES_GROUP)]
+    return {service.name: service for service in sorted(found, key=lambda service: service.default_port)}
 
 
-def _handlers(service: str) -> EventHandlers | None:
-    return importlib.import_module(f"{service}.app").handlers  # type: ignore[no-any-return]
-
-
-async def cmd_seed(_: argparse.Namespace) -> int:
-    seed = importlib.import_module("registry.seed")
-    await seed._main()
-    return 0
+def _chosen(args: argparse.Namespace) -> list[ServiceDefinition]:
+    services: dict[str, ServiceDefinition] = args.services
+    return [services[name] for name in args.service] if args.service else list(services.values())
 
 
 async def cmd_outbox_status(args: argparse.Namespace) -> int:
     rows = []
-    for service in args.service or SERVICES:
-        conn = await asyncpg.connect(asyncpg_dsn(_settings(service).database_url))
+    for service in _chosen(args):
+        conn = await asyncpg.connect(asyncpg_dsn(service.settings().database_url))
         try:
-            rows.append({"service": service, **await outbox_status(conn)})
+            rows.append({"service": service.name, **await outbox_status(conn)})
         finally:
             await conn.close()
     for row in rows:
@@ -50,8 +52,8 @@ async def cmd_outbox_status(args: argparse.Namespace) -> int:
 
 
 async def cmd_dlq_list(args: argparse.Namespace) -> int:
-    for service in args.service or SERVICES:
-        conn = await asyncpg.connect(asyncpg_dsn(_settings(service).database_url))
+    for service in _chosen(args):
+        conn = await asyncpg.connect(asyncpg_dsn(service.settings().database_url))
         try:
             records = await conn.fetch(
                 "SELECT id, topic, event_type, error, attempts, created_at, replayed_at FROM dead_letters ORDER BY id"
@@ -60,19 +62,21 @@ async def cmd_dlq_list(args: argparse.Namespace) -> int:
             await conn.close()
         for r in records:
             state = "replayed" if r["replayed_at"] else "dead"
-            print(f"{service} #{r['id']} {state} {r['topic']} {r['event_type']} attempts={r['attempts']}: {r['error']}")
+            where = f"{service.name} #{r['id']} {state} {r['topic']} {r['event_type']}"
+            print(f"{where} attempts={r['attempts']}: {r['error']}")
     return 0
 
 
 async def cmd_dlq_replay(args: argparse.Namespace) -> int:
-    handlers = _handlers(args.service)
+    service: ServiceDefinition = args.services[args.service]
+    handlers = service.handlers
     if handlers is None:
-        print(f"{args.service} consumes no events", file=sys.stderr)
+        print(f"{service.name} consumes no events", file=sys.stderr)
         return 2
-    engine = make_engine(_settings(args.service).database_url, pool_size=2, max_overflow=0)
+    engine = make_engine(service.settings().database_url, pool_size=2, max_overflow=0)
     sessions = make_sessionmaker(engine)
     try:
-        ids = [args.id] if args.id is not None else await _unreplayed(args.service)
+        ids = [args.id] if args.id is not None else await _unreplayed(service)
         failed = 0
         for dead_letter_id in ids:
             try:
@@ -86,51 +90,12 @@ async def cmd_dlq_replay(args: argparse.Namespace) -> int:
         await engine.dispose()
 
 
-async def _unreplayed(service: str) -> list[int]:
-    conn = await asyncpg.connect(asyncpg_dsn(_settings(service).database_url))
+async def _unreplayed(service: ServiceDefinition) -> list[int]:
+    conn = await asyncpg.connect(asyncpg_dsn(service.settings().database_url))
     try:
         return [r["id"] for r in await conn.fetch("SELECT id FROM dead_letters WHERE replayed_at IS NULL ORDER BY id")]
     finally:
         await conn.close()
-
-
-async def cmd_clients_create(args: argparse.Namespace) -> int:
-    from uuid import UUID
-
-    credentials = importlib.import_module("registry.credentials")
-    models = importlib.import_module("registry.models")
-    from sqlalchemy import select
-
-    from sinergi_shared.auth import Principal
-    from sinergi_shared.db import transaction
-    from sinergi_shared.problems import Problem
-
-    engine = make_engine(_settings("registry").database_url, pool_size=1, max_overflow=0)
-    try:
-        async with transaction(make_sessionmaker(engine)) as session:
-            try:
-                institution_id = UUID(args.institution)
-            except ValueError:
-                found = await session.scalar(
-                    select(models.Institution.id).where(models.Institution.code == args.institution)
-                )
-                if found is None:
-                    print(f"no institution with code {args.institution}", file=sys.stderr)
-                    return 2
-                institution_id = found
-            operator = Principal(client_id="sinergi-cli", institution_id=institution_id, scopes=frozenset({"admin"}))
-            try:
-                created = await credentials.create_client(
-                    session, principal=operator, institution_id=institution_id, scopes=args.scope, name=args.name
-                )
-            except Problem as exc:
-                print(f"refused: {exc.detail}", file=sys.stderr)
-                return 2
-    finally:
-        await engine.dispose()
-    print(json.dumps({k: str(v) for k, v in created.items()}, indent=2))
-    print("The secret is shown once; store it now.", file=sys.stderr)
-    return 0
 
 
 async def cmd_events_tail(args: argparse.Namespace) -> int:
@@ -138,7 +103,7 @@ async def cmd_events_tail(args: argparse.Namespace) -> int:
 
     from sinergi_shared.events import CloudEvent, MalformedEvent
 
-    settings = _settings("registry")
+    settings = ServiceSettings()  # Kafka and the topic prefix are the deployment's, the same for every service
     topic = args.topic if args.topic.startswith(settings.topic_prefix) else settings.topic_prefix + args.topic
     consumer = AIOKafkaConsumer(
         topic,
@@ -175,16 +140,18 @@ async def cmd_events_tail(args: argparse.Namespace) -> int:
     return 0
 
 
-async def cmd_doctor(_: argparse.Namespace) -> int:
+async def cmd_doctor(args: argparse.Namespace) -> int:
     problems: list[str] = []
-    kafka = _settings("registry").kafka_bootstrap
+    deployment = ServiceSettings()  # Kafka and the topic prefix are the same for every service
+    kafka = deployment.kafka_bootstrap
     if await kafka_reachable(kafka):
         print(f"ok   kafka {kafka}")
-        problems += await _check_topics(kafka, _settings("registry").topic_prefix)
+        problems += await _check_topics(kafka, deployment.topic_prefix)
     else:
         problems.append(f"kafka {kafka} unreachable")
-    for service in SERVICES:
-        settings = _settings(service)
+    services: dict[str, ServiceDefinition] = args.services
+    for definition in services.values():
+        service, settings = definition.name, definition.settings()
         try:
             conn = await asyncpg.connect(asyncpg_dsn(settings.database_url), timeout=5)
         except Exception as exc:
@@ -192,7 +159,7 @@ async def cmd_doctor(_: argparse.Namespace) -> int:
             continue
         try:
             version = await conn.fetchval("SELECT version_num FROM alembic_version")
-            head = _alembic_head(service)
+            head = _alembic_head(definition)
             if version != head:
                 problems.append(f"{service} migrations at {version}, head is {head}")
             else:
@@ -231,46 +198,36 @@ async def _check_topics(bootstrap: str, prefix: str) -> list[str]:
     return []
 
 
-def _alembic_head(service: str) -> str | None:
-    from pathlib import Path
-
+def _alembic_head(service: ServiceDefinition) -> str | None:
     from alembic.config import Config
     from alembic.script import ScriptDirectory
 
-    package = importlib.import_module(service)
-    # Editable installs keep alembic.ini beside the package; images run from the source tree.
-    candidates = [
-        Path(str(package.__file__)).resolve().parents[1] / "alembic.ini",
-        Path.cwd() / "services" / service / "alembic.ini",
-    ]
+    # An editable install keeps alembic.ini beside the package; the image runs from the source tree.
+    candidates = [service.alembic_ini, Path.cwd() / "services" / service.name / "alembic.ini"]
     ini = next((c for c in candidates if c.exists()), candidates[0])
     return ScriptDirectory.from_config(Config(str(ini))).get_current_head()
 
 
-def parser() -> argparse.ArgumentParser:
+def parser(services: dict[str, ServiceDefinition]) -> argparse.ArgumentParser:
+    """The commands every deployment has, then those each service adds."""
     p = argparse.ArgumentParser(prog="sinergi", description="Operate a Sinergi deployment")
+    p.set_defaults(services=services)
+    names = list(services)
     sub = p.add_subparsers(dest="command", required=True)
-    sub.add_parser("seed", help="load the reference institutions (idempotent)").set_defaults(run=cmd_seed)
     outbox = sub.add_parser("outbox", help="outbox state").add_subparsers(dest="what", required=True)
     status = outbox.add_parser("status", help="pending events and the oldest one's age per service")
-    status.add_argument("--service", action="append", choices=SERVICES)
+    status.add_argument("--service", action="append", choices=names)
     status.set_defaults(run=cmd_outbox_status)
     dlq = sub.add_parser("dlq", help="dead-lettered events").add_subparsers(dest="what", required=True)
     listing = dlq.add_parser("list", help="list dead letters")
-    listing.add_argument("--service", action="append", choices=SERVICES)
+    listing.add_argument("--service", action="append", choices=names)
     listing.set_defaults(run=cmd_dlq_list)
     replay = dlq.add_parser("replay", help="apply dead letters once (by id, or --all)")
-    replay.add_argument("service", choices=SERVICES)
+    replay.add_argument("service", choices=names)
     target = replay.add_mutually_exclusive_group(required=True)
     target.add_argument("id", nargs="?", type=int)
     target.add_argument("--all", action="store_true")
     replay.set_defaults(run=cmd_dlq_replay)
-    clients = sub.add_parser("clients", help="API clients").add_subparsers(dest="what", required=True)
-    create = clients.add_parser("create", help="register an API client; prints its id and secret once")
-    create.add_argument("--institution", required=True, help="institution code or id")
-    create.add_argument("--scope", action="append", required=True, help="a scope (repeat for several)")
-    create.add_argument("--name", required=True)
-    create.set_defaults(run=cmd_clients_create)
     events = sub.add_parser("events", help="events on Kafka").add_subparsers(dest="what", required=True)
     tail = events.add_parser("tail", help="print a topic's events as JSON lines")
     tail.add_argument("topic", help="e.g. enrollment.enrollments (the configured prefix is added)")
@@ -281,11 +238,14 @@ def parser() -> argparse.ArgumentParser:
     sub.add_parser("doctor", help="check Postgres, Kafka, migrations, topics, relays, outboxes").set_defaults(
         run=cmd_doctor
     )
+    for service in services.values():
+        if service.commands is not None:
+            service.commands(sub.add_parser)
     return p
 
 
 def main(argv: list[str] | None = None) -> None:
-    args = parser().parse_args(argv)
+    args = parser(installed_services()).parse_args(argv)
     code: Any = asyncio.run(args.run(args))
     sys.exit(int(code))
 

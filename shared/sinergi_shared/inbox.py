@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from sinergi_shared import failpoints, metrics
 from sinergi_shared.contracts import spec_of
-from sinergi_shared.db import database_unavailable, dead_letters
+from sinergi_shared.db import database_unavailable, dead_letters, transaction
 from sinergi_shared.events import CloudEvent, MalformedEvent
 from sinergi_shared.logging import current_traceparent
 
@@ -88,11 +88,9 @@ async def apply_once(session: AsyncSession, batch: Sequence[tuple[CloudEvent, Ha
 class OffsetCommitter:
     """Commits the newest applied offsets in the background: one request at a time, at most one per interval.
 
-    The next poll does not wait for the broker to store the last one's offsets: that round trip sat
-    between every two batches. Nor does every poll cost a commit: at a saga's pace a poll holds one or two
-    events, and an offset commit per poll was as many broker requests (each an append to the offsets log)
-    as the events themselves. Offsets that pile up meanwhile go in the next request. A crash before a
-    commit lands only means a redelivery, which the inbox skips; a rebalance flushes first (revoked).
+    Polls do not wait for the broker to store offsets, and a slow trickle of events does not cost a commit
+    each. A crash before a commit lands only means a redelivery, which the inbox skips; a rebalance flushes
+    first (revoked).
     """
 
     def __init__(self, consumer: AIOKafkaConsumer, service: str, interval_s: float = 0.5) -> None:
@@ -298,7 +296,7 @@ class InboxConsumer:
         """
         while True:
             try:
-                async with self._sessions() as session, session.begin():
+                async with transaction(self._sessions) as session:
                     return await apply_once(session, batch)
             except asyncio.CancelledError:
                 raise
@@ -361,7 +359,7 @@ class InboxConsumer:
     ) -> None:
         headers = [*(record.headers or ()), ("sinergi_error", error[:1000].encode())]
         await dlq.send_and_wait(f"{record.topic}.dlq", value=record.value, key=record.key, headers=headers)
-        async with self._sessions() as session, session.begin():
+        async with transaction(self._sessions) as session:
             await session.execute(
                 insert(dead_letters).values(
                     topic=record.topic,
@@ -385,7 +383,7 @@ async def replay_dead_letter(
     sessions: async_sessionmaker[AsyncSession], handlers: EventHandlers, dead_letter_id: int
 ) -> bool:
     """Apply one dead-lettered event once (operator action); True when it was applied now."""
-    async with sessions() as session, session.begin():
+    async with transaction(sessions) as session:
         row = (
             await session.execute(select(dead_letters).where(dead_letters.c.id == dead_letter_id).with_for_update())
         ).first()

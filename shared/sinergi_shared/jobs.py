@@ -8,13 +8,16 @@ from collections.abc import Awaitable, Callable
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from sinergi_shared.db import transaction
+
 log = logging.getLogger(__name__)
 
-Tick = Callable[[async_sessionmaker[AsyncSession]], Awaitable[int]]
+# One run of a job: given the run's unit of work, does what is due and says how many it handled.
+Tick = Callable[[AsyncSession], Awaitable[int]]
 
 
 class PeriodicJob:
-    """Calls tick every interval until stopped; tick must lock its rows (FOR UPDATE SKIP LOCKED)."""
+    """Runs tick every interval until stopped, each run one unit of work; tick locks its rows (SKIP LOCKED)."""
 
     def __init__(
         self, name: str, tick: Tick, sessions: async_sessionmaker[AsyncSession], interval_s: float = 1.0
@@ -32,7 +35,8 @@ class PeriodicJob:
     async def run(self) -> None:
         while not self._stopping.is_set():
             try:
-                self.handled += await self._tick(self._sessions)
+                async with transaction(self._sessions) as session:
+                    self.handled += await self._tick(session)
             except asyncio.CancelledError:
                 raise
             except Exception:

@@ -2,9 +2,9 @@
 
 import json
 import logging
-import sys
 from contextvars import ContextVar
 from datetime import UTC, datetime
+from typing import Any
 
 current_traceparent: ContextVar[str | None] = ContextVar("current_traceparent", default=None)
 
@@ -45,12 +45,14 @@ class JsonFormatter(logging.Formatter):
         return _ENCODER.encode(entry)
 
 
-def configure_logging(level: str = "INFO") -> None:
-    """Route all logging to stdout as JSON lines."""
-    handler = logging.StreamHandler(sys.stdout)
-    handler.setFormatter(JsonFormatter())
-    root = logging.getLogger()
-    root.handlers[:] = [handler]
-    root.setLevel(level.upper())
-    for noisy in ("aiokafka", "kafka", "uvicorn.access"):
-        logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))
+def logging_config(level: str = "INFO") -> dict[str, Any]:
+    """All logging to stdout as JSON lines, as a dictConfig (uvicorn applies it again in each API worker)."""
+    quiet = max(logging.WARNING, logging.getLevelNamesMapping()[level.upper()])
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"json": {"()": JsonFormatter}},
+        "handlers": {"stdout": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stdout"}},
+        "root": {"level": level.upper(), "handlers": ["stdout"]},
+        "loggers": {name: {"level": quiet} for name in ("aiokafka", "kafka", "uvicorn.access")},
+    }

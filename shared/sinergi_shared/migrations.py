@@ -1,13 +1,24 @@
-"""The one Alembic environment every service's migrations/env.py delegates to."""
+"""The one Alembic environment every service's migrations/env.py delegates to, and the shared plumbing tables."""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
 
-from alembic import context
+from alembic import context, op
 from sqlalchemy import Connection, MetaData
 from sqlalchemy.ext.asyncio import create_async_engine
+
+from sinergi_shared.db import plumbing
+
+
+def create_plumbing() -> None:
+    """The tables every service database carries: event log, outbox, inbox, dead letters, idempotency keys."""
+    plumbing.create_all(bind=op.get_bind())
+
+
+def drop_plumbing() -> None:
+    plumbing.drop_all(bind=op.get_bind())
 
 
 def run_migrations(target_metadata: MetaData, default_url: Callable[[], str]) -> None:

@@ -6,9 +6,9 @@ import asyncio
 import logging
 import struct
 import zlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 from uuid import UUID, uuid4
 
 import asyncpg
@@ -49,102 +49,66 @@ async def relay_running(conn: asyncpg.Connection, service: str) -> bool:
     return bool(held)
 
 
-async def record_event(
-    session: AsyncSession,
-    *,
-    service: str,
-    event_type: str,
-    data: BaseModel | Mapping[str, Any],
-    key: str | UUID,
-    topic_prefix: str = "",
-) -> UUID:
-    """Add an event to the session's transaction; it is published only if the transaction commits."""
-    [event_id] = await record_events(
-        session, service=service, events=[(event_type, data, key)], topic_prefix=topic_prefix
-    )
-    return event_id
+class Event(NamedTuple):
+    """An event not yet recorded: its type in the contract, its payload and the aggregate it is about."""
+
+    type: str
+    data: BaseModel | Mapping[str, Any]
+    key: str | UUID
 
 
-async def record_events(
-    session: AsyncSession,
-    *,
-    service: str,
-    events: Sequence[tuple[str, BaseModel | Mapping[str, Any], str | UUID]],
-    topic_prefix: str = "",
-) -> list[UUID]:
-    """Add many (event_type, data, key) events to the transaction, in one statement however many."""
+async def record(session: AsyncSession, *events: Event) -> list[UUID]:
+    """Add events to the session's transaction, in one statement however many; published only if it commits.
+
+    Topics are stored as the contract names them; the relay adds the deployment's prefix when publishing.
+    """
     if not events:
         return []
-    params = event_rows(service=service, events=events, topic_prefix=topic_prefix)
-    # One round trip instead of three: this sits on every write request's path.
-    await session.execute(_RECORD, params)
-    return list(params["ids"])
-
-
-def event_rows(
-    *,
-    service: str,
-    events: Sequence[tuple[str, BaseModel | Mapping[str, Any], str | UUID]],
-    topic_prefix: str = "",
-) -> dict[str, Any]:
-    """The bind values of RECORD_CTES for these events (checked against the contract); "ids" are their ids."""
     now = datetime.now(UTC)
     traceparent = continue_trace(current_traceparent.get())
     ids = [uuid4() for _ in events]
-    topics, keys, types, payloads = [], [], [], []
-    for event_type, data, key in events:
-        spec = spec_of(event_type)
-        topics.append(topic_prefix + spec.topic)
-        keys.append(str(key))
-        types.append(event_type)
-        payloads.append(_contract_payload(spec.payload, data).model_dump_json())
-    return {
-        "ids": ids,
-        "topics": topics,
-        "keys": keys,
-        "types": types,
-        "source": service,
-        "time": now,
-        "data": payloads,
-        "traceparent": traceparent,
-        "channel": notify_channel(service),
-    }
+    specs = [spec_of(e.type) for e in events]
+    sources = {spec.source for spec in specs}
+    if len(sources) != 1:
+        raise ValueError(f"events of one transaction come from one service, not {sorted(sources)}")
+    [source] = sources
+    await session.execute(
+        _RECORD,
+        {
+            "ids": ids,
+            "topics": [spec.topic for spec in specs],
+            "keys": [str(e.key) for e in events],
+            "types": [e.type for e in events],
+            "data": [
+                _contract_payload(spec.payload, e.data).model_dump_json() for spec, e in zip(specs, events, strict=True)
+            ],
+            "source": source,
+            "time": now,
+            "traceparent": traceparent,
+            "channel": notify_channel(source),
+        },
+    )
+    return ids
 
 
-# The event rows, their place in the outbox queue (in position order) and the relay's wake-up call at
-# commit, as common table expressions a statement can carry along with its own change (binds from
-# event_rows). Data-modifying CTEs always run to completion; `notified` runs only where it is read.
-# With `only_after`, the events are recorded only if that CTE (the change) returned a row: a conditional
-# change that found nothing to change records nothing either.
-def record_ctes(*, only_after: str | None = None) -> str:
-    """The RECORD_CTES, optionally recording only when the CTE named `only_after` returned a row."""
-    gate = f"WHERE EXISTS (SELECT 1 FROM {only_after})" if only_after else ""
-    return f"""
-    logged AS (
+# The events' rows in the log, their place in the outbox queue (in position order) and the relay's wake-up
+# call at commit, in one round trip.
+_RECORD = text(
+    """
+    WITH logged AS (
         INSERT INTO event_log (event_id, topic, key, type, source, time, data, traceparent)
         SELECT e.event_id, e.topic, e.key, e.type, CAST(:source AS text), CAST(:time AS timestamptz), e.data,
                CAST(:traceparent AS text)
         FROM unnest(CAST(:ids AS uuid[]), CAST(:topics AS text[]), CAST(:keys AS text[]), CAST(:types AS text[]),
                     CAST(:data AS jsonb[])) WITH ORDINALITY AS e(event_id, topic, key, type, data, n)
-        {gate}
         ORDER BY e.n
         RETURNING position
     ), queued AS (
         INSERT INTO outbox (position) SELECT position FROM logged ORDER BY position
-    ), notified AS (
-        SELECT pg_notify(CAST(:channel AS text), '')
     )
-"""
-
-
-RECORD_CTES = record_ctes()
-
-_RECORD = text(f"WITH {RECORD_CTES} SELECT * FROM notified")
-
-
-def with_events(change: str) -> str:
-    """SQL that makes `change` (an UPDATE, INSERT or DELETE) and records events (binds from event_rows) at once."""
-    return f"WITH changed AS ({change}), {RECORD_CTES} SELECT * FROM notified"
+    SELECT pg_notify(CAST(:channel AS text), '')
+    """
+)
 
 
 def _contract_payload(model: type[BaseModel], data: BaseModel | Mapping[str, Any]) -> BaseModel:
@@ -154,10 +118,8 @@ def _contract_payload(model: type[BaseModel], data: BaseModel | Mapping[str, Any
     return model.model_validate(data.model_dump() if isinstance(data, BaseModel) else data)
 
 
-# The oldest pending events, looked up by position in the log. Not a join of outbox and event_log: the
-# planner, seeing an outbox bloated with deleted rows (autovacuum visits once a minute), chose a merge join
-# that walked the whole event log's index on every fetch, so the relay slowed as the log grew
-# (22 ms per fetch at 50,000 events).
+# The oldest pending events, looked up by position in the log: a join of outbox and event_log let the
+# planner walk the whole log when the outbox was bloated with deleted rows.
 PENDING = """
     SELECT position, event_id, topic, key, type, source, time, data::text AS data, traceparent
     FROM event_log
@@ -175,6 +137,7 @@ class OutboxRelay:
         database_url: str,
         bootstrap: str,
         service: str,
+        topic_prefix: str = "",
         batch_size: int = 500,
         poll_interval_s: float = 1.0,
         producer_factory: Any = None,
@@ -182,6 +145,7 @@ class OutboxRelay:
         self._dsn = asyncpg_dsn(database_url)
         self._bootstrap = bootstrap
         self._service = service
+        self._topic_prefix = topic_prefix
         self._batch_size = batch_size
         self._poll = poll_interval_s
         self._producer_factory = producer_factory or self._default_producer
@@ -195,8 +159,7 @@ class OutboxRelay:
             bootstrap_servers=self._bootstrap,
             acks="all",
             enable_idempotence=True,
-            # The relay packs whole record batches itself (publish), so a linger would only add latency
-            # to every event, twice per saga.
+            # The relay packs whole record batches itself (publish): a linger would only add latency.
             linger_ms=0,
             max_batch_size=256 * 1024,
             request_timeout_ms=15000,
@@ -219,9 +182,10 @@ class OutboxRelay:
                 await self._sleep(2.0)
 
     async def connect(self) -> asyncpg.Connection:
-        """The relay's own connection, its statements planned afresh on every execution."""
-        # A cached generic plan, made while the event log held a few rows, went on reading all of it
-        # sequentially on every fetch after it had grown (tens of thousands of rows within minutes).
+        """The relay's own connection, its statements planned afresh on every execution.
+
+        A generic plan cached while the event log was small would go on scanning all of it as it grows.
+        """
         conn: asyncpg.Connection = await asyncpg.connect(
             self._dsn, server_settings={"plan_cache_mode": "force_custom_plan"}
         )
@@ -262,17 +226,15 @@ class OutboxRelay:
     async def publish(self, producer: AIOKafkaProducer, rows: list[asyncpg.Record]) -> None:
         """Send every row and wait until the broker acknowledged all of them (acks=all).
 
-        Rows are packed into one record batch per partition by hand (create_batch/send_batch) rather
-        than send() per row: send() costs a coroutine, a metadata lookup and a pure-Python murmur2 per
-        message, which capped the relay below what the broker takes. Partitions are chosen exactly as
-        aiokafka's default partitioner does (murmur2 of the key), so one aggregate's events keep their
-        partition and their order.
+        Rows are packed into one record batch per partition (send() per row cost more than the broker
+        takes); partitions are chosen as aiokafka's default partitioner does (murmur2 of the key), so one
+        aggregate's events keep their partition and their order. Topics get the deployment's prefix here.
         """
         partitions: dict[str, list[int]] = {}
         open_batches: dict[tuple[str, int], Any] = {}
         futures = []
         for row in rows:
-            topic = row["topic"]
+            topic = self._topic_prefix + row["topic"]
             choices = partitions.get(topic)
             if choices is None:
                 choices = partitions[topic] = sorted(await producer.partitions_for(topic))
@@ -336,7 +298,7 @@ def _headers(row: asyncpg.Record) -> list[tuple[str, bytes]]:
 
 
 def kafka_murmur2(data: bytes) -> int:
-    """Kafka's murmur2 (the Java client's and aiokafka's), unpacking four bytes at a time: about twice as fast."""
+    """Kafka's murmur2 (the Java client's and aiokafka's), four bytes at a time."""
     length = len(data)
     m = 0x5BD1E995
     h = (0x9747B28C ^ length) & 0xFFFFFFFF
@@ -364,4 +326,4 @@ async def outbox_status(conn: asyncpg.Connection) -> dict[str, Any]:
     return {"pending": row["pending"], "oldest_age_s": age}
 
 
-__all__ = ["OutboxRelay", "encode_data", "outbox", "outbox_status", "record_event", "record_events"]
+__all__ = ["Event", "OutboxRelay", "encode_data", "outbox", "outbox_status", "record"]

@@ -4,39 +4,51 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import logging
+import logging.config
 import signal
-import socket
 import sys
-from collections.abc import Callable, Iterator, Sequence
+import threading
+from collections.abc import Awaitable, Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import uvicorn
-from fastapi import FastAPI
+from uvicorn.config import STARTUP_FAILURE
+from uvicorn.supervisors import Multiprocess
 
 from sinergi_shared.db import make_engine, make_sessionmaker
 from sinergi_shared.inbox import EventHandlers, InboxConsumer
 from sinergi_shared.jobs import PeriodicJob, Tick
-from sinergi_shared.logging import configure_logging
+from sinergi_shared.logging import logging_config
 from sinergi_shared.outbox import OutboxRelay
 from sinergi_shared.settings import ServiceSettings
 from sinergi_shared.topics import ensure_topics
 
 log = logging.getLogger(__name__)
 
+# How a service adds a `sinergi` command: add_command(name, help=...) returns its argparse parser.
+AddCommand = Callable[..., argparse.ArgumentParser]
+
 
 @dataclass
 class ServiceDefinition:
-    """What a service contributes to the runner."""
+    """What a service contributes to the runner and to the `sinergi` command line."""
 
     name: str
     settings: Callable[[], ServiceSettings]
-    create_app: Callable[..., FastAPI]
+    # Import string of the app factory, create_app(settings=None): each API worker process builds its own app.
+    app: str
     handlers: EventHandlers | None
     default_port: int
+    # The service's Alembic config, for `sinergi doctor` to compare the database with the migrations' head.
+    alembic_ini: Path
     # Periodic jobs (name, tick, interval seconds), run alongside the consumers.
     jobs: Sequence[tuple[str, Tick, float]] = field(default_factory=tuple)
+    # Adds the service's own commands to `sinergi`; each parser's set_defaults(run=...) names an async
+    # function of the parsed arguments that returns the exit code.
+    commands: Callable[[AddCommand], None] | None = None
 
 
 def build_relay(settings: ServiceSettings) -> OutboxRelay:
@@ -44,6 +56,7 @@ def build_relay(settings: ServiceSettings) -> OutboxRelay:
         database_url=settings.database_url,
         bootstrap=settings.kafka_bootstrap,
         service=settings.service_name,
+        topic_prefix=settings.topic_prefix,
         batch_size=settings.relay_batch_size,
         poll_interval_s=settings.relay_poll_interval_s,
     )
@@ -63,7 +76,7 @@ def build_consumer(settings: ServiceSettings, handlers: EventHandlers, sessions:
     )
 
 
-async def serve(
+def run(
     definition: ServiceDefinition,
     *,
     api: bool,
@@ -72,20 +85,98 @@ async def serve(
     host: str,
     port: int,
     workers: int | None = None,
-    shared_port: bool = False,
 ) -> None:
     """Run the chosen parts until SIGTERM/SIGINT, then stop them gracefully.
 
-    With more than one API worker (`workers`, else the api_workers setting), this process serves the API
-    on a port it shares (SO_REUSEPORT) with workers - 1 more processes that serve only the API, started
-    here and stopped with it. `shared_port` marks such a worker.
+    One API worker (`workers`, else the api_workers setting): everything in this process on one event loop.
+    More: the API from that many worker processes under uvicorn's supervisor, the rest in a thread beside it.
     """
     settings = definition.settings()
     workers = settings.api_workers if workers is None else workers
-    configure_logging(settings.log_level)
+    log_config = logging_config(settings.log_level)
+    logging.config.dictConfig(log_config)
+    config = None
+    if api:
+        config = uvicorn.Config(
+            definition.app, factory=True, host=host, port=port, workers=workers, log_config=log_config, access_log=False
+        )
+    if config is not None and workers > 1:
+        supervise(definition, settings, config, relay=relay, consumers=consumers)
+    else:
+        with asyncio.Runner(loop_factory=_loop_factory()) as runner:
+            runner.run(serve(definition, settings, api=config, relay=relay, consumers=consumers))
+    log.info("stopped", extra={"service": definition.name})
+
+
+async def serve(
+    definition: ServiceDefinition,
+    settings: ServiceSettings,
+    *,
+    api: uvicorn.Config | None,
+    relay: bool,
+    consumers: bool,
+) -> None:
+    """Run the API (when `api` is given), the relay and the consumers in this process until SIGTERM/SIGINT."""
+    server = uvicorn.Server(api) if api is not None else None
+    stop = asyncio.Event()
+
+    def on_signal() -> None:
+        stop.set()
+        if server is not None:
+            server.should_exit = True  # finish in-flight requests, then return from serve()
+
+    # Ours before and after uvicorn's own capture while it serves (it raises the signal again when it returns).
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, on_signal)
+    until = server.serve if server is not None else stop.wait
+    await run_alongside(definition, settings, relay=relay, consumers=consumers, until=until)
+
+
+def supervise(
+    definition: ServiceDefinition, settings: ServiceSettings, config: uvicorn.Config, *, relay: bool, consumers: bool
+) -> None:
+    """Serve the API from config.workers processes under uvicorn's supervisor, which replaces one that dies.
+
+    The relay, consumers and jobs chosen run here in the supervising process, on their own event loop in a
+    thread, stopped when the supervisor exits: one of each per service, however many API workers it has.
+    """
+    supervisor = Multiprocess(config, sockets=[config.bind_socket()])  # from here SIGTERM/SIGINT are its own
+    stopping = threading.Event()
+
+    async def until_stopping() -> None:
+        await asyncio.to_thread(stopping.wait)
+
+    def alongside() -> None:
+        with asyncio.Runner(loop_factory=_loop_factory()) as runner:
+            runner.run(run_alongside(definition, settings, relay=relay, consumers=consumers, until=until_stopping))
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="alongside") as pool:
+        done = pool.submit(alongside) if relay or consumers else None
+        if done is not None:
+            # It ends before the supervisor only by failing: then stop the API too rather than run half a service.
+            done.add_done_callback(lambda _: supervisor.should_exit.set())
+        try:
+            supervisor.run()
+        finally:
+            stopping.set()
+        if done is not None:
+            done.result()
+    if any(worker.exitcode == STARTUP_FAILURE for worker in supervisor.processes):
+        sys.exit(STARTUP_FAILURE)  # the supervisor gives up on an app that cannot start: say so, as uvicorn.run does
+
+
+async def run_alongside(
+    definition: ServiceDefinition,
+    settings: ServiceSettings,
+    *,
+    relay: bool,
+    consumers: bool,
+    until: Callable[[], Awaitable[object]],
+) -> None:
+    """Run the chosen relay, consumers and jobs until `until()` returns; each then finishes the batch in hand."""
     if relay or consumers:
         await _retry(lambda: ensure_topics(settings.kafka_bootstrap, settings.topic_prefix), "topics")
-    stop = asyncio.Event()
     tasks: list[asyncio.Task[None]] = []
     stoppers: list[Callable[[], None]] = []
     engine = None
@@ -104,84 +195,18 @@ async def serve(
             job = PeriodicJob(name, tick, sessions, interval)
             stoppers.append(job.stop)
             tasks.append(asyncio.create_task(job.run(), name=name))
-
-    loop = asyncio.get_running_loop()
-    server = None
-    sockets: list[socket.socket] | None = None
-    api_workers: list[asyncio.subprocess.Process] = []
-    if api:
-        server = _Server(
-            uvicorn.Config(definition.create_app(settings), host=host, port=port, log_config=None, access_log=False)
-        )
-        if workers > 1 or shared_port:
-            sockets = [_shared_socket(host, port)]
-
-    def on_signal() -> None:
-        stop.set()
-        if server is not None:
-            server.should_exit = True  # finish in-flight requests, then return from serve()
-
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, on_signal)
     try:
-        # Started once signals are ours, so a stop at any point from here on stops them too.
-        for _ in range(workers - 1 if server is not None and not shared_port else 0):
-            api_workers.append(await _start_api_worker(definition, host, port))
-        if server is not None:
-            await server.serve(sockets=sockets)
-        else:
-            await stop.wait()
+        await until()
     finally:
-        await _stop_api_workers(api_workers)
-    for stopper in stoppers:
-        stopper()
-    # Workers finish the batch in hand (publish + delete, or apply + commit) before returning.
-    if tasks:
-        _, pending = await asyncio.wait(tasks, timeout=30)
-        for task in pending:
-            task.cancel()
-    if engine is not None:
-        await engine.dispose()
-    log.info("stopped", extra={"service": definition.name})
-
-
-def _shared_socket(host: str, port: int) -> socket.socket:
-    """A listening address several processes can bind at once; the kernel spreads new connections over them."""
-    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
-    sock.bind((host, port))
-    return sock
-
-
-async def _start_api_worker(definition: ServiceDefinition, host: str, port: int) -> asyncio.subprocess.Process:
-    """One more process of this service serving only its API, on the shared port."""
-    worker = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", definition.name, "--api", "--shared-port", "--host", host, "--port", str(port)
-    )
-    log.info("api worker started", extra={"service": definition.name, "pid": worker.pid})
-    return worker
-
-
-async def _stop_api_workers(workers: list[asyncio.subprocess.Process]) -> None:
-    """SIGTERM to each worker still running, then wait for them (each finishes its in-flight requests)."""
-    for worker in workers:
-        if worker.returncode is None:
-            worker.terminate()
-    for worker in workers:
-        try:
-            await asyncio.wait_for(worker.wait(), timeout=30)
-        except TimeoutError:
-            worker.kill()
-            await worker.wait()
-
-
-class _Server(uvicorn.Server):
-    """uvicorn without its own signal capture, which would re-raise SIGTERM before the workers stopped."""
-
-    @contextlib.contextmanager
-    def capture_signals(self) -> Iterator[None]:
-        yield
+        for stopper in stoppers:
+            stopper()
+        # Each finishes the batch in hand (publish + delete, or apply + commit) before returning.
+        if tasks:
+            _, pending = await asyncio.wait(tasks, timeout=30)
+            for task in pending:
+                task.cancel()
+        if engine is not None:
+            await engine.dispose()
 
 
 async def _retry(action: Callable[[], object], what: str, attempts: int = 30) -> None:
@@ -197,7 +222,7 @@ async def _retry(action: Callable[[], object], what: str, attempts: int = 30) ->
 
 
 def main(definition: ServiceDefinition, argv: list[str] | None = None) -> None:
-    """Parse --api/--relay/--consumers (default: all) and run."""
+    """Parse --api/--relay/--consumers (default: all), --workers and the address, and run."""
     parser = argparse.ArgumentParser(prog=definition.name, description=f"Run the Sinergi {definition.name} service")
     parser.add_argument("--api", action="store_true", help="serve the HTTP API")
     parser.add_argument("--relay", action="store_true", help="publish the outbox to Kafka")
@@ -205,26 +230,21 @@ def main(definition: ServiceDefinition, argv: list[str] | None = None) -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=definition.default_port)
     parser.add_argument(
-        "--workers", type=int, default=None, help="API processes sharing the port (default: the api_workers setting)"
+        "--workers", type=int, default=None, help="API worker processes (default: the api_workers setting)"
     )
-    parser.add_argument("--shared-port", action="store_true", help=argparse.SUPPRESS)  # a worker started by --workers
     args = parser.parse_args(argv)
     if args.workers is not None and args.workers < 1:
         parser.error("--workers must be at least 1")
     everything = not (args.api or args.relay or args.consumers)
-    with asyncio.Runner(loop_factory=_loop_factory()) as runner:
-        runner.run(
-            serve(
-                definition,
-                api=everything or args.api,
-                relay=everything or args.relay,
-                consumers=everything or args.consumers,
-                host=args.host,
-                port=args.port,
-                workers=1 if args.shared_port else args.workers,
-                shared_port=args.shared_port,
-            )
-        )
+    run(
+        definition,
+        api=everything or args.api,
+        relay=everything or args.relay,
+        consumers=everything or args.consumers,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+    )
 
 
 def _loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:

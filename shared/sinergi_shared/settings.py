@@ -11,14 +11,11 @@ class ServiceSettings(BaseSettings):
 
     service_name: str = "sinergi"
     database_url: str = "postgresql+asyncpg://sinergi:sinergi@127.0.0.1:55432/sinergi"
-    # Database connections of one API process, and no more under load. Postgres does the most work per
-    # second with few statements running at once: with 20 connections a nomination cost it one and a half
-    # to two times the CPU it cost with 8, on a two-core database machine (BENCHMARKS.md, change 32).
-    # Requests past the pool wait in the process for a connection. Raise it for a database with more cores.
+    # Database connections of one API process, and no more under load: Postgres does the most work with few
+    # statements running at once; requests past the pool wait for a connection. Raise it for a bigger database.
     db_pool_size: int = 8
     db_max_overflow: int = 0
-    # API processes serving one port (SO_REUSEPORT: the kernel spreads the connections over them). A process
-    # uses one core at most; on a machine with cores to spare, one per core (BENCHMARKS.md, change 36).
+    # API worker processes serving one port; a process uses one core at most, so give one per core.
     api_workers: int = Field(default=1, ge=1)
     kafka_bootstrap: str = Field(
         default="127.0.0.1:9092",
@@ -36,11 +33,8 @@ class ServiceSettings(BaseSettings):
     relay_poll_interval_s: float = 1.0
     consumer_max_attempts: int = 5
     consumer_retry_backoff_s: float = 0.2
-    # How long the broker may hold a consumer's fetch when it has nothing new. aiokafka leaves a partition
-    # out of the fetch in flight while its records are being applied, so a new event on that partition
-    # waits for the held fetch to return: with Kafka's 500 ms default that was most of a saga's latency.
-    # 10 ms cost a third of a core at idle (broker and consumers answering empty fetches); 50 ms costs
-    # 0.08 of a core and gave the best saga latency at 50 nominations/s (see BENCHMARKS.md).
+    # How long the broker may hold a consumer's fetch when it has nothing new: a new event waits for a held
+    # fetch to return, so Kafka's 500 ms default would dominate a saga; much lower costs CPU at idle.
     consumer_fetch_max_wait_ms: int = 50
     # At most one offset commit per interval per consumer (applied offsets pile up meanwhile): a crash
     # redelivers at most this much, which the inbox skips; a rebalance commits first.

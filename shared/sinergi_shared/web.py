@@ -17,6 +17,7 @@ from fastapi.telemetry import TelemetryConfig
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel
 from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -29,6 +30,8 @@ from sinergi_shared.settings import ServiceSettings
 from sinergi_shared.tracing import continue_trace
 
 Hook = Callable[[FastAPI], Awaitable[None]]
+# Reads figures for a scrape from the database into the service's Prometheus series.
+Collector = Callable[[AsyncSession], Awaitable[None]]
 log = logging.getLogger(__name__)
 access_log = logging.getLogger("sinergi.access")
 
@@ -114,17 +117,16 @@ async def kafka_reachable(bootstrap: str, timeout: float = 2.0) -> bool:
     return False
 
 
-async def collect_outbox_metrics(app: FastAPI) -> None:
+def outbox_depth(service: str) -> Collector:
     """Outbox depth and the age of its oldest event, read at scrape time."""
-    settings: ServiceSettings = app.state.settings
-    async with app.state.engine.connect() as conn:
-        row = (
-            await conn.execute(
-                text("SELECT count(*), coalesce(extract(epoch FROM now() - min(created_at)), 0) FROM outbox")
-            )
-        ).one()
-    metrics.OUTBOX_PENDING.labels(settings.service_name).set(row[0])
-    metrics.OUTBOX_OLDEST_AGE.labels(settings.service_name).set(float(row[1]))
+
+    async def collect(session: AsyncSession) -> None:
+        query = text("SELECT count(*), coalesce(extract(epoch FROM now() - min(created_at)), 0) FROM outbox")
+        pending, oldest_age = (await session.execute(query)).one()
+        metrics.OUTBOX_PENDING.labels(service).set(pending)
+        metrics.OUTBOX_OLDEST_AGE.labels(service).set(float(oldest_age))
+
+    return collect
 
 
 class Readiness(BaseModel):
@@ -172,8 +174,9 @@ def health_router() -> APIRouter:
     )
     async def prometheus_metrics(request: Request) -> Response:
         for collect in request.app.state.metric_collectors:
-            try:
-                await collect(request.app)
+            try:  # a read of its own per collector, never committed
+                async with request.app.state.sessions() as session:
+                    await collect(session)
             except Exception:  # a scrape must still answer when the database is down
                 log.warning("metrics collector failed", exc_info=True)
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
@@ -195,7 +198,7 @@ def create_service_app(
     verifier: TokenVerifier | None = None,
     on_startup: Hook | None = None,
     on_shutdown: Hook | None = None,
-    metric_collectors: Sequence[Hook] = (),
+    metric_collectors: Sequence[Collector] = (),
 ) -> FastAPI:
     """A service app whose lifespan owns the engine, the session factory and the token verifier."""
 
@@ -205,7 +208,7 @@ def create_service_app(
             settings.database_url, pool_size=settings.db_pool_size, max_overflow=settings.db_max_overflow
         )
         app.state.settings = settings
-        app.state.metric_collectors = [collect_outbox_metrics, *metric_collectors]
+        app.state.metric_collectors = [outbox_depth(settings.service_name), *metric_collectors]
         app.state.engine = engine
         app.state.sessions = make_sessionmaker(engine)
         app.state.verifier = verifier or TokenVerifier(
@@ -220,8 +223,7 @@ def create_service_app(
                 await on_shutdown(app)
             await engine.dispose()
 
-    # Sinergi carries its own W3C traceparent and Prometheus metrics; FastAPI's OpenTelemetry hooks would look
-    # up providers nobody sets, on every request (2 % of the nomination's CPU, BENCHMARKS.md change 22).
+    # Sinergi carries its own traceparent and metrics; FastAPI's telemetry hooks would look up unset providers.
     no_telemetry: TelemetryConfig = {"tracing": False, "metrics": False, "logs": False}
     app = FastAPI(title=title, description=description, version="0.1.0", lifespan=lifespan, telemetry=no_telemetry)
     install_problem_handlers(app)

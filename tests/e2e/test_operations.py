@@ -132,7 +132,7 @@ async def test_sigterm_mid_batch_loses_nothing_and_half_does_nothing(tmp_path) -
     """A relay told to stop finishes the batch in hand: every row gone from the outbox is on Kafka."""
 
     from sinergi_shared.db import make_engine, make_sessionmaker, transaction
-    from sinergi_shared.outbox import record_events
+    from sinergi_shared.outbox import Event, record
 
     dsn = await create_database("sigterm")
     prefix = f"s{uuid.uuid4().hex[:8]}."
@@ -142,12 +142,7 @@ async def test_sigterm_mid_batch_loses_nothing_and_half_does_nothing(tmp_path) -
         sessions = make_sessionmaker(engine)
         total = 20_000
         async with transaction(sessions) as session:
-            await record_events(
-                session,
-                service="registry",
-                events=[("institution.registered", _snapshot(i), uuid.uuid4()) for i in range(total)],
-                topic_prefix=prefix,
-            )
+            await record(session, *(Event("institution.registered", _snapshot(i), uuid.uuid4()) for i in range(total)))
         await engine.dispose()
 
         env = {

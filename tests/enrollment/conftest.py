@@ -7,8 +7,8 @@ from collections.abc import AsyncIterator
 import pytest
 
 from enrollment.app import create_app, handlers
-from enrollment.catalogue import close_due_cohorts, release_due_reservations
 from enrollment.config import Settings
+from enrollment.jobs import close_due_cohorts, release_due_reservations
 from tests.enrollment.support import Bus, World
 from tests.support.service import RunningService, running_service
 from tests.support.tokens import TestIssuer

@@ -13,7 +13,7 @@ import pytest
 
 from enrollment.app import create_app
 from enrollment.config import Settings
-from enrollment.seats import SeatPlan, Taken, fits, within_rule
+from enrollment.domain.seat_rule import SeatPlan, Taken, fits, within_rule
 from tests.enrollment.support import World
 from tests.support.service import RunningService, running_service
 from tests.support.tokens import TestIssuer

@@ -4,11 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
-import pytest
-
-from enrollment.api import lean_nomination
 from tests.enrollment.support import World, funding_fact
 from tests.support.service import RunningService, job_paused
 from tests.support.stack import eventually
@@ -97,51 +93,6 @@ async def test_idempotency_key_replays_the_first_nomination(world: World):
     assert first.status_code == again.status_code == 201 and first.json()["id"] == again.json()["id"]
     assert other.status_code == 409
     assert (await world.cohort_state(cohort["id"]))["taken"]["central"] == 1
-
-
-async def test_the_plain_nomination_is_served_lean_and_answers_as_the_keyed_one(
-    world: World, monkeypatch: pytest.MonkeyPatch
-):
-    program = await world.program()
-    cohort = await world.cohort(program, capacity=5)
-    a, b = await world.staff(world.ids["kemenhub"], 2)
-    lean_served: list[object] = []
-    handler = lean_nomination.handler
-
-    async def counted(*args: Any) -> Any:
-        lean_served.append(args)
-        return await handler(*args)
-
-    monkeypatch.setattr(lean_nomination, "handler", counted)
-    counted_before = await nominations_counted(world)
-    url = f"/cohorts/{cohort['id']}/enrollments"
-    headers = world.headers("kemenhub", "enrollments:write")
-    plain = await world.client.post(url, json={"nip": a, "funding_source": "APBN"}, headers=headers)
-    assert len(lean_served) == 1
-    keyed = await world.client.post(
-        url, json={"nip": b, "funding_source": "APBN"}, headers={**headers, "Idempotency-Key": "lean-or-not"}
-    )
-    assert len(lean_served) == 1  # the keyed one went to the FastAPI route
-    assert plain.status_code == keyed.status_code == 201
-    for r in (plain, keyed):
-        assert r.headers["content-type"] == "application/json"
-        assert r.headers["location"] == f"/enrollments/{r.json()['id']}"
-        assert r.headers["etag"] == '"1"'
-    assert plain.json().keys() == keyed.json().keys()
-    assert {k: v for k, v in plain.json().items() if k not in ("id", "nip", "created_at", "updated_at")} == {
-        k: v for k, v in keyed.json().items() if k not in ("id", "nip", "created_at", "updated_at")
-    }
-    # Both entrances count under the documented route.
-    assert await nominations_counted(world) == counted_before + 2
-
-
-async def nominations_counted(world: World) -> float:
-    """The metrics' count of 201 answers to POST /cohorts/{cohort_id}/enrollments (the registry is per process)."""
-    series = 'sinergi_http_requests_total{method="POST",route="/cohorts/{cohort_id}/enrollments",service="enrollment",'
-    for line in (await world.client.get("/metrics")).text.splitlines():
-        if line.startswith(series + 'status="201"}'):
-            return float(line.rsplit(" ", 1)[1])
-    return 0.0
 
 
 async def test_cancel_releases_the_seat_to_the_earliest_waitlisted_applicant_who_fits(world: World):

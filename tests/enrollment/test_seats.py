@@ -7,7 +7,7 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
-from enrollment.seats import (
+from enrollment.domain.seat_rule import (
     SEAT_CLASSES,
     SeatClass,
     SeatPlan,

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from funding.routing import (
+from funding.domain.routing import (
     SOURCES,
     Decision,
     LineFigures,

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from collections.abc import Iterator
 
+import pytest
 from aiokafka import AIOKafkaProducer
 
 from funding.app import create_app, handlers
-from funding.config import Settings
+from funding.config import Settings, get_settings
 from funding.jobs import expire_overdue_approvals
 from tests.funding.bus import Bus, Enrollment, funding_events, funding_events_by_key, wait_for_institutions
 from tests.support.service import running_service
@@ -17,6 +19,16 @@ from tests.support.tokens import TestIssuer
 YEAR = 2032
 
 
+@pytest.fixture
+def one_second_approval_timeout(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Requests opened during the test wait one second for approval, as FUNDING_APPROVAL_TIMEOUT_S=1 would say."""
+    monkeypatch.setenv("FUNDING_APPROVAL_TIMEOUT_S", "1")
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()  # read again from the restored environment
+
+
+@pytest.mark.usefixtures("one_second_approval_timeout")
 async def test_approval_timeout_rejects_overdue_requests_once_across_two_job_instances(
     topic_prefix: str, issuer: TestIssuer, producer: AIOKafkaProducer
 ) -> None:
@@ -29,7 +41,6 @@ async def test_approval_timeout_rejects_overdue_requests_once_across_two_job_ins
         "topic_prefix": prefix,
         "jwks_url": issuer.jwks_url,
         "jobs": job,
-        "approval_timeout_s": 1.0,
     }
     async with running_service("funding", handlers=handlers, **common) as first:  # type: ignore[arg-type]
         async with running_service(

@@ -12,7 +12,7 @@ import pytest
 from sinergi_shared import asyncapi
 from sinergi_shared.contracts import EVENTS
 from sinergi_shared.db import transaction
-from sinergi_shared.outbox import record_event
+from sinergi_shared.outbox import Event, record
 
 SCHEMA = Path(__file__).resolve().parents[2] / ".stack" / "asyncapi" / "package" / "schemas" / "3.0.0-without-$id.json"
 
@@ -45,4 +45,4 @@ async def test_code_cannot_emit_an_event_missing_from_the_catalogue(db) -> None:
     _, sessions = db
     with pytest.raises(KeyError):
         async with transaction(sessions) as session:
-            await record_event(session, service="registry", event_type="institution.renamed", data={}, key=uuid.uuid4())
+            await record(session, Event("institution.renamed", {}, uuid.uuid4()))

@@ -5,18 +5,15 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 
-import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from sinergi_shared.db import database_unavailable, driver_connection, make_engine, make_sessionmaker, transaction
+from sinergi_shared.db import database_unavailable, make_engine, make_sessionmaker, transaction
 from tests.support.stack import create_database, drop_database, sqlalchemy_url, stack
-
-# (engine) -> (a use answering 1, a use that holds its connection a moment), for each way a service uses the pool
-Uses = Callable[[AsyncEngine], tuple[Callable[[], Awaitable[int]], Callable[[], Awaitable[None]]]]
 
 
 def through_sessions(engine: AsyncEngine) -> tuple[Callable[[], Awaitable[int]], Callable[[], Awaitable[None]]]:
+    """A use answering 1, and a use that holds its connection a moment."""
     sessions = make_sessionmaker(engine)
 
     async def use() -> int:
@@ -30,23 +27,10 @@ def through_sessions(engine: AsyncEngine) -> tuple[Callable[[], Awaitable[int]],
     return use, hold
 
 
-def on_the_driver(engine: AsyncEngine) -> tuple[Callable[[], Awaitable[int]], Callable[[], Awaitable[None]]]:
-    async def use() -> int:
-        async with driver_connection(engine) as driver:
-            return int(await driver.fetchval("SELECT 1"))
-
-    async def hold() -> None:
-        async with driver_connection(engine) as driver:
-            await driver.execute("SELECT pg_sleep(0.2)")
-
-    return use, hold
-
-
-@pytest.mark.parametrize("uses", [through_sessions, on_the_driver], ids=["sessions", "driver"])
-async def test_a_database_restart_fails_at_most_one_use_then_the_pool_reconnects(uses: Uses) -> None:
+async def test_a_database_restart_fails_at_most_one_use_then_the_pool_reconnects() -> None:
     dsn = await create_database("restart")
     engine = make_engine(sqlalchemy_url(dsn), pool_size=4, max_overflow=0)
-    use, hold = uses(engine)
+    use, hold = through_sessions(engine)
     try:
         await asyncio.gather(*(hold() for _ in range(4)))  # four pooled connections, all soon to be stale
         assert engine.pool.checkedin() == 4

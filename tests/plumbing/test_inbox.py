@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sinergi_shared.db import asyncpg_dsn, dead_letters, inbox, transaction
 from sinergi_shared.events import CloudEvent
 from sinergi_shared.inbox import InboxConsumer, replay_dead_letter
-from sinergi_shared.outbox import OutboxRelay, record_event
+from sinergi_shared.outbox import Event, OutboxRelay, record
 from sinergi_shared.topics import ensure_topics
 from tests.plumbing.conftest import effect_handlers, effects, institution
 from tests.support.stack import KAFKA, collect, eventually, header
@@ -46,17 +46,10 @@ async def test_relay_crash_between_publish_and_delete_is_applied_once(db, topic_
     prefix = f"{topic_prefix}k{uuid.uuid4().hex[:6]}."
     async with transaction(sessions) as session:
         for seq in range(5):
-            await record_event(
-                session,
-                service="registry",
-                event_type="institution.registered",
-                data=institution(seq),
-                key=uuid.uuid4(),
-                topic_prefix=prefix,
-            )
+            await record(session, Event("institution.registered", institution(seq), uuid.uuid4()))
 
     # The first relay publishes the batch and dies before deleting it from the outbox.
-    crashed = OutboxRelay(database_url=url, bootstrap=KAFKA, service="registry")
+    crashed = OutboxRelay(database_url=url, bootstrap=KAFKA, service="registry", topic_prefix=prefix)
     conn = await asyncpg.connect(asyncpg_dsn(url))
     producer = AIOKafkaProducer(bootstrap_servers=KAFKA, acks="all", enable_idempotence=True)
     await producer.start()
@@ -68,7 +61,7 @@ async def test_relay_crash_between_publish_and_delete_is_applied_once(db, topic_
         await conn.close()
 
     # A fresh relay finds the rows still pending and publishes them again.
-    relay = OutboxRelay(database_url=url, bootstrap=KAFKA, service="registry", poll_interval_s=0.1)
+    relay = OutboxRelay(database_url=url, bootstrap=KAFKA, service="registry", topic_prefix=prefix, poll_interval_s=0.1)
     relay_task = asyncio.create_task(relay.run())
     delivered = await collect(prefix + TOPIC, count=10, timeout=30)
     assert len(delivered) == 10, "the crash must cause a redelivery of all five events"

@@ -13,19 +13,26 @@ from sqlalchemy import func, select
 
 from sinergi_shared.contracts import InstitutionSnapshot
 from sinergi_shared.db import asyncpg_dsn, event_log, outbox, transaction
-from sinergi_shared.outbox import PENDING, OutboxRelay, record_event
+from sinergi_shared.outbox import PENDING, Event, OutboxRelay, record
 from tests.plumbing.conftest import institution
 from tests.support.stack import KAFKA, collect, header
 
 TOPIC = "registry.institutions"
 
 
-def relay_for(url: str, **kwargs: object) -> OutboxRelay:
-    return OutboxRelay(database_url=url, bootstrap=KAFKA, service="registry", poll_interval_s=0.1, **kwargs)  # type: ignore[arg-type]
+def relay_for(url: str, prefix: str = "", **kwargs: object) -> OutboxRelay:
+    return OutboxRelay(
+        database_url=url,
+        bootstrap=KAFKA,
+        service="registry",
+        topic_prefix=prefix,
+        poll_interval_s=0.1,
+        **kwargs,  # type: ignore[arg-type]
+    )
 
 
-async def run_relay_until_drained(url: str, sessions, timeout: float = 60.0) -> OutboxRelay:  # type: ignore[no-untyped-def]
-    relay = relay_for(url)
+async def run_relay_until_drained(url: str, sessions, prefix: str, timeout: float = 60.0) -> OutboxRelay:  # type: ignore[no-untyped-def]
+    relay = relay_for(url, prefix)
     task = asyncio.create_task(relay.run())
     deadline = asyncio.get_running_loop().time() + timeout
     while asyncio.get_running_loop().time() < deadline:
@@ -43,41 +50,27 @@ async def test_committed_event_reaches_kafka_with_cloudevents_headers(db, topic_
     prefix = f"{topic_prefix}c{uuid.uuid4().hex[:6]}."
     key = uuid.uuid4()
     async with transaction(sessions) as session:
-        event_id = await record_event(
-            session,
-            service="registry",
-            event_type="institution.registered",
-            data=institution(1, key),
-            key=key,
-            topic_prefix=prefix,
-        )
+        [event_id] = await record(session, Event("institution.registered", institution(1, key), key))
     with pytest.raises(RuntimeError):
         async with transaction(sessions) as session:
-            await record_event(
-                session,
-                service="registry",
-                event_type="institution.registered",
-                data=institution(2, name="ROLLED BACK"),
-                key=uuid.uuid4(),
-                topic_prefix=prefix,
-            )
+            await record(session, Event("institution.registered", institution(2, name="ROLLED BACK"), uuid.uuid4()))
             raise RuntimeError("the state change failed")
 
-    await run_relay_until_drained(url, sessions)
+    await run_relay_until_drained(url, sessions, prefix)
     records = await collect(prefix + TOPIC, count=2, timeout=8)
 
     assert len(records) == 1, "only the committed event may be published"
-    record = records[0]
-    assert record.key == str(key).encode()
-    assert header(record, "ce_specversion") == "1.0"
-    assert header(record, "ce_id") == str(event_id)
-    assert header(record, "ce_source") == "registry"
-    assert header(record, "ce_type") == "institution.registered"
-    assert header(record, "ce_subject") == str(key)
-    assert header(record, "ce_time") and header(record, "ce_time").endswith("Z")  # type: ignore[union-attr]
-    assert header(record, "content-type") == "application/json"
-    assert (header(record, "traceparent") or "").startswith("00-")
-    assert json.loads(record.value)["name"] == "Dinas"
+    message = records[0]
+    assert message.key == str(key).encode()
+    assert header(message, "ce_specversion") == "1.0"
+    assert header(message, "ce_id") == str(event_id)
+    assert header(message, "ce_source") == "registry"
+    assert header(message, "ce_type") == "institution.registered"
+    assert header(message, "ce_subject") == str(key)
+    assert header(message, "ce_time") and header(message, "ce_time").endswith("Z")  # type: ignore[union-attr]
+    assert header(message, "content-type") == "application/json"
+    assert (header(message, "traceparent") or "").startswith("00-")
+    assert json.loads(message.value)["name"] == "Dinas"
     async with sessions() as s:
         # The event stays queryable after publishing; the rolled-back one never existed.
         assert (await s.execute(select(func.count()).select_from(event_log))).scalar_one() == 1
@@ -89,16 +82,8 @@ async def test_the_logged_payload_is_the_contract_form_of_the_data_given_as_mode
     name = "Dinas Pendidikan — Papua Pegunungan, Wamena"  # not ASCII: comes back as written
     given = institution(1, name=name)
     async with transaction(sessions) as session:
-        await record_event(
-            session, service="registry", event_type="institution.registered", data=given, key=given["id"]
-        )
-        await record_event(
-            session,
-            service="registry",
-            event_type="institution.registered",
-            data=InstitutionSnapshot.model_validate(given),
-            key=given["id"],
-        )
+        await record(session, Event("institution.registered", given, given["id"]))
+        await record(session, Event("institution.registered", InstitutionSnapshot.model_validate(given), given["id"]))
     async with sessions() as s:
         logged = list((await s.execute(select(event_log.c.data).order_by(event_log.c.position))).scalars())
     assert logged == [given, given]
@@ -109,27 +94,20 @@ async def test_thousand_events_over_fifty_keys_arrive_in_per_key_order(db, topic
     url, sessions = db
     prefix = f"{topic_prefix}o{uuid.uuid4().hex[:6]}."
     keys = [uuid.uuid4() for _ in range(50)]
-    relay = relay_for(url, batch_size=100)
+    relay = relay_for(url, prefix, batch_size=100)
     task = asyncio.create_task(relay.run())  # publishing while events are still being written
     for seq in range(20):
         async with transaction(sessions) as session:
             for key in keys:
-                await record_event(
-                    session,
-                    service="registry",
-                    event_type="institution.registered",
-                    data=institution(seq, key),
-                    key=key,
-                    topic_prefix=prefix,
-                )
+                await record(session, Event("institution.registered", institution(seq, key), key))
     records = await collect(prefix + TOPIC, count=1000, timeout=60)
     relay.stop()
     await asyncio.wait_for(task, 20)
 
     assert len(records) == 1000
     seen: dict[bytes, list[int]] = defaultdict(list)
-    for record in sorted(records, key=lambda r: (r.partition, r.offset)):
-        seen[record.key].append(json.loads(record.value)["version"])
+    for message in sorted(records, key=lambda r: (r.partition, r.offset)):
+        seen[message.key].append(json.loads(message.value)["version"])
     assert len(seen) == 50
     for key, versions in seen.items():
         assert versions == list(range(20)), f"key {key!r} out of order: {versions}"
@@ -139,18 +117,11 @@ async def test_two_relays_publish_each_event_once_in_order(db, topic_prefix) -> 
     url, sessions = db
     prefix = f"{topic_prefix}t{uuid.uuid4().hex[:6]}."
     key = uuid.uuid4()
-    first, second = relay_for(url, batch_size=10), relay_for(url, batch_size=10)
+    first, second = relay_for(url, prefix, batch_size=10), relay_for(url, prefix, batch_size=10)
     tasks = [asyncio.create_task(first.run()), asyncio.create_task(second.run())]
     for seq in range(200):
         async with transaction(sessions) as session:
-            await record_event(
-                session,
-                service="registry",
-                event_type="institution.registered",
-                data=institution(seq, key),
-                key=key,
-                topic_prefix=prefix,
-            )
+            await record(session, Event("institution.registered", institution(seq, key), key))
     records = await collect(prefix + TOPIC, count=200, timeout=60)
     await asyncio.sleep(1)
     more = await collect(prefix + TOPIC, count=201, timeout=3)
@@ -170,31 +141,17 @@ async def test_outbox_keeps_events_while_broker_is_down_and_delivers_them_once_a
 
     url, sessions = db
     prefix = f"{topic_prefix}d{uuid.uuid4().hex[:6]}."
-    relay = relay_for(url)
+    relay = relay_for(url, prefix)
     task = asyncio.create_task(relay.run())
     async with transaction(sessions) as session:
-        await record_event(
-            session,
-            service="registry",
-            event_type="institution.registered",
-            data=institution(0),
-            key=uuid.uuid4(),
-            topic_prefix=prefix,
-        )
+        await record(session, Event("institution.registered", institution(0), uuid.uuid4()))
     assert len(await collect(prefix + TOPIC, count=1, timeout=30)) == 1
 
     await asyncio.to_thread(stack, "kafka-stop")
     try:
         for seq in range(1, 51):
             async with transaction(sessions) as session:
-                await record_event(
-                    session,
-                    service="registry",
-                    event_type="institution.registered",
-                    data=institution(seq),
-                    key=uuid.uuid4(),
-                    topic_prefix=prefix,
-                )
+                await record(session, Event("institution.registered", institution(seq), uuid.uuid4()))
         await asyncio.sleep(3)
         conn = await asyncpg.connect(asyncpg_dsn(url))
         try:

@@ -128,8 +128,8 @@ async def published(svc: RunningService, topic: str) -> list[Any]:
         return bool(await scalar(svc, "SELECT count(*) = 0 FROM outbox"))
 
     await eventually(drained)
-    full = svc.settings.topic_prefix + topic
-    expected = await scalar(svc, "SELECT count(*) FROM event_log WHERE topic = $1", full)
-    records = await collect(full, count=expected) if expected else []
+    # Stored as the contract names the topic; published with the deployment's prefix.
+    expected = await scalar(svc, "SELECT count(*) FROM event_log WHERE topic = $1", topic)
+    records = await collect(svc.settings.topic_prefix + topic, count=expected) if expected else []
     assert len(records) == expected
     return records

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from registry.domain import InvalidNip, nip_problems, parse_nip
+from registry.domain.nip import InvalidNip, nip_problems, parse_nip
 
 TODAY = date(2025, 6, 15)
 

@@ -24,7 +24,7 @@ async def test_seed_loads_the_reference_data_once_and_a_second_run_changes_and_a
 ) -> None:
     async with registry_service(topic_prefix, issuer) as svc:
         sessions = svc.app.state.sessions
-        added = await seed(sessions, svc.settings)  # type: ignore[arg-type]
+        added = await seed(sessions)
         assert added == 34  # the bootstrap already registered Kemendagri and BPSDM Kemendagri
 
         rows = {r["code"]: r for r in await query(svc, "SELECT * FROM institutions")}
@@ -50,7 +50,7 @@ async def test_seed_loads_the_reference_data_once_and_a_second_run_changes_and_a
 
         events_before = await scalar(svc, "SELECT count(*) FROM event_log")
         versions_before = await query(svc, "SELECT code, version, updated_at FROM institutions ORDER BY code")
-        assert await seed(sessions, svc.settings) == 0  # type: ignore[arg-type]
+        assert await seed(sessions) == 0
 
         # The operator command does the same through the CLI entry point.
         env = {

@@ -17,7 +17,7 @@ from fastapi import FastAPI
 
 from registry.app import create_app
 from registry.config import Settings
-from registry.credentials import rotate_signing_key
+from registry.tokens import rotate_signing_key
 from sinergi_shared.auth import TokenVerifier
 from sinergi_shared.db import transaction
 from sinergi_shared.problems import Unauthorized

@@ -19,7 +19,7 @@ from typing import Any
 import httpx
 import pytest
 
-from enrollment.seats import SeatPlan, Taken, fits, within_rule
+from enrollment.domain.seat_rule import SeatPlan, Taken, fits, within_rule
 from tests.scale.conftest import Registry
 from tests.scale.support import (
     REPLICA_TIMEOUT_S,

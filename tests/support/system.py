@@ -28,11 +28,20 @@ def free_port() -> int:
 
 
 def children(pid: int) -> list[int]:
-    """The processes `pid` started that are still running (a service's API workers, --workers)."""
+    """The processes `pid` started that are still running: a service's API workers (--workers), without the
+    resource tracker multiprocessing starts beside them."""
     try:
-        return [int(c) for task in Path(f"/proc/{pid}/task").iterdir() for c in (task / "children").read_text().split()]
+        pids = [int(c) for task in Path(f"/proc/{pid}/task").iterdir() for c in (task / "children").read_text().split()]
     except FileNotFoundError:  # gone meanwhile
         return []
+    return [child for child in pids if "multiprocessing.resource_tracker" not in _command_line(child)]
+
+
+def _command_line(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_text().replace("\0", " ")
+    except FileNotFoundError:  # gone meanwhile
+        return ""
 
 
 @dataclass

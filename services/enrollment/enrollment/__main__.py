@@ -1,8 +1,10 @@
-"""python -m enrollment [--api] [--relay] [--consumers]: run the enrollment service."""
+"""python -m enrollment [--api] [--relay] [--consumers] [--workers N]: run the enrollment service."""
 
-from enrollment.app import create_app, handlers
-from enrollment.catalogue import close_due_cohorts, release_due_reservations
+from pathlib import Path
+
+from enrollment.app import handlers
 from enrollment.config import get_settings
+from enrollment.jobs import close_due_cohorts, release_due_reservations
 from sinergi_shared.jobs import Tick
 from sinergi_shared.runner import ServiceDefinition, main
 
@@ -12,12 +14,14 @@ JOBS: tuple[tuple[str, Tick, float], ...] = (
     ("reservation-release", release_due_reservations, 5.0),
 )
 
+# What the runner and `sinergi` know of enrollment (entry point group sinergi.services in pyproject.toml).
 DEFINITION = ServiceDefinition(
     name="enrollment",
     settings=get_settings,
-    create_app=create_app,
+    app="enrollment.app:create_app",
     handlers=handlers,
     default_port=8002,
+    alembic_ini=Path(__file__).resolve().parents[1] / "alembic.ini",
     jobs=JOBS,
 )
 

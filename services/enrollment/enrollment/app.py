@@ -2,11 +2,10 @@
 
 from fastapi import FastAPI
 
-from enrollment.api import lean_nomination, router
-from enrollment.config import Settings, configure, get_settings
+from enrollment.api import routers
+from enrollment.config import Settings, get_settings
 from enrollment.consumers import handlers
 from enrollment.metrics import collect_seats
-from sinergi_shared.lean import install_lean_route
 from sinergi_shared.limits import install_limits
 from sinergi_shared.web import create_service_app
 
@@ -15,15 +14,13 @@ __all__ = ["create_app", "handlers"]
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
-    configure(settings)
     app = create_service_app(
         settings,
         title="Sinergi Enrollment",
         description="Programs, cohorts, seats, enrollments, waitlists and the competency ledger.",
-        routers=[router],
+        routers=routers,
         metric_collectors=[collect_seats],
     )
     # 401 for a missing or bad token before any body is parsed; 413 for a chunked body over the cap.
     install_limits(app)
-    install_lean_route(app, lean_nomination)
     return app

@@ -8,6 +8,8 @@ from uuid import UUID
 from sqlalchemy import BigInteger, Date, DateTime, ForeignKey, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from enrollment.domain.seat_rule import SeatPlan, Taken
+
 
 class Base(DeclarativeBase):
     pass
@@ -93,6 +95,19 @@ class Cohort(Base):
     next_seq: Mapped[int] = mapped_column(BigInteger, default=0)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     version: Mapped[int] = mapped_column(default=1)
+
+    def seat_plan(self) -> SeatPlan:
+        """The plan in force: the configured reservations until they were released."""
+        plan = SeatPlan(self.capacity, self.reserved_regional, self.dob_seats)
+        return plan.released() if self.reservations_released_at is not None else plan
+
+    def taken(self) -> Taken:
+        return Taken(central=self.taken_central, regional=self.taken_regional, dob=self.taken_dob)
+
+    def set_taken(self, taken: Taken) -> None:
+        """New seat counters (the row must be locked); every change of seats is a new version."""
+        self.taken_central, self.taken_regional, self.taken_dob = taken.central, taken.regional, taken.dob
+        self.version += 1
 
 
 class Enrollment(Base):

@@ -11,21 +11,16 @@ from enrollment.models import CivilServant, Institution
 from sinergi_shared.contracts import CivilServantSnapshot, InstitutionSnapshot
 from sinergi_shared.db import upsert_newer
 
-_APPLY_INSTITUTION = upsert_newer(
-    Institution.__tablename__, tuple(InstitutionSnapshot.model_fields), key="id", touch="updated_at"
-)
-_SERVANT_FIELDS = tuple(f for f in CivilServantSnapshot.model_fields if f != "previous_institution_id")
-_APPLY_CIVIL_SERVANT = upsert_newer(CivilServant.__tablename__, _SERVANT_FIELDS, key="nip", touch="updated_at")
-
 
 async def apply_institution(session: AsyncSession, snapshot: InstitutionSnapshot) -> None:
     """Store the snapshot unless the replica already holds this version or a newer one."""
-    await session.execute(_APPLY_INSTITUTION, snapshot.model_dump())
+    await session.execute(upsert_newer(Institution, snapshot.model_dump(), key="id"))
 
 
 async def apply_civil_servant(session: AsyncSession, snapshot: CivilServantSnapshot) -> None:
     """Store the snapshot unless the replica already holds this version or a newer one."""
-    await session.execute(_APPLY_CIVIL_SERVANT, snapshot.model_dump(include=set(_SERVANT_FIELDS)))
+    values = snapshot.model_dump(exclude={"previous_institution_id"})
+    await session.execute(upsert_newer(CivilServant, values, key="nip"))
 
 
 async def institution(session: AsyncSession, institution_id: UUID | None) -> Institution | None:

@@ -8,7 +8,8 @@ from uuid import UUID
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from enrollment import domain, replica, seating
+from enrollment import replica
+from enrollment.domain import development
 from enrollment.models import CivilServant, Cohort, Enrollment, Institution, Program
 from enrollment.schemas import (
     CategoryJp,
@@ -69,10 +70,10 @@ async def civil_servant_report(
         employment=servant.employment,
         jp=CategoryJp(**jp),
         total_jp=total,
-        minimum_jp=domain.MINIMUM_JP_PER_YEAR,
-        minimum_met=total >= domain.MINIMUM_JP_PER_YEAR,
-        pppk_maximum_jp=domain.PPPK_MAXIMUM_JP,
-        above_pppk_maximum=servant.employment == "PPPK" and total > domain.PPPK_MAXIMUM_JP,
+        minimum_jp=development.MINIMUM_JP_PER_YEAR,
+        minimum_met=total >= development.MINIMUM_JP_PER_YEAR,
+        pppk_maximum_jp=development.PPPK_MAXIMUM_JP,
+        above_pppk_maximum=servant.employment == "PPPK" and total > development.PPPK_MAXIMUM_JP,
         completed_enrollments=int(count or 0),
     )
 
@@ -109,7 +110,7 @@ async def institution_report(
         .subquery()
     )
     meeting = await session.scalar(
-        select(func.count()).select_from(per_person).where(per_person.c.jp >= domain.MINIMUM_JP_PER_YEAR)
+        select(func.count()).select_from(per_person).where(per_person.c.jp >= development.MINIMUM_JP_PER_YEAR)
     )
     total = sum(jp.values())
     return InstitutionReport(
@@ -119,7 +120,7 @@ async def institution_report(
         jp=CategoryJp(**jp),
         total_jp=total,
         mix_pct=CategoryPct(**{c: _pct(jp[c], total) for c in CATEGORIES}),
-        target_mix_pct=CategoryPct(**{c: float(v) for c, v in domain.TARGET_MIX_PCT.items()}),
+        target_mix_pct=CategoryPct(**{c: float(v) for c, v in development.TARGET_MIX_PCT.items()}),
         active_staff=len(staff),
         staff_meeting_minimum=int(meeting or 0),
         share_meeting_minimum_pct=_pct(int(meeting or 0), len(staff)),
@@ -130,7 +131,7 @@ async def cohort_report(session: AsyncSession, *, cohort_id: UUID) -> CohortRepo
     cohort = await session.get(Cohort, cohort_id)
     if cohort is None:
         raise NotFound(f"cohort {cohort_id} not found")
-    taken = seating.taken_of(cohort)
+    taken = cohort.taken()
     regional_taken = taken.regional + taken.dob
 
     def share(required: int, got: int) -> ShareAchieved:
@@ -219,7 +220,7 @@ async def _dob_unit(session: AsyncSession, inst: Institution, year: int) -> DobU
         kind=inst.kind,
         people=people,
         jp=jp,
-        seats_taken=sum(counts[s] for s in domain.SEATED_STATUSES),
+        seats_taken=sum(counts[s] for s in development.SEATED_STATUSES),
         funding=FundingCounts(
             reserved=counts["reserved"],
             confirmed=counts["confirmed"] + counts["completed"] + counts["no_show"],

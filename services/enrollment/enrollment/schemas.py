@@ -8,7 +8,7 @@ from uuid import UUID
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from enrollment.domain import Category, EnrollmentStatus, Horizon, Location, Pattern
+from enrollment.domain.development import Category, EnrollmentStatus, Horizon, Location, Pattern
 from sinergi_shared.contracts import FundingSource
 
 NIP_PATTERN = r"^[0-9]{18}$"

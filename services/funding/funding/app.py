@@ -2,8 +2,8 @@
 
 from fastapi import FastAPI
 
-from funding.api import budgets, reports, requests
-from funding.config import Settings, configure, get_settings
+from funding.api import routers
+from funding.config import Settings, get_settings
 from funding.consumers import handlers
 from funding.metrics import collect_budget_lines
 from sinergi_shared.limits import install_limits
@@ -13,11 +13,9 @@ __all__ = ["create_app", "handlers"]
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
-    settings = settings or get_settings()
-    # Handlers and jobs get only a session; they take the topic prefix and timeouts from here.
-    configure(settings)
+    """The funding API: budget lines, funding requests and the report."""
     app = create_service_app(
-        settings,
+        settings or get_settings(),
         title="Sinergi Funding",
         description=(
             "Budget lines, funding requests, approvals and commitments. "
@@ -25,7 +23,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             "(moved from committed when the enrollment completed); available = ceiling − committed − realized. "
             "Another institution's lines and requests answer 403 unless the token is a coordinator or admin."
         ),
-        routers=[budgets.router, requests.router, reports.router],
+        routers=routers,
         metric_collectors=[collect_budget_lines],
     )
     # 401 for a missing or bad token before any body is parsed; 413 for a chunked body over the cap.

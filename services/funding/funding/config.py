@@ -20,22 +20,5 @@ class Settings(ServiceSettings):
 
 @lru_cache
 def get_settings() -> Settings:
+    """The settings of this process, read once from the environment."""
     return Settings()
-
-
-_active: Settings | None = None
-
-
-def configure(settings: Settings) -> None:
-    """Make these settings the ones event handlers and jobs use (create_app calls it)."""
-    global _active
-    _active = settings
-
-
-def active_settings() -> Settings:
-    """The settings of the running app; the environment's when no app configured any.
-
-    Handlers and job ticks receive only a session, so they read the topic prefix and the
-    approval timeout from here rather than from a parameter.
-    """
-    return _active or get_settings()

@@ -6,8 +6,7 @@ from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from funding.config import active_settings
-from funding.service import replica, requests, saga
+from funding import replica, requests, saga
 from sinergi_shared.contracts import EnrollmentReserved, InstitutionSnapshot
 from sinergi_shared.events import CloudEvent
 from sinergi_shared.inbox import EventHandlers
@@ -24,22 +23,16 @@ async def institution_changed(session: AsyncSession, event: CloudEvent) -> None:
 @handlers.on("enrollment.reserved")
 async def enrollment_reserved(session: AsyncSession, event: CloudEvent) -> None:
     """A seat is held: open its funding request (once per enrollment) and decide it."""
-    await requests.open_for_enrollment(
-        session, event=EnrollmentReserved.model_validate(event.data), settings=active_settings()
-    )
+    await requests.open_for_enrollment(session, event=EnrollmentReserved.model_validate(event.data))
 
 
 @handlers.on("enrollment.cancelled", "enrollment.rejected")
 async def enrollment_ended(session: AsyncSession, event: CloudEvent) -> None:
     """The enrollment ended without training: release the commitment or close the pending request."""
-    await saga.release_for_enrollment(
-        session, enrollment_id=UUID(str(event.data["enrollment_id"])), settings=active_settings()
-    )
+    await saga.release_for_enrollment(session, enrollment_id=UUID(str(event.data["enrollment_id"])))
 
 
 @handlers.on("enrollment.completed")
 async def enrollment_completed(session: AsyncSession, event: CloudEvent) -> None:
     """The training took place: the committed amount is realized."""
-    await saga.realize_for_enrollment(
-        session, enrollment_id=UUID(str(event.data["enrollment_id"])), settings=active_settings()
-    )
+    await saga.realize_for_enrollment(session, enrollment_id=UUID(str(event.data["enrollment_id"])))

@@ -1,8 +1,8 @@
 """Funding's own Prometheus series: money per budget line, read at scrape time."""
 
-from fastapi import FastAPI
 from prometheus_client import Gauge
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from funding.models import BudgetLine
 
@@ -13,10 +13,9 @@ LINE_AMOUNT = Gauge(
 )
 
 
-async def collect_budget_lines(app: FastAPI) -> None:
+async def collect_budget_lines(session: AsyncSession) -> None:
     """Committed and realized against the ceiling of every budget line."""
-    async with app.state.sessions() as session:
-        lines = (await session.execute(select(BudgetLine))).scalars().all()
+    lines = (await session.execute(select(BudgetLine))).scalars().all()
     for line in lines:
         labels = (str(line.id), str(line.institution_id), line.source, str(line.fiscal_year), line.purpose)
         LINE_AMOUNT.labels(*labels, "ceiling").set(line.ceiling_idr)

@@ -72,6 +72,11 @@ class BudgetLine(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
+    @property
+    def available_idr(self) -> int:
+        """What is left to commit: ceiling − committed − realized."""
+        return self.ceiling_idr - self.committed_idr - self.realized_idr
+
 
 class BudgetRevision(Base):
     """One revision of a line's terms: who (client id), when, and the values before and after."""

@@ -8,17 +8,44 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from funding.routing import Purpose, Source
+from funding.domain.routing import Purpose, Source
+from sinergi_shared.http import Cursor, Limit
 
 # Integer rupiah only: strict so 1.5, 1.0 and "100" are refused; capped so sums never overflow bigint.
 MAX_IDR = 10**16
 Rupiah = Annotated[int, Field(strict=True, ge=0, le=MAX_IDR)]
 FiscalYear = Annotated[int, Field(strict=True, ge=2000, le=2100)]
+YearFilter = Annotated[int | None, Field(ge=2000, le=2100)]
 RequestStatus = Literal["awaiting_approval", "approved", "rejected", "released", "realized", "cancelled"]
 
 
 class Request(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+
+class Paging(BaseModel):
+    """Which page of a list: its size and where the previous one ended."""
+
+    limit: Limit = 50
+    cursor: Cursor = None
+
+
+class BudgetLineFilters(Paging):
+    institution_id: UUID | None = None
+    fiscal_year: YearFilter = None
+
+
+class FundingRequestFilters(Paging):
+    status: RequestStatus | None = None
+    institution_id: UUID | None = Field(default=None, description="The payer")
+    enrollment_id: UUID | None = None
+    fiscal_year: YearFilter = None
+
+
+class Response(BaseModel):
+    """What the API answers, read from the stored rows' attributes."""
+
+    model_config = ConfigDict(from_attributes=True)
 
 
 class BudgetLineCreate(Request):
@@ -37,7 +64,7 @@ class BudgetLinePatch(Request):
     auto_approve_limit_idr: Rupiah | None = None
 
 
-class BudgetLineOut(BaseModel):
+class BudgetLineOut(Response):
     id: UUID
     institution_id: UUID
     source: Source
@@ -53,12 +80,12 @@ class BudgetLineOut(BaseModel):
     updated_at: datetime
 
 
-class BudgetLinePage(BaseModel):
+class BudgetLinePage(Response):
     items: list[BudgetLineOut]
     next_cursor: str | None
 
 
-class BudgetRevisionOut(BaseModel):
+class BudgetRevisionOut(Response):
     id: UUID
     budget_line_id: UUID
     version: int
@@ -70,7 +97,7 @@ class BudgetRevisionOut(BaseModel):
     auto_approve_limit_to_idr: int
 
 
-class BudgetRevisionPage(BaseModel):
+class BudgetRevisionPage(Response):
     items: list[BudgetRevisionOut]
     next_cursor: str | None
 
@@ -88,7 +115,7 @@ class Rejection(Request):
     reason: str = Field(min_length=1, max_length=2000)
 
 
-class FundingRequestOut(BaseModel):
+class FundingRequestOut(Response):
     id: UUID
     origin: Literal["enrollment", "manual"]
     enrollment_id: UUID | None
@@ -119,7 +146,7 @@ class FundingRequestOut(BaseModel):
     updated_at: datetime
 
 
-class FundingRequestPage(BaseModel):
+class FundingRequestPage(Response):
     items: list[FundingRequestOut]
     next_cursor: str | None
 

@@ -10,8 +10,9 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DBAPIError
 
 from registry.api import ROUTERS
+from registry.clients import bootstrap
 from registry.config import Settings, get_settings
-from registry.credentials import bootstrap, published_keys
+from registry.tokens import published_keys
 from sinergi_shared.auth import TokenVerifier
 from sinergi_shared.db import transaction
 from sinergi_shared.inbox import EventHandlers
@@ -27,12 +28,13 @@ handlers: EventHandlers | None = None
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
+    """The registry's API: its routers, its own tokens verified from its own keys, the operator bootstrapped."""
     settings = settings or get_settings()
     apps: list[FastAPI] = []
 
     async def keys_from_database() -> dict[str, Any]:
-        # The registry verifies its own tokens from its own table, never over HTTP to itself.
-        async with transaction(apps[0].state.sessions) as session:
+        # The registry verifies its own tokens from its own table, never over HTTP to itself; a read, not a change.
+        async with apps[0].state.sessions() as session:
             return await published_keys(session, settings)
 
     async def on_startup(app: FastAPI) -> None:

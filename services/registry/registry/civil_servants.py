@@ -1,4 +1,4 @@
-"""Civil servant use cases: register, read, list, transfer, retire; state and event in the caller's transaction."""
+"""Civil servant use cases: register, read, list, transfer, retire; state and event in the caller's unit of work."""
 
 from __future__ import annotations
 
@@ -10,79 +10,34 @@ from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registry.domain import InvalidNip, parse_nip
-from registry.models import CivilServant, Institution
-from registry.service import SERVICE, today_in_indonesia
+from registry import institutions
+from registry.domain.nip import InvalidNip, field_errors, parse_nip, today_in_indonesia
+from registry.events import CivilServantChange, civil_servant_changed
+from registry.models import CivilServant
+from registry.schemas import CivilServantCreate
 from sinergi_shared.auth import Principal
-from sinergi_shared.contracts import CivilServantSnapshot
-from sinergi_shared.http import check_if_match, decode_cursor, encode_cursor
-from sinergi_shared.outbox import record_event
-from sinergi_shared.problems import Conflict, Forbidden, NotFound, Unprocessable, invalid
+from sinergi_shared.http import check_if_match, decode_cursor, encode_cursor, page
+from sinergi_shared.outbox import record
+from sinergi_shared.problems import Conflict, Forbidden, NotFound, Unprocessable
 
 
-def civil_servant_snapshot(cs: CivilServant, previous_institution_id: UUID | None = None) -> CivilServantSnapshot:
-    return CivilServantSnapshot(
-        nip=cs.nip,
-        name=cs.name,
-        institution_id=cs.institution_id,
-        employment=cs.employment,
-        position_kind=cs.position_kind,
-        position_title=cs.position_title,
-        grade=cs.grade,
-        status=cs.status,
-        version=cs.version,
-        previous_institution_id=previous_institution_id,
-    )
-
-
-def nip_error(exc: InvalidNip, field: str = "nip") -> list[dict[str, str]]:
-    """Field errors of an invalid NIP, each with its machine code."""
-    return [{"field": field, "code": p.code, "message": p.message} for p in exc.problems]
-
-
-async def _institution_for_staff(session: AsyncSession, institution_id: UUID) -> Institution:
-    inst = await session.get(Institution, institution_id)
-    if inst is None:
-        raise invalid("institution_id", "no institution has this id")
-    if inst.status != "active":
-        raise invalid("institution_id", "the institution is deactivated")
-    return inst
-
-
-async def register_civil_servant(
-    session: AsyncSession,
-    *,
-    principal: Principal,
-    nip: str,
-    name: str,
-    institution_id: UUID,
-    employment: str,
-    position_kind: str,
-    position_title: str | None = None,
-    grade: str | None = None,
-    today: date | None = None,
-    topic_prefix: str = "",
+async def register(
+    session: AsyncSession, *, principal: Principal, body: CivilServantCreate, today: date | None = None
 ) -> CivilServant:
     """Register an ASN of the caller's institution (any, for coordinator/admin); 409 for a known NIP."""
     try:
-        parsed = parse_nip(nip, today=today or today_in_indonesia())
+        parsed = parse_nip(body.nip, today=today or today_in_indonesia())
     except InvalidNip as exc:
-        raise Unprocessable(f"nip: {exc}", errors=nip_error(exc)) from exc
-    if not principal.may_reach(institution_id):
+        raise Unprocessable(f"nip: {exc}", errors=field_errors(exc.problems)) from exc
+    if not principal.may_reach(body.institution_id):
         raise Forbidden("you may only register civil servants of your own institution")
-    await _institution_for_staff(session, institution_id)
+    await institutions.get_active(session, body.institution_id)
     now = datetime.now(UTC)
-    cs = (
+    civil_servant = (
         await session.scalars(
             pg_insert(CivilServant)
             .values(
-                nip=nip,
-                name=name,
-                institution_id=institution_id,
-                employment=employment,
-                position_kind=position_kind,
-                position_title=position_title,
-                grade=grade,
+                **body.model_dump(),
                 status="active",
                 version=1,
                 birth_date=parsed.birth_date,
@@ -95,36 +50,27 @@ async def register_civil_servant(
             .returning(CivilServant)
         )
     ).one_or_none()
-    if cs is None:
-        raise Conflict(f"a civil servant with NIP {nip} is already registered")
-    await record_event(
-        session,
-        service=SERVICE,
-        event_type="civil_servant.registered",
-        data=civil_servant_snapshot(cs),
-        key=cs.nip,
-        topic_prefix=topic_prefix,
-    )
-    return cs
+    if civil_servant is None:
+        raise Conflict(f"a civil servant with NIP {body.nip} is already registered")
+    await record(session, civil_servant_changed("civil_servant.registered", civil_servant))
+    return civil_servant
 
 
-async def get_civil_servant(
-    session: AsyncSession, *, principal: Principal, nip: str, for_update: bool = False
-) -> CivilServant:
+async def get(session: AsyncSession, *, principal: Principal, nip: str, for_update: bool = False) -> CivilServant:
     """The civil servant; 404 when unknown or employed by an institution the caller may not reach."""
     if not (len(nip) == 18 and nip.isascii() and nip.isdigit()):
         raise NotFound(f"no civil servant with NIP {nip!r} is visible to you")
     stmt = select(CivilServant).where(CivilServant.nip == nip)
     if for_update:
         stmt = stmt.with_for_update()
-    cs = (await session.scalars(stmt)).one_or_none()
+    civil_servant = (await session.scalars(stmt)).one_or_none()
     # Another institution's staff is private: answer as if the NIP did not exist.
-    if cs is None or not principal.may_reach(cs.institution_id):
+    if civil_servant is None or not principal.may_reach(civil_servant.institution_id):
         raise NotFound(f"no civil servant with NIP {nip} is visible to you")
-    return cs
+    return civil_servant
 
 
-async def list_civil_servants(
+async def staff_of(
     session: AsyncSession,
     *,
     principal: Principal,
@@ -132,8 +78,8 @@ async def list_civil_servants(
     status: str | None = None,
     limit: int = 50,
     cursor: str | None = None,
-) -> list[CivilServant]:
-    """Up to limit+1 civil servants of one institution (default: the caller's) in NIP order."""
+) -> dict[str, Any]:
+    """A page of the civil servants of one institution (default: the caller's) in NIP order."""
     institution_id = institution_id or principal.institution_id
     if not principal.may_reach(institution_id):
         raise Forbidden("you may only list the civil servants of your own institution")
@@ -143,66 +89,52 @@ async def list_civil_servants(
     if cursor is not None:
         [after] = decode_cursor(cursor, 1)
         stmt = stmt.where(CivilServant.nip > after)
-    return list((await session.scalars(stmt.order_by(CivilServant.nip).limit(limit + 1))).all())
+    rows = list(await session.scalars(stmt.order_by(CivilServant.nip).limit(limit + 1)))
+    return page(rows, limit, lambda last: encode_cursor(last.nip))
 
 
-def civil_servant_cursor(cs: Any) -> str:
-    return encode_cursor(cs.nip)
-
-
-async def transfer_civil_servant(
-    session: AsyncSession,
-    *,
-    principal: Principal,
-    nip: str,
-    institution_id: UUID,
-    if_match: str | None = None,
-    topic_prefix: str = "",
+async def transfer(
+    session: AsyncSession, *, principal: Principal, nip: str, institution_id: UUID, if_match: str | None = None
 ) -> CivilServant:
     """Move an active ASN to another active institution; the caller must own the current one (or cross)."""
-    cs = await get_civil_servant(session, principal=principal, nip=nip, for_update=True)
-    if if_match is not None:
-        check_if_match(if_match, cs.version)
-    if cs.status != "active":
+    civil_servant = await _locked(session, principal=principal, nip=nip, if_match=if_match)
+    if civil_servant.status != "active":
         raise Conflict("a retired civil servant cannot be transferred")
-    if cs.institution_id == institution_id:
+    if civil_servant.institution_id == institution_id:
         raise Conflict("the civil servant already works at this institution")
-    await _institution_for_staff(session, institution_id)
-    previous = cs.institution_id
-    cs.institution_id = institution_id
-    cs.version += 1
-    cs.updated_at = datetime.now(UTC)
-    await session.flush()
-    await record_event(
-        session,
-        service=SERVICE,
-        event_type="civil_servant.transferred",
-        data=civil_servant_snapshot(cs, previous_institution_id=previous),
-        key=cs.nip,
-        topic_prefix=topic_prefix,
-    )
-    return cs
+    await institutions.get_active(session, institution_id)
+    previous = civil_servant.institution_id
+    civil_servant.institution_id = institution_id
+    return await _changed(session, civil_servant, "civil_servant.transferred", previous_institution_id=previous)
 
 
-async def retire_civil_servant(
-    session: AsyncSession, *, principal: Principal, nip: str, if_match: str | None = None, topic_prefix: str = ""
-) -> CivilServant:
+async def retire(session: AsyncSession, *, principal: Principal, nip: str, if_match: str | None = None) -> CivilServant:
     """Retire an active ASN; 409 when already retired."""
-    cs = await get_civil_servant(session, principal=principal, nip=nip, for_update=True)
-    if if_match is not None:
-        check_if_match(if_match, cs.version)
-    if cs.status != "active":
+    civil_servant = await _locked(session, principal=principal, nip=nip, if_match=if_match)
+    if civil_servant.status != "active":
         raise Conflict("the civil servant is already retired")
-    cs.status = "retired"
-    cs.version += 1
-    cs.updated_at = datetime.now(UTC)
+    civil_servant.status = "retired"
+    return await _changed(session, civil_servant, "civil_servant.retired")
+
+
+async def _locked(session: AsyncSession, *, principal: Principal, nip: str, if_match: str | None) -> CivilServant:
+    """The civil servant, locked for a change, at the version the caller saw (when it said which)."""
+    civil_servant = await get(session, principal=principal, nip=nip, for_update=True)
+    if if_match is not None:
+        check_if_match(if_match, civil_servant.version)
+    return civil_servant
+
+
+async def _changed(
+    session: AsyncSession,
+    civil_servant: CivilServant,
+    change: CivilServantChange,
+    *,
+    previous_institution_id: UUID | None = None,
+) -> CivilServant:
+    """Count a change in the version and announce the civil servant as they now are."""
+    civil_servant.version += 1
+    civil_servant.updated_at = datetime.now(UTC)
     await session.flush()
-    await record_event(
-        session,
-        service=SERVICE,
-        event_type="civil_servant.retired",
-        data=civil_servant_snapshot(cs),
-        key=cs.nip,
-        topic_prefix=topic_prefix,
-    )
-    return cs
+    await record(session, civil_servant_changed(change, civil_servant, previous_institution_id=previous_institution_id))
+    return civil_servant

@@ -16,13 +16,13 @@ from pydantic import ValidationError
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registry.domain import nip_problems
+from registry.domain.nip import field_errors, nip_problems, today_in_indonesia
+from registry.events import civil_servant_changed
 from registry.models import CivilServant, Institution
-from registry.schemas import CivilServantCreate
-from registry.service import SERVICE, today_in_indonesia
+from registry.schemas import CivilServantCreate, ImportFile
 from sinergi_shared.auth import Principal
 from sinergi_shared.contracts import CivilServantSnapshot
-from sinergi_shared.outbox import record_events
+from sinergi_shared.outbox import record
 from sinergi_shared.problems import PayloadTooLarge, Problem, invalid
 
 COLUMNS = ("nip", "name", "institution_id", "employment", "position_kind", "position_title", "grade")
@@ -41,8 +41,8 @@ def _too_many(count: int, limit: int) -> PayloadTooLarge:
 
 
 class Rows:
-    """The rows of an import file, parsed anew on every pass, so that a pass holds one row (or one slice) at a
-    time instead of the whole file as dicts (+8 MB for 10,000 rows). Counting them checks the whole file."""
+    """The rows of an import file, parsed anew on every pass so that a pass holds one slice, not the whole file
+    as dicts, at a time. Counting them checks the whole file."""
 
     def __init__(self, parse: Callable[[], Iterator[Row]], *, max_rows: int) -> None:
         self._parse = parse
@@ -57,6 +57,17 @@ class Rows:
         rows = iter(self)
         while chunk := list(itertools.islice(rows, size)):
             yield chunk
+
+
+def rows_of(file: ImportFile, *, max_rows: int) -> Rows:
+    """The rows of a JSON array or a CSV file; 415 for any other media type."""
+    if file.content_type in ("application/json", ""):
+        return rows_from_json(file.content, max_rows=max_rows)
+    if file.content_type in ("text/csv", "application/csv"):
+        return rows_from_csv(file.content, max_rows=max_rows)
+    raise UnsupportedMediaType(
+        f"send application/json (an array) or text/csv (with a header row), not {file.content_type}"
+    )
 
 
 def rows_from_json(body: bytes, *, max_rows: int) -> Rows:
@@ -163,9 +174,8 @@ def _validation_errors(exc: ValidationError) -> FieldErrors:
     ]
 
 
-# Rows parsed, validated, checked and stored per slice, all in the request's one transaction: only one
-# slice's rows, models, snapshots and event payloads are alive at a time (a 10,000-row import held them all:
-# +70 MB; BENCHMARKS.md, changes 19 and 25).
+# Rows are parsed, validated, checked and stored a slice at a time, all in the request's one unit of work, so
+# that only one slice's rows, models, snapshots and event payloads are alive at a time.
 IMPORT_SLICE = 500
 
 
@@ -175,7 +185,6 @@ async def import_civil_servants(
     principal: Principal,
     rows: Rows,
     today: date | None = None,
-    topic_prefix: str = "",
 ) -> dict[str, Any]:
     """Store every valid row and announce each, a slice at a time; report the others by line."""
     today = today or today_in_indonesia()
@@ -199,7 +208,7 @@ async def import_civil_servants(
                 )
                 valid.pop(line, None)
         await _check_against_registry(session, valid, errors, principal=principal, institutions=institutions)
-        imported += await _store(session, valid, errors, today=today, topic_prefix=topic_prefix)
+        imported += await _store(session, valid, errors)
     rejected = [{"line": line, "nip": nips.get(line), "errors": errs} for line, errs in sorted(errors.items()) if errs]
     return {"imported": imported, "rejected": rejected}
 
@@ -237,8 +246,7 @@ def _validated(rows: list[Row], errors: dict[int, FieldErrors], *, today: date) 
             continue
         nip = raw.get("nip")
         if isinstance(nip, str):
-            for p in nip_problems(nip, today=today):
-                errors[line].append({"field": "nip", "code": p.code, "message": p.message})
+            errors[line].extend(field_errors(nip_problems(nip, today=today)))
         try:
             model = CivilServantCreate.model_validate(raw)
         except ValidationError as exc:
@@ -285,34 +293,20 @@ async def _check_against_registry(
             del valid[line]
 
 
-async def _store(
-    session: AsyncSession,
-    valid: dict[int, CivilServantCreate],
-    errors: dict[int, FieldErrors],
-    *,
-    today: date,
-    topic_prefix: str,
-) -> int:
+async def _store(session: AsyncSession, valid: dict[int, CivilServantCreate], errors: dict[int, FieldErrors]) -> int:
     """Insert the slice's rows and record civil_servant.registered for each stored; how many were stored."""
-    inserted = await _insert(session, list(valid.values()), today=today)
+    inserted = await _insert(session, list(valid.values()))
     for line, model in list(valid.items()):
         if model.nip not in inserted:  # registered concurrently by another request
             errors[line].append(
                 {"field": "nip", "code": "duplicate_in_db", "message": f"NIP {model.nip} is already registered"}
             )
             del valid[line]
-    await record_events(
-        session,
-        service=SERVICE,
-        events=[("civil_servant.registered", inserted[m.nip], m.nip) for m in valid.values()],
-        topic_prefix=topic_prefix,
-    )
+    await record(session, *(civil_servant_changed("civil_servant.registered", inserted[m.nip]) for m in valid.values()))
     return len(valid)
 
 
-async def _insert(
-    session: AsyncSession, models: list[CivilServantCreate], *, today: date
-) -> dict[str, CivilServantSnapshot]:
+async def _insert(session: AsyncSession, models: list[CivilServantCreate]) -> dict[str, CivilServantSnapshot]:
     """Insert in one statement, skipping NIPs taken meanwhile; the snapshots of the rows stored."""
     if not models:
         return {}
@@ -348,21 +342,7 @@ async def _insert(
     )
     stored = set(result.scalars())
     return {
-        m.nip: CivilServantSnapshot(
-            nip=m.nip,
-            name=m.name,
-            institution_id=m.institution_id,
-            employment=m.employment,
-            position_kind=m.position_kind,
-            position_title=m.position_title,
-            grade=m.grade,
-            status="active",
-            version=1,
-        )
+        m.nip: CivilServantSnapshot.model_validate({**m.model_dump(), "status": "active", "version": 1})
         for m in models
         if m.nip in stored
     }
-
-
-def unsupported(content_type: str) -> UnsupportedMediaType:
-    return UnsupportedMediaType(f"send application/json (an array) or text/csv (with a header row), not {content_type}")

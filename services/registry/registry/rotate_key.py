@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import asyncio
 
-from sqlalchemy import text
-
+from registry.clients import hold_bootstrap_lock
 from registry.config import get_settings
-from registry.credentials import BOOTSTRAP_LOCK, rotate_signing_key
+from registry.tokens import rotate_signing_key
 from sinergi_shared.db import make_engine, make_sessionmaker, transaction
 
 
@@ -16,7 +15,7 @@ async def _main() -> None:
     engine = make_engine(settings.database_url, pool_size=1, max_overflow=0)
     try:
         async with transaction(make_sessionmaker(engine)) as session:
-            await session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": BOOTSTRAP_LOCK})
+            await hold_bootstrap_lock(session)
             kid = await rotate_signing_key(session, settings)
     finally:
         await engine.dispose()

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated, Literal
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic.json_schema import SkipJsonSchema
 
-from registry.domain import CODE_PATTERN
-from sinergi_shared.contracts import Employment, InstitutionKind, PositionKind, Sector
+from registry.domain.hierarchy import CODE_PATTERN
+from sinergi_shared.contracts import (
+    CivilServantSnapshot,
+    Employment,
+    InstitutionKind,
+    InstitutionSnapshot,
+    PositionKind,
+)
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
@@ -49,17 +56,11 @@ class InstitutionUpdate(Request):
     is_new_autonomous_region: bool | None = None
 
 
-class InstitutionOut(BaseModel):
-    id: UUID
-    code: str
-    name: str
-    kind: InstitutionKind
-    sector: Sector
-    parent_id: UUID | None
-    is_new_autonomous_region: bool
-    region_code: str | None
-    status: Literal["active", "inactive"]
-    version: int
+class InstitutionOut(InstitutionSnapshot):
+    """The snapshot the events carry, and when the institution was registered and last changed."""
+
+    model_config = ConfigDict(from_attributes=True)
+
     created_at: datetime
     updated_at: datetime
 
@@ -82,21 +83,27 @@ class CivilServantCreate(Request):
     grade: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20)] | None = None
 
 
-class CivilServantOut(BaseModel):
-    nip: str
-    name: str
-    institution_id: UUID
-    employment: Employment
-    position_kind: PositionKind
-    position_title: str | None
-    grade: str | None
-    status: Literal["active", "retired"]
-    version: int
+class CivilServantOut(CivilServantSnapshot):
+    """The snapshot the events carry (a transfer's previous institution aside), the NIP's facts and the times."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    previous_institution_id: SkipJsonSchema[UUID | None] = Field(default=None, exclude=True)
     birth_date: str = Field(description="From the NIP, YYYY-MM-DD")
     appointment_month: str = Field(description="First appointment (TMT) month from the NIP, YYYY-MM")
     gender: Literal[1, 2]
     created_at: datetime
     updated_at: datetime
+
+    @field_validator("birth_date", mode="before")
+    @classmethod
+    def _birth_date(cls, value: Any) -> Any:
+        return value.isoformat() if isinstance(value, date) else value
+
+    @field_validator("appointment_month", mode="before")
+    @classmethod
+    def _appointment_month(cls, value: Any) -> Any:
+        return value.strftime("%Y-%m") if isinstance(value, date) else value
 
 
 class CivilServantPage(BaseModel):
@@ -106,6 +113,15 @@ class CivilServantPage(BaseModel):
 
 class TransferRequest(Request):
     institution_id: UUID
+
+
+class ImportFile(BaseModel):
+    """An import file as sent: its media type and its bytes (what makes two imports the same request)."""
+
+    model_config = ConfigDict(ser_json_bytes="base64")
+
+    content_type: str
+    content: bytes
 
 
 class FieldError(BaseModel):

@@ -7,18 +7,19 @@ Every institution goes through the same use case as the API, so each new one is 
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from uuid import UUID
 
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from registry.config import Settings, get_settings
-from registry.credentials import BOOTSTRAP_INSTITUTION, BOOTSTRAP_LOCK, BOOTSTRAP_PARENT
-from registry.service import ensure_institution
+from registry import institutions
+from registry.clients import BOOTSTRAP_INSTITUTION, BOOTSTRAP_PARENT, hold_bootstrap_lock
+from registry.config import get_settings
+from registry.schemas import InstitutionCreate
+from sinergi_shared.contracts import InstitutionKind
 from sinergi_shared.db import make_engine, make_sessionmaker, transaction
 
 # (code, name, kind, training unit code, training unit name) of the K/L of the coordination meeting.
-MINISTRIES_AND_AGENCIES: tuple[tuple[str, str, str, str, str], ...] = (
+MINISTRIES_AND_AGENCIES: tuple[tuple[str, str, InstitutionKind, str, str], ...] = (
     (
         "KEMENKOP-UKM",
         "Kementerian Koperasi dan Usaha Kecil dan Menengah",
@@ -76,56 +77,43 @@ PROVINCES: tuple[tuple[str, str, str, bool], ...] = (
 )
 
 
-def reference_institutions() -> list[dict[str, Any]]:
-    """Every seeded institution in creation order; a training unit names its parent by `parent_code`."""
-    items: list[dict[str, Any]] = [
-        dict(BOOTSTRAP_PARENT),
-        {**BOOTSTRAP_INSTITUTION, "parent_code": BOOTSTRAP_PARENT["code"]},
+def reference_institutions() -> list[tuple[InstitutionCreate, str | None]]:
+    """Every seeded institution in creation order, each with the code of its parent (None at the top)."""
+    items: list[tuple[InstitutionCreate, str | None]] = [
+        (BOOTSTRAP_PARENT, None),
+        (BOOTSTRAP_INSTITUTION, BOOTSTRAP_PARENT.code),
     ]
     for code, name, kind, unit_code, unit_name in MINISTRIES_AND_AGENCIES:
-        items.append({"code": code, "name": name, "kind": kind})
-        items.append({"code": unit_code, "name": unit_name, "kind": "training_unit", "parent_code": code})
+        items.append((InstitutionCreate(code=code, name=name, kind=kind), None))
+        items.append((InstitutionCreate(code=unit_code, name=unit_name, kind="training_unit"), code))
     for code, name, region_code, dob in PROVINCES:
-        items.append(
-            {
-                "code": code,
-                "name": name,
-                "kind": "province",
-                "region_code": region_code,
-                "is_new_autonomous_region": dob,
-            }
+        province = InstitutionCreate(
+            code=code, name=name, kind="province", region_code=region_code, is_new_autonomous_region=dob
         )
+        items.append((province, None))
     return items
 
 
-async def seed_in(session: AsyncSession, settings: Settings) -> int:
-    """Register the missing reference institutions in this transaction; returns how many were new."""
-    # The same lock as the startup bootstrap, so concurrent seeds and startups never race on a code.
-    await session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": BOOTSTRAP_LOCK})
-    ids: dict[str, Any] = {}
-    created = 0
-    for item in reference_institutions():
-        fields = dict(item)
-        parent_code = fields.pop("parent_code", None)
-        if parent_code is not None:
-            fields["parent_id"] = ids[parent_code]
-        inst, new = await ensure_institution(session, topic_prefix=settings.topic_prefix, **fields)
-        created += new
-        ids[inst.code] = inst.id
-    return created
-
-
-async def seed(sessions: async_sessionmaker[AsyncSession], settings: Settings) -> int:
-    """Load the reference data in one transaction; running it again changes and announces nothing."""
+async def seed(sessions: async_sessionmaker[AsyncSession]) -> int:
+    """Load the reference data in one unit of work; running it again changes and announces nothing."""
     async with transaction(sessions) as session:
-        return await seed_in(session, settings)
+        # The same lock as the startup bootstrap, so concurrent seeds and startups never race on a code.
+        await hold_bootstrap_lock(session)
+        ids: dict[str, UUID] = {}
+        created = 0
+        for body, parent_code in reference_institutions():
+            if parent_code is not None:
+                body = body.model_copy(update={"parent_id": ids[parent_code]})
+            institution, new = await institutions.ensure(session, body)
+            created += new
+            ids[institution.code] = institution.id
+        return created
 
 
 async def _main() -> None:
-    settings = get_settings()
-    engine = make_engine(settings.database_url, pool_size=1, max_overflow=0)
+    engine = make_engine(get_settings().database_url, pool_size=1, max_overflow=0)
     try:
-        created = await seed(make_sessionmaker(engine), settings)
+        created = await seed(make_sessionmaker(engine))
     finally:
         await engine.dispose()
     print(f"registry seed: {created} institutions added, {len(reference_institutions()) - created} already present")

@@ -1,1 +1,5 @@
-"""HTTP routers of the funding service: parse, call the use case in one transaction, shape the response."""
+"""The funding service's HTTP routers: thin, parse → call a use case → shape."""
+
+from funding.api import budgets, reports, requests
+
+routers = [budgets.router, requests.router, reports.router]

@@ -5,29 +5,24 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
-from funding.schemas import BudgetLineCreate, BudgetLineOut, BudgetLinePage, BudgetLinePatch, BudgetRevisionPage
-from funding.service import budgets
-from funding.service.access import READ_SCOPES
-from sinergi_shared.auth import Principal, require_scope
-from sinergi_shared.db import transaction
-from sinergi_shared.http import Cursor, IdempotencyKey, IfMatch, Limit, ModelResponse, etag, fingerprint, idempotent
+from funding import budgets
+from funding.api.access import Reader, Writer
+from funding.schemas import (
+    BudgetLineCreate,
+    BudgetLineFilters,
+    BudgetLineOut,
+    BudgetLinePage,
+    BudgetLinePatch,
+    BudgetRevisionPage,
+    Paging,
+)
+from sinergi_shared.http import IfMatch, Session, idempotent, resource
 from sinergi_shared.problems import problem_responses
 
 router = APIRouter(tags=["budgets"])
-
-Writer = Annotated[Principal, Depends(require_scope("funding:write"))]
-Reader = Annotated[Principal, Depends(require_scope(*READ_SCOPES))]
-
-
-def _line_response(line: object, status_code: int = 200) -> JSONResponse:
-    out = BudgetLineOut.model_validate(budgets.line_out(line))  # type: ignore[arg-type]
-    headers = {"ETag": etag(out.version)}
-    if status_code == 201:
-        headers["Location"] = f"/budgets/{out.id}"
-    return ModelResponse(out, status_code=status_code, headers=headers)
 
 
 @router.post(
@@ -42,21 +37,10 @@ def _line_response(line: object, status_code: int = 200) -> JSONResponse:
     ),
     responses=problem_responses(400, 401, 403, 409, 413, 422),
 )
-async def create_budget(
-    body: BudgetLineCreate, request: Request, principal: Writer, idempotency_key: IdempotencyKey = None
-) -> JSONResponse:
-    async with transaction(request.app.state.sessions) as session:
-
-        async def create() -> JSONResponse:
-            return _line_response(await budgets.create_line(session, principal=principal, body=body), 201)
-
-        return await idempotent(
-            session,
-            principal=principal,
-            key=idempotency_key,
-            fingerprint_of=lambda: fingerprint("POST", "/budgets", body.model_dump(mode="json")),
-            create=create,
-        )
+@idempotent
+async def create_budget(body: BudgetLineCreate, session: Session, principal: Writer) -> JSONResponse:
+    line = await budgets.create_line(session, principal=principal, body=body)
+    return resource(BudgetLineOut.model_validate(line), 201, location=f"/budgets/{line.id}")
 
 
 @router.get(
@@ -66,22 +50,10 @@ async def create_budget(
     responses=problem_responses(401, 403, 422),
 )
 async def list_budgets(
-    request: Request,
-    principal: Reader,
-    institution_id: UUID | None = None,
-    fiscal_year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
-    limit: Limit = 50,
-    cursor: Cursor = None,
-) -> dict[str, object]:
-    async with transaction(request.app.state.sessions) as session:
-        return await budgets.list_lines(
-            session,
-            principal=principal,
-            institution_id=institution_id,
-            fiscal_year=fiscal_year,
-            limit=limit,
-            cursor=cursor,
-        )
+    session: Session, principal: Reader, filters: Annotated[BudgetLineFilters, Query()]
+) -> BudgetLinePage:
+    lines = await budgets.list_lines(session, principal=principal, filters=filters)
+    return BudgetLinePage.model_validate(lines)
 
 
 @router.get(
@@ -90,9 +62,9 @@ async def list_budgets(
     summary="One budget line (ETag = its version)",
     responses=problem_responses(401, 403, 404, 422),
 )
-async def get_budget(line_id: UUID, request: Request, principal: Reader) -> JSONResponse:
-    async with transaction(request.app.state.sessions) as session:
-        return _line_response(await budgets.get_line(session, principal=principal, line_id=line_id))
+async def get_budget(line_id: UUID, session: Session, principal: Reader) -> JSONResponse:
+    line = await budgets.get_line(session, principal=principal, line_id=line_id)
+    return resource(BudgetLineOut.model_validate(line))
 
 
 @router.patch(
@@ -106,11 +78,10 @@ async def get_budget(line_id: UUID, request: Request, principal: Reader) -> JSON
     responses=problem_responses(400, 401, 403, 404, 409, 412, 413, 422, 428),
 )
 async def revise_budget(
-    line_id: UUID, body: BudgetLinePatch, request: Request, principal: Writer, if_match: IfMatch = None
+    line_id: UUID, body: BudgetLinePatch, session: Session, principal: Writer, if_match: IfMatch = None
 ) -> JSONResponse:
-    async with transaction(request.app.state.sessions) as session:
-        line = await budgets.revise_line(session, principal=principal, line_id=line_id, if_match=if_match, patch=body)
-        return _line_response(line)
+    line = await budgets.revise_line(session, principal=principal, line_id=line_id, if_match=if_match, patch=body)
+    return resource(BudgetLineOut.model_validate(line))
 
 
 @router.get(
@@ -120,7 +91,7 @@ async def revise_budget(
     responses=problem_responses(401, 403, 404, 422),
 )
 async def list_budget_revisions(
-    line_id: UUID, request: Request, principal: Reader, limit: Limit = 50, cursor: Cursor = None
-) -> dict[str, object]:
-    async with transaction(request.app.state.sessions) as session:
-        return await budgets.list_revisions(session, principal=principal, line_id=line_id, limit=limit, cursor=cursor)
+    line_id: UUID, session: Session, principal: Reader, paging: Annotated[Paging, Query()]
+) -> BudgetRevisionPage:
+    revisions = await budgets.list_revisions(session, principal=principal, line_id=line_id, paging=paging)
+    return BudgetRevisionPage.model_validate(revisions)

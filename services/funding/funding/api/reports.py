@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query
 
+from funding import reports
+from funding.api.access import Reader
 from funding.schemas import FundingReport
-from funding.service import reports
-from funding.service.access import READ_SCOPES
-from sinergi_shared.auth import Principal, require_scope
-from sinergi_shared.db import transaction
+from sinergi_shared.http import Session
 from sinergi_shared.problems import problem_responses
 
 router = APIRouter(tags=["reports"])
-
-Reader = Annotated[Principal, Depends(require_scope(*READ_SCOPES))]
 
 
 @router.get(
@@ -27,12 +24,12 @@ Reader = Annotated[Principal, Depends(require_scope(*READ_SCOPES))]
     responses=problem_responses(401, 403, 422),
 )
 async def funding_report(
-    request: Request,
+    session: Session,
     principal: Reader,
     fiscal_year: Annotated[int, Query(ge=2000, le=2100)],
     institution_id: UUID | None = None,
-) -> dict[str, Any]:
-    async with transaction(request.app.state.sessions) as session:
-        return await reports.funding_report(
-            session, principal=principal, fiscal_year=fiscal_year, institution_id=institution_id
-        )
+) -> FundingReport:
+    report = await reports.funding_report(
+        session, principal=principal, fiscal_year=fiscal_year, institution_id=institution_id
+    )
+    return FundingReport.model_validate(report)

@@ -5,31 +5,22 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
-from funding.models import FundingRequest
-from funding.schemas import FundingRequestCreate, FundingRequestOut, FundingRequestPage, Rejection, RequestStatus
-from funding.service import requests
-from funding.service.access import READ_SCOPES
-from sinergi_shared.auth import Principal, require_scope
-from sinergi_shared.db import transaction
-from sinergi_shared.http import Cursor, IdempotencyKey, Limit, ModelResponse, etag, fingerprint, idempotent
+from funding import requests
+from funding.api.access import Approver, Reader, Writer
+from funding.schemas import (
+    FundingRequestCreate,
+    FundingRequestFilters,
+    FundingRequestOut,
+    FundingRequestPage,
+    Rejection,
+)
+from sinergi_shared.http import Session, idempotent, resource
 from sinergi_shared.problems import problem_responses
 
 router = APIRouter(tags=["funding requests"])
-
-Writer = Annotated[Principal, Depends(require_scope("funding:write"))]
-Approver = Annotated[Principal, Depends(require_scope("funding:approve", "coordinator"))]
-Reader = Annotated[Principal, Depends(require_scope(*READ_SCOPES))]
-
-
-def _request_response(req: FundingRequest, status_code: int = 200) -> JSONResponse:
-    headers = {"ETag": etag(req.version)}
-    if status_code == 201:
-        headers["Location"] = f"/funding-requests/{req.id}"
-    out = FundingRequestOut.model_validate(requests.request_out(req))
-    return ModelResponse(out, status_code=status_code, headers=headers)
 
 
 @router.post(
@@ -45,24 +36,11 @@ def _request_response(req: FundingRequest, status_code: int = 200) -> JSONRespon
     ),
     responses=problem_responses(400, 401, 403, 409, 413, 422),
 )
-async def create_funding_request(
-    body: FundingRequestCreate, request: Request, principal: Writer, idempotency_key: IdempotencyKey = None
-) -> JSONResponse:
-    async with transaction(request.app.state.sessions) as session:
-
-        async def create() -> JSONResponse:
-            req = await requests.open_by_hand(
-                session, principal=principal, body=body, settings=request.app.state.settings
-            )
-            return _request_response(req, 201)
-
-        return await idempotent(
-            session,
-            principal=principal,
-            key=idempotency_key,
-            fingerprint_of=lambda: fingerprint("POST", "/funding-requests", body.model_dump(mode="json")),
-            create=create,
-        )
+@idempotent
+async def create_funding_request(body: FundingRequestCreate, session: Session, principal: Writer) -> JSONResponse:
+    req = await requests.open_by_hand(session, principal=principal, body=body)
+    out = FundingRequestOut.model_validate(req)
+    return resource(out, 201, location=f"/funding-requests/{req.id}")
 
 
 @router.get(
@@ -73,26 +51,10 @@ async def create_funding_request(
     responses=problem_responses(401, 403, 422),
 )
 async def list_funding_requests(
-    request: Request,
-    principal: Reader,
-    status: RequestStatus | None = None,
-    institution_id: UUID | None = None,
-    enrollment_id: UUID | None = None,
-    fiscal_year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
-    limit: Limit = 50,
-    cursor: Cursor = None,
-) -> dict[str, object]:
-    async with transaction(request.app.state.sessions) as session:
-        return await requests.list_requests(
-            session,
-            principal=principal,
-            status=status,
-            institution_id=institution_id,
-            enrollment_id=enrollment_id,
-            fiscal_year=fiscal_year,
-            limit=limit,
-            cursor=cursor,
-        )
+    session: Session, principal: Reader, filters: Annotated[FundingRequestFilters, Query()]
+) -> FundingRequestPage:
+    found = await requests.list_requests(session, principal=principal, filters=filters)
+    return FundingRequestPage.model_validate(found)
 
 
 @router.get(
@@ -101,9 +63,9 @@ async def list_funding_requests(
     summary="One funding request",
     responses=problem_responses(401, 403, 404, 422),
 )
-async def get_funding_request(request_id: UUID, request: Request, principal: Reader) -> JSONResponse:
-    async with transaction(request.app.state.sessions) as session:
-        return _request_response(await requests.get_request(session, principal=principal, request_id=request_id))
+async def get_funding_request(request_id: UUID, session: Session, principal: Reader) -> JSONResponse:
+    req = await requests.get_request(session, principal=principal, request_id=request_id)
+    return resource(FundingRequestOut.model_validate(req))
 
 
 @router.post(
@@ -117,12 +79,9 @@ async def get_funding_request(request_id: UUID, request: Request, principal: Rea
     ),
     responses=problem_responses(401, 403, 404, 409, 422),
 )
-async def approve_funding_request(request_id: UUID, request: Request, principal: Approver) -> JSONResponse:
-    async with transaction(request.app.state.sessions) as session:
-        req = await requests.approve(
-            session, principal=principal, request_id=request_id, settings=request.app.state.settings
-        )
-        return _request_response(req)
+async def approve_funding_request(request_id: UUID, session: Session, principal: Approver) -> JSONResponse:
+    req = await requests.approve(session, principal=principal, request_id=request_id)
+    return resource(FundingRequestOut.model_validate(req))
 
 
 @router.post(
@@ -132,14 +91,7 @@ async def approve_funding_request(request_id: UUID, request: Request, principal:
     responses=problem_responses(400, 401, 403, 404, 409, 413, 422),
 )
 async def reject_funding_request(
-    request_id: UUID, body: Rejection, request: Request, principal: Approver
+    request_id: UUID, body: Rejection, session: Session, principal: Approver
 ) -> JSONResponse:
-    async with transaction(request.app.state.sessions) as session:
-        req = await requests.reject(
-            session,
-            principal=principal,
-            request_id=request_id,
-            reason=body.reason,
-            settings=request.app.state.settings,
-        )
-        return _request_response(req)
+    req = await requests.reject(session, principal=principal, request_id=request_id, reason=body.reason)
+    return resource(FundingRequestOut.model_validate(req))

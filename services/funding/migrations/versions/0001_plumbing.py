@@ -1,22 +1,7 @@
-"""Plumbing tables: event log, outbox, inbox, dead letters, idempotency keys.
+"""The funding database's plumbing tables (sinergi_shared.db.plumbing): revision 0001."""
 
-Revision ID: 0001
-Revises:
-"""
+from sinergi_shared.migrations import create_plumbing as upgrade
+from sinergi_shared.migrations import drop_plumbing as downgrade
 
-from alembic import op
-
-from sinergi_shared.db import plumbing
-
-revision = "0001"
-down_revision = None
-branch_labels = None
-depends_on = None
-
-
-def upgrade() -> None:
-    plumbing.create_all(bind=op.get_bind())
-
-
-def downgrade() -> None:
-    plumbing.drop_all(bind=op.get_bind())
+revision, down_revision, branch_labels, depends_on = "0001", None, None, None
+__all__ = ["downgrade", "upgrade"]

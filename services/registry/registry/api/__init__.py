@@ -3,7 +3,8 @@
 from fastapi import APIRouter
 
 from registry.api.civil_servants import router as civil_servants
+from registry.api.clients import router as clients
 from registry.api.institutions import router as institutions
-from registry.api.oauth import router as oauth
+from registry.api.tokens import router as tokens
 
-ROUTERS: list[APIRouter] = [oauth, institutions, civil_servants]
+ROUTERS: list[APIRouter] = [tokens, clients, institutions, civil_servants]

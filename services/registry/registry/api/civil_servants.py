@@ -6,59 +6,38 @@ coordinator's or an operator's; listing another institution's staff answers 403.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse
 
-from registry import civil_servants
-from registry.api.common import Reader, StaffWriter, topic_prefix
-from registry.imports import import_civil_servants, rows_from_csv, rows_from_json, unsupported
-from registry.models import CivilServant
-from registry.schemas import CivilServantCreate, CivilServantOut, CivilServantPage, ImportReport, TransferRequest
-from sinergi_shared.db import transaction
-from sinergi_shared.http import (
-    Cursor,
-    IdempotencyKey,
-    IfMatch,
-    Limit,
-    ModelResponse,
-    etag,
-    fingerprint,
-    idempotent,
-    page,
+from registry import civil_servants, imports
+from registry.api.access import Reader, StaffWriter
+from registry.schemas import (
+    CivilServantCreate,
+    CivilServantOut,
+    CivilServantPage,
+    ImportFile,
+    ImportReport,
+    TransferRequest,
 )
+from sinergi_shared.http import Cursor, IfMatch, Limit, Session, idempotent, resource
 from sinergi_shared.problems import problem_responses
 
 router = APIRouter(prefix="/civil-servants", tags=["civil servants"])
 Nip = Path(max_length=64, description="The 18-digit NIP")
 
 
-def civil_servant_out(cs: CivilServant) -> CivilServantOut:
-    return CivilServantOut(
-        nip=cs.nip,
-        name=cs.name,
-        institution_id=cs.institution_id,
-        employment=cs.employment,
-        position_kind=cs.position_kind,
-        position_title=cs.position_title,
-        grade=cs.grade,
-        status=cs.status,
-        version=cs.version,
-        birth_date=cs.birth_date.isoformat(),
-        appointment_month=cs.appointment_month.strftime("%Y-%m"),
-        gender=1 if cs.gender == 1 else 2,
-        created_at=cs.created_at,
-        updated_at=cs.updated_at,
-    )
+async def _import_file(request: Request) -> ImportFile:
+    """The request's body as an import file, whatever its media type."""
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    return ImportFile(content_type=content_type, content=await request.body())
 
 
-def _response(cs: CivilServant, *, status_code: int = 200, location: str | None = None) -> JSONResponse:
-    headers = {"ETag": etag(cs.version)}
-    if location:
-        headers["Location"] = location
-    return ModelResponse(civil_servant_out(cs), status_code=status_code, headers=headers)
+def _import_max_rows(request: Request) -> int:
+    """How many rows one import may hold, as configured."""
+    return int(request.app.state.settings.import_max_rows)
 
 
 @router.post(
@@ -68,24 +47,10 @@ def _response(cs: CivilServant, *, status_code: int = 200, location: str | None 
     summary="Register a civil servant of your institution (registry:write)",
     responses=problem_responses(400, 401, 403, 409, 413, 422),
 )
-async def register_civil_servant(
-    body: CivilServantCreate, request: Request, principal: StaffWriter, idempotency_key: IdempotencyKey = None
-) -> JSONResponse:
-    async with transaction(request.app.state.sessions) as session:
-
-        async def create() -> JSONResponse:
-            cs = await civil_servants.register_civil_servant(
-                session, principal=principal, **body.model_dump(), topic_prefix=topic_prefix(request)
-            )
-            return _response(cs, status_code=201, location=f"/civil-servants/{cs.nip}")
-
-        return await idempotent(
-            session,
-            principal=principal,
-            key=idempotency_key,
-            fingerprint_of=lambda: fingerprint("POST", "/civil-servants", body.model_dump(mode="json")),
-            create=create,
-        )
+@idempotent
+async def register_civil_servant(body: CivilServantCreate, session: Session, principal: StaffWriter) -> JSONResponse:
+    civil_servant = await civil_servants.register(session, principal=principal, body=body)
+    return resource(CivilServantOut.model_validate(civil_servant), 201, location=f"/civil-servants/{civil_servant.nip}")
 
 
 @router.post(
@@ -110,33 +75,15 @@ async def register_civil_servant(
         }
     },
 )
-async def import_file(request: Request, principal: StaffWriter, idempotency_key: IdempotencyKey = None) -> JSONResponse:
-    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    body = await request.body()
-    max_rows: int = request.app.state.settings.import_max_rows
-    if content_type in ("application/json", ""):
-        rows = rows_from_json(body, max_rows=max_rows)
-    elif content_type in ("text/csv", "application/csv"):
-        rows = rows_from_csv(body, max_rows=max_rows)
-    else:
-        raise unsupported(content_type)
-    async with transaction(request.app.state.sessions) as session:
-
-        async def create() -> JSONResponse:
-            report = await import_civil_servants(
-                session, principal=principal, rows=rows, topic_prefix=topic_prefix(request)
-            )
-            return JSONResponse(report)
-
-        return await idempotent(
-            session,
-            principal=principal,
-            key=idempotency_key,
-            fingerprint_of=lambda: fingerprint(
-                "POST", "/civil-servants/import", f"{content_type}\n{body.decode('utf-8', 'replace')}"
-            ),
-            create=create,
-        )
+@idempotent
+async def import_civil_servants(
+    file: Annotated[ImportFile, Depends(_import_file)],
+    max_rows: Annotated[int, Depends(_import_max_rows)],
+    session: Session,
+    principal: StaffWriter,
+) -> JSONResponse:
+    rows = imports.rows_of(file, max_rows=max_rows)
+    return JSONResponse(await imports.import_civil_servants(session, principal=principal, rows=rows))
 
 
 @router.get(
@@ -146,20 +93,16 @@ async def import_file(request: Request, principal: StaffWriter, idempotency_key:
     responses=problem_responses(401, 403, 422),
 )
 async def list_civil_servants(
-    request: Request,
+    session: Session,
     principal: Reader,
     institution_id: UUID | None = None,
     status: str | None = Query(default=None, pattern="^(active|retired)$"),
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> dict[str, Any]:
-    async with transaction(request.app.state.sessions) as session:
-        rows = await civil_servants.list_civil_servants(
-            session, principal=principal, institution_id=institution_id, status=status, limit=limit, cursor=cursor
-        )
-        shaped = page(rows, limit, civil_servants.civil_servant_cursor)
-        shaped["items"] = [civil_servant_out(r) for r in shaped["items"]]
-        return shaped
+    return await civil_servants.staff_of(
+        session, principal=principal, institution_id=institution_id, status=status, limit=limit, cursor=cursor
+    )
 
 
 @router.get(
@@ -168,9 +111,9 @@ async def list_civil_servants(
     summary="Read a civil servant by NIP",
     responses=problem_responses(401, 403, 404, 422),
 )
-async def get_civil_servant(request: Request, principal: Reader, nip: str = Nip) -> JSONResponse:
-    async with transaction(request.app.state.sessions) as session:
-        return _response(await civil_servants.get_civil_servant(session, principal=principal, nip=nip))
+async def get_civil_servant(session: Session, principal: Reader, nip: str = Nip) -> JSONResponse:
+    civil_servant = await civil_servants.get(session, principal=principal, nip=nip)
+    return resource(CivilServantOut.model_validate(civil_servant))
 
 
 @router.post(
@@ -180,18 +123,12 @@ async def get_civil_servant(request: Request, principal: Reader, nip: str = Nip)
     responses=problem_responses(400, 401, 403, 404, 409, 412, 413, 422),
 )
 async def transfer_civil_servant(
-    body: TransferRequest, request: Request, principal: StaffWriter, nip: str = Nip, if_match: IfMatch = None
+    body: TransferRequest, session: Session, principal: StaffWriter, nip: str = Nip, if_match: IfMatch = None
 ) -> JSONResponse:
-    async with transaction(request.app.state.sessions) as session:
-        cs = await civil_servants.transfer_civil_servant(
-            session,
-            principal=principal,
-            nip=nip,
-            institution_id=body.institution_id,
-            if_match=if_match,
-            topic_prefix=topic_prefix(request),
-        )
-        return _response(cs)
+    civil_servant = await civil_servants.transfer(
+        session, principal=principal, nip=nip, institution_id=body.institution_id, if_match=if_match
+    )
+    return resource(CivilServantOut.model_validate(civil_servant))
 
 
 @router.post(
@@ -201,10 +138,7 @@ async def transfer_civil_servant(
     responses=problem_responses(401, 403, 404, 409, 412, 422),
 )
 async def retire_civil_servant(
-    request: Request, principal: StaffWriter, nip: str = Nip, if_match: IfMatch = None
+    session: Session, principal: StaffWriter, nip: str = Nip, if_match: IfMatch = None
 ) -> JSONResponse:
-    async with transaction(request.app.state.sessions) as session:
-        cs = await civil_servants.retire_civil_servant(
-            session, principal=principal, nip=nip, if_match=if_match, topic_prefix=topic_prefix(request)
-        )
-        return _response(cs)
+    civil_servant = await civil_servants.retire(session, principal=principal, nip=nip, if_match=if_match)
+    return resource(CivilServantOut.model_validate(civil_servant))

@@ -5,15 +5,14 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
-from registry import service
-from registry.api.common import Admin, Reader, resource, topic_prefix
+from registry import institutions
+from registry.api.access import Admin, Reader
 from registry.schemas import InstitutionCreate, InstitutionOut, InstitutionPage, InstitutionUpdate
 from sinergi_shared.contracts import InstitutionKind, Sector
-from sinergi_shared.db import transaction
-from sinergi_shared.http import Cursor, IdempotencyKey, IfMatch, Limit, fingerprint, idempotent, page
+from sinergi_shared.http import Cursor, IfMatch, Limit, Session, idempotent, resource
 from sinergi_shared.problems import problem_responses
 
 router = APIRouter(prefix="/institutions", tags=["institutions"])
@@ -26,27 +25,15 @@ router = APIRouter(prefix="/institutions", tags=["institutions"])
     summary="Register an institution (admin)",
     responses=problem_responses(400, 401, 403, 409, 413, 422),
 )
-async def register_institution(
-    body: InstitutionCreate, request: Request, principal: Admin, idempotency_key: IdempotencyKey = None
-) -> JSONResponse:
-    async with transaction(request.app.state.sessions) as session:
-
-        async def create() -> JSONResponse:
-            inst = await service.register_institution(session, **body.model_dump(), topic_prefix=topic_prefix(request))
-            return resource(InstitutionOut, inst, status_code=201, location=f"/institutions/{inst.id}")
-
-        return await idempotent(
-            session,
-            principal=principal,
-            key=idempotency_key,
-            fingerprint_of=lambda: fingerprint("POST", "/institutions", body.model_dump(mode="json")),
-            create=create,
-        )
+@idempotent
+async def register_institution(body: InstitutionCreate, session: Session, principal: Admin) -> JSONResponse:
+    institution = await institutions.register(session, body=body)
+    return resource(InstitutionOut.model_validate(institution), 201, location=f"/institutions/{institution.id}")
 
 
 @router.get("", response_model=InstitutionPage, summary="List institutions", responses=problem_responses(401, 403, 422))
 async def list_institutions(
-    request: Request,
+    session: Session,
     _: Reader,
     kind: InstitutionKind | None = None,
     sector: Sector | None = None,
@@ -57,21 +44,17 @@ async def list_institutions(
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> dict[str, Any]:
-    async with transaction(request.app.state.sessions) as session:
-        rows = await service.list_institutions(
-            session,
-            kind=kind,
-            sector=sector,
-            dob=dob,
-            parent_id=parent_id,
-            q=q,
-            status=status,
-            limit=limit,
-            cursor=cursor,
-        )
-        shaped = page(rows, limit, service.institution_cursor)
-        shaped["items"] = [InstitutionOut.model_validate(r, from_attributes=True) for r in shaped["items"]]
-        return shaped
+    return await institutions.search(
+        session,
+        kind=kind,
+        sector=sector,
+        dob=dob,
+        parent_id=parent_id,
+        q=q,
+        status=status,
+        limit=limit,
+        cursor=cursor,
+    )
 
 
 @router.get(
@@ -80,9 +63,8 @@ async def list_institutions(
     summary="Read an institution",
     responses=problem_responses(401, 403, 404, 422),
 )
-async def get_institution(institution_id: UUID, request: Request, _: Reader) -> JSONResponse:
-    async with transaction(request.app.state.sessions) as session:
-        return resource(InstitutionOut, await service.get_institution(session, institution_id))
+async def get_institution(institution_id: UUID, session: Session, _: Reader) -> JSONResponse:
+    return resource(InstitutionOut.model_validate(await institutions.get(session, institution_id)))
 
 
 @router.patch(
@@ -92,17 +74,12 @@ async def get_institution(institution_id: UUID, request: Request, _: Reader) -> 
     responses=problem_responses(400, 401, 403, 404, 409, 412, 413, 422, 428),
 )
 async def update_institution(
-    institution_id: UUID, body: InstitutionUpdate, request: Request, _: Admin, if_match: IfMatch = None
+    institution_id: UUID, body: InstitutionUpdate, session: Session, _: Admin, if_match: IfMatch = None
 ) -> JSONResponse:
-    async with transaction(request.app.state.sessions) as session:
-        inst = await service.update_institution(
-            session,
-            institution_id,
-            changes=body.model_dump(exclude_unset=True),
-            if_match=if_match,
-            topic_prefix=topic_prefix(request),
-        )
-        return resource(InstitutionOut, inst)
+    institution = await institutions.update(
+        session, institution_id, changes=body.model_dump(exclude_unset=True), if_match=if_match
+    )
+    return resource(InstitutionOut.model_validate(institution))
 
 
 @router.post(
@@ -112,10 +89,7 @@ async def update_institution(
     responses=problem_responses(401, 403, 404, 409, 412, 422),
 )
 async def deactivate_institution(
-    institution_id: UUID, request: Request, _: Admin, if_match: IfMatch = None
+    institution_id: UUID, session: Session, _: Admin, if_match: IfMatch = None
 ) -> JSONResponse:
-    async with transaction(request.app.state.sessions) as session:
-        inst = await service.deactivate_institution(
-            session, institution_id, if_match=if_match, topic_prefix=topic_prefix(request)
-        )
-        return resource(InstitutionOut, inst)
+    institution = await institutions.deactivate(session, institution_id, if_match=if_match)
+    return resource(InstitutionOut.model_validate(institution))

@@ -1,21 +1,18 @@
-"""OAuth2 client credentials: the token endpoint, the JWKS and client registration."""
+"""OAuth2 client credentials: the token endpoint and the JWKS that verifies its tokens."""
 
 from __future__ import annotations
 
 import base64
 import binascii
-from typing import Any
 from urllib.parse import unquote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from registry import credentials
-from registry.api.common import Admin
-from registry.credentials import OAuthError
-from registry.schemas import ClientCreate, ClientCreated, TokenResponse
-from sinergi_shared.db import transaction
-from sinergi_shared.http import IdempotencyKey, fingerprint
+from registry import clients, tokens
+from registry.schemas import TokenResponse
+from registry.tokens import OAuthError
+from sinergi_shared.http import Session
 from sinergi_shared.problems import problem_responses
 
 router = APIRouter(tags=["oauth"])
@@ -65,7 +62,7 @@ def _basic_credentials(request: Request) -> tuple[str, str] | None:
         }
     },
 )
-async def token(request: Request) -> JSONResponse:
+async def token(request: Request, session: Session) -> JSONResponse:
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type != "application/x-www-form-urlencoded":
         raise OAuthError(400, "invalid_request", "send the token request as application/x-www-form-urlencoded")
@@ -79,43 +76,12 @@ async def token(request: Request) -> JSONResponse:
     client_id, client_secret = basic or (fields.get("client_id", ""), fields.get("client_secret", ""))
     if not client_id or not client_secret or "\x00" in client_id:
         raise OAuthError(401, "invalid_client", "client_id and client_secret are required")
-    async with transaction(request.app.state.sessions) as session:
-        issued = await credentials.issue_token(
-            session,
-            request.app.state.settings,
-            client_id=client_id,
-            client_secret=client_secret,
-            scope=fields.get("scope"),
-        )
+    client = await clients.authenticate(session, client_id=client_id, client_secret=client_secret)
+    issued = await tokens.issue(session, request.app.state.settings, client=client, scope=fields.get("scope"))
     return JSONResponse(issued, headers={"Cache-Control": "no-store", "Pragma": "no-cache"})
 
 
 @router.get("/.well-known/jwks.json", summary="Public keys that verify the registry's tokens")
-async def jwks(request: Request) -> JSONResponse:
-    async with transaction(request.app.state.sessions) as session:
-        keys = await credentials.published_keys(session, request.app.state.settings)
+async def jwks(request: Request, session: Session) -> JSONResponse:
+    keys = await tokens.published_keys(session, request.app.state.settings)
     return JSONResponse(keys, headers={"Cache-Control": "public, max-age=60"})
-
-
-@router.post(
-    "/clients",
-    status_code=201,
-    response_model=ClientCreated,
-    summary="Register an API client for an institution (admin); the secret is shown once",
-    description="A retry with the same Idempotency-Key and body returns the same client with a new secret.",
-    responses=problem_responses(400, 401, 403, 409, 413, 422),
-)
-async def create_client(
-    body: ClientCreate, request: Request, principal: Admin, idempotency_key: IdempotencyKey = None
-) -> JSONResponse:
-    async with transaction(request.app.state.sessions) as session:
-        created: dict[str, Any] = await credentials.create_client(
-            session,
-            principal=principal,
-            institution_id=body.institution_id,
-            scopes=body.scopes,
-            name=body.name,
-            idempotency_key=idempotency_key,
-            request_fingerprint=fingerprint("POST", "/clients", body.model_dump(mode="json")),
-        )
-    return JSONResponse(created, status_code=201, headers={"Cache-Control": "no-store"})

@@ -1,4 +1,4 @@
-"""Who may see and change what: the rules shared by the use cases."""
+"""Who may see what: another institution's lines and requests are out of reach unless the token crosses."""
 
 from __future__ import annotations
 
@@ -6,8 +6,6 @@ from uuid import UUID
 
 from sinergi_shared.auth import Principal
 from sinergi_shared.problems import Forbidden
-
-READ_SCOPES = ("read", "funding:write", "funding:approve", "coordinator", "admin")
 
 
 def ensure_reaches(principal: Principal, *institution_ids: UUID | None, what: str) -> None:

@@ -1,7 +1,7 @@
 """Funding routing and decision: who pays for a request, from which line, and what happens to it.
 
 Pure rules, no I/O. The service looks up the budget line that `route_*` names and hands its
-figures to `decide`; the atomic commitment itself happens in the database (see service/requests.py).
+figures to `decide`; the atomic commitment itself happens in the database (see ledger.py).
 
 Money on a line: `committed` is approved and not yet released or spent, `realized` was spent
 (completion moves an amount from committed to realized), `available = ceiling − committed − realized`.

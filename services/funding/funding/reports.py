@@ -8,8 +8,8 @@ from uuid import UUID
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from funding.domain.access import scoped_institution
 from funding.models import BudgetLine, FundingRequest, Institution
-from funding.service.access import scoped_institution
 from sinergi_shared.auth import Principal
 
 

@@ -8,9 +8,7 @@ from funding.models import Institution
 from sinergi_shared.contracts import InstitutionSnapshot
 from sinergi_shared.db import upsert_newer
 
-_APPLY_INSTITUTION = upsert_newer(Institution.__tablename__, tuple(InstitutionSnapshot.model_fields), key="id")
-
 
 async def apply_institution(session: AsyncSession, snapshot: InstitutionSnapshot) -> None:
     """Upsert the snapshot unless the replica already holds a newer (or the same) version."""
-    await session.execute(_APPLY_INSTITUTION, snapshot.model_dump())
+    await session.execute(upsert_newer(Institution, snapshot.model_dump(), key="id"))

@@ -10,32 +10,13 @@ from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from funding.domain.access import ensure_reaches, scoped_institution
+from funding.domain.routing import line_terms_problem
 from funding.models import BudgetLine, BudgetRevision, Institution
-from funding.routing import line_terms_problem
-from funding.schemas import BudgetLineCreate, BudgetLinePatch
-from funding.service.access import ensure_reaches, scoped_institution
+from funding.schemas import BudgetLineCreate, BudgetLineFilters, BudgetLinePatch, Paging
 from sinergi_shared.auth import Principal
 from sinergi_shared.http import check_if_match, decode_cursor, encode_cursor, keyset, keyset_cursor, page
 from sinergi_shared.problems import Conflict, NotFound, Unprocessable, invalid
-
-
-def line_out(line: BudgetLine) -> dict[str, Any]:
-    """The API shape of a line, with what is still available."""
-    return {
-        "id": line.id,
-        "institution_id": line.institution_id,
-        "source": line.source,
-        "fiscal_year": line.fiscal_year,
-        "purpose": line.purpose,
-        "ceiling_idr": line.ceiling_idr,
-        "committed_idr": line.committed_idr,
-        "realized_idr": line.realized_idr,
-        "available_idr": line.ceiling_idr - line.committed_idr - line.realized_idr,
-        "auto_approve_limit_idr": line.auto_approve_limit_idr,
-        "version": line.version,
-        "created_at": line.created_at,
-        "updated_at": line.updated_at,
-    }
 
 
 async def create_line(session: AsyncSession, *, principal: Principal, body: BudgetLineCreate) -> BudgetLine:
@@ -50,11 +31,10 @@ async def create_line(session: AsyncSession, *, principal: Principal, body: Budg
     if problem is not None:
         raise invalid("source", problem)
     now = datetime.now(UTC)
-    line_id = uuid4()
-    inserted = await session.execute(
+    inserted = await session.scalars(
         pg_insert(BudgetLine)
         .values(
-            id=line_id,
+            id=uuid4(),
             institution_id=body.institution_id,
             source=body.source,
             fiscal_year=body.fiscal_year,
@@ -69,16 +49,15 @@ async def create_line(session: AsyncSession, *, principal: Principal, body: Budg
             updated_at=now,
         )
         .on_conflict_do_nothing(constraint="uq_budget_lines_tuple")
-        .returning(BudgetLine.id)
+        .returning(BudgetLine)
     )
-    if inserted.first() is None:
+    line = inserted.one_or_none()
+    if line is None:
         existing = await _find(session, body.institution_id, body.source, body.fiscal_year, body.purpose)
         raise Conflict(
             f"a {body.purpose} {body.source} line for {body.fiscal_year} already exists for this institution",
             extra={"existing_id": str(existing.id) if existing else None},
         )
-    line = await session.get(BudgetLine, line_id)
-    assert line is not None
     return line
 
 
@@ -109,25 +88,19 @@ async def get_line(
     return line
 
 
-async def list_lines(
-    session: AsyncSession,
-    *,
-    principal: Principal,
-    institution_id: UUID | None,
-    fiscal_year: int | None,
-    limit: int,
-    cursor: str | None,
-) -> dict[str, Any]:
+async def list_lines(session: AsyncSession, *, principal: Principal, filters: BudgetLineFilters) -> dict[str, Any]:
     """Lines the caller may see, oldest first, one page."""
     query = select(BudgetLine)
-    scope = scoped_institution(principal, institution_id)
+    scope = scoped_institution(principal, filters.institution_id)
     if scope is not None:
         query = query.where(BudgetLine.institution_id == scope)
-    if fiscal_year is not None:
-        query = query.where(BudgetLine.fiscal_year == fiscal_year)
-    query = keyset(query, cursor=cursor, limit=limit, created_at=BudgetLine.created_at, id_=BudgetLine.id)
-    rows = (await session.execute(query)).scalars()
-    return page([line_out(r) for r in rows], limit, lambda item: keyset_cursor(item["created_at"], item["id"]))
+    if filters.fiscal_year is not None:
+        query = query.where(BudgetLine.fiscal_year == filters.fiscal_year)
+    query = keyset(
+        query, cursor=filters.cursor, limit=filters.limit, created_at=BudgetLine.created_at, id_=BudgetLine.id
+    )
+    lines = list(await session.scalars(query))
+    return page(lines, filters.limit, lambda line: keyset_cursor(line.created_at, line.id))
 
 
 async def revise_line(
@@ -174,34 +147,19 @@ async def revise_line(
     line.auto_approve_limit_idr = limit
     line.version += 1
     line.updated_at = now
-    await session.flush()
     return line
 
 
 async def list_revisions(
-    session: AsyncSession, *, principal: Principal, line_id: UUID, limit: int, cursor: str | None
+    session: AsyncSession, *, principal: Principal, line_id: UUID, paging: Paging
 ) -> dict[str, Any]:
     """The line's revisions, oldest first."""
     await get_line(session, principal=principal, line_id=line_id)
     query = select(BudgetRevision).where(BudgetRevision.budget_line_id == line_id)
-    if cursor:
-        (version,) = decode_cursor(cursor, 1)
+    if paging.cursor:
+        (version,) = decode_cursor(paging.cursor, 1)
         if not version.isdigit():
             raise invalid("cursor", "not a cursor this API issued")
         query = query.where(BudgetRevision.version > int(version))
-    rows = (await session.execute(query.order_by(BudgetRevision.version).limit(limit + 1))).scalars()
-    items = [
-        {
-            "id": r.id,
-            "budget_line_id": r.budget_line_id,
-            "version": r.version,
-            "revised_by": r.revised_by,
-            "revised_at": r.revised_at,
-            "ceiling_from_idr": r.ceiling_from_idr,
-            "ceiling_to_idr": r.ceiling_to_idr,
-            "auto_approve_limit_from_idr": r.auto_approve_limit_from_idr,
-            "auto_approve_limit_to_idr": r.auto_approve_limit_to_idr,
-        }
-        for r in rows
-    ]
-    return page(items, limit, lambda item: encode_cursor(item["version"]))
+    revisions = list(await session.scalars(query.order_by(BudgetRevision.version).limit(paging.limit + 1)))
+    return page(revisions, paging.limit, lambda revision: encode_cursor(revision.version))

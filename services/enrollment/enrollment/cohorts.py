@@ -1,0 +1,226 @@
+"""Cohorts: open one, show its seat picture, and change its seats, always with the cohort row locked.
+
+Every change of a cohort's seats happens with its row locked (SELECT ... FOR UPDATE), so the seat rule of
+domain/seat_rule.py holds across concurrent requests and service instances. Lock order: cohort, then its
+enrollments.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from uuid import UUID, uuid4
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from enrollment import events, programs
+from enrollment.domain import development, seat_rule
+from enrollment.models import CivilServant, Cohort, Enrollment, Institution, Program
+from enrollment.schemas import CohortIn, CohortOut, SeatCounts
+from sinergi_shared.auth import Principal
+from sinergi_shared.db import columns_of
+from sinergi_shared.outbox import record
+from sinergi_shared.problems import Forbidden, NotFound, invalid
+
+
+async def create(session: AsyncSession, *, principal: Principal, program_id: UUID, body: CohortIn) -> CohortOut:
+    """Open a cohort of a program; emits cohort.opened."""
+    program = await programs.get(session, program_id)
+    if not programs.may_manage(principal, program):
+        raise Forbidden("cohorts can only be added to the token's own programs")
+    share = body.regional_share_pct
+    if share is None:
+        share = development.default_share_pct(body.location)
+    reserved = seat_rule.reserved_regional_seats(body.capacity, share)
+    dob_seats = body.dob_seats or 0
+    if dob_seats > reserved:
+        raise invalid("dob_seats", f"must not exceed the {reserved} reserved regional seats")
+    if body.ends_on < body.starts_on:
+        raise invalid("ends_on", "must not be before starts_on")
+    closes, release = body.enrollment_closes_at, body.reservation_release_at
+    for name, moment in (("enrollment_closes_at", closes), ("reservation_release_at", release)):
+        if moment is not None and moment.tzinfo is None:
+            raise invalid(name, "must carry a time zone (RFC 3339)")
+    if closes is not None and release is not None and release > closes:
+        raise invalid("reservation_release_at", "must not be after enrollment_closes_at")
+    if closes is not None and closes.date() > body.ends_on:
+        raise invalid("enrollment_closes_at", "must not be after the cohort ends")
+    cohort = Cohort(
+        **body.model_dump(exclude={"regional_share_pct", "dob_seats"}),
+        id=uuid4(),
+        program_id=program.id,
+        regional_share_pct=share,
+        reserved_regional=reserved,
+        dob_seats=dob_seats,
+        status="open",
+        taken_central=0,
+        taken_regional=0,
+        taken_dob=0,
+        next_seq=0,
+        created_at=datetime.now(UTC),
+        version=1,
+    )
+    session.add(cohort)
+    await record(session, events.cohort_opened(cohort, program))
+    return await view(session, cohort, program)
+
+
+async def get(session: AsyncSession, cohort_id: UUID) -> CohortOut:
+    cohort = await session.get(Cohort, cohort_id)
+    if cohort is None:
+        raise NotFound(f"cohort {cohort_id} not found")
+    return await view(session, cohort, await programs.get(session, cohort.program_id))
+
+
+async def view(session: AsyncSession, cohort: Cohort, program: Program) -> CohortOut:
+    """The seat picture of a cohort."""
+    plan, taken = cohort.seat_plan(), cohort.taken()
+    open_now = is_open(cohort, datetime.now(UTC))
+    available = seat_rule.available(plan, taken) if open_now else dict.fromkeys(seat_rule.SEAT_CLASSES, 0)
+    return CohortOut.model_validate(
+        {
+            **columns_of(cohort),
+            "provider_id": program.provider_id,
+            "reserved_regional": plan.reserved_regional,
+            "dob_seats": plan.dob_seats,
+            "configured_reserved_regional": cohort.reserved_regional,
+            "configured_dob_seats": cohort.dob_seats,
+            "taken": SeatCounts(central=taken.central, regional=taken.regional, dob=taken.dob),
+            "available": SeatCounts(**available),
+            "waitlist_length": await waitlist_length(session, cohort.id),
+            "status": "open" if open_now else "closed",
+        }
+    )
+
+
+def is_open(cohort: Cohort, now: datetime) -> bool:
+    """Open until closed by the job, and never past enrollment_closes_at even before the job ran."""
+    if cohort.status != "open":
+        return False
+    return cohort.enrollment_closes_at is None or now < cohort.enrollment_closes_at
+
+
+async def lock(session: AsyncSession, cohort_id: UUID, *, skip_locked: bool = False) -> Cohort | None:
+    """The cohort row, locked for this unit of work (always lock the cohort before its enrollments)."""
+    stmt = select(Cohort).where(Cohort.id == cohort_id).with_for_update(skip_locked=skip_locked)
+    return (await session.scalars(stmt.execution_options(populate_existing=True))).first()
+
+
+@dataclass(frozen=True)
+class Arrival:
+    """What a nomination needs to know, read with the cohort locked; replica rows are None when unknown."""
+
+    cohort: Cohort
+    program: Program
+    servant: CivilServant | None
+    institution: Institution | None
+    is_dob: bool
+    live_enrollment_id: UUID | None  # the NIP's live enrollment in this cohort, if it has one
+    open: bool
+
+
+_parent = aliased(Institution)
+
+
+async def lock_for_arrival(session: AsyncSession, *, cohort_id: UUID, nip: str) -> Arrival | None:
+    """Lock the cohort, then read what a nomination needs (None: no such cohort).
+
+    The person is read after the lock is granted, so the read sees every arrival stored before it.
+    Reservations that fell due are released first, so the arrival is decided on the plan in force.
+    """
+    locked = (
+        select(Cohort, Program)
+        .join(Program, Program.id == Cohort.program_id)
+        .where(Cohort.id == cohort_id)
+        .with_for_update(of=Cohort)
+        .execution_options(populate_existing=True)
+    )
+    found = (await session.execute(locked)).first()
+    if found is None:
+        return None
+    cohort, program = found
+    live = select(Enrollment.id).where(
+        Enrollment.cohort_id == cohort_id,
+        Enrollment.nip == nip,
+        Enrollment.status.not_in(development.INACTIVE_STATUSES),
+    )
+    person = (
+        select(CivilServant, Institution, _parent.is_new_autonomous_region, live.scalar_subquery())
+        .outerjoin(Institution, Institution.id == CivilServant.institution_id)
+        .outerjoin(_parent, _parent.id == Institution.parent_id)
+        .where(CivilServant.nip == nip)
+    )
+    servant, institution, parent_is_dob, live_id = (await session.execute(person)).first() or (None,) * 4
+    now = datetime.now(UTC)
+    await release_reservations_if_due(session, cohort, program, now)
+    return Arrival(
+        cohort=cohort,
+        program=program,
+        servant=servant,
+        institution=institution,
+        is_dob=institution is not None and (institution.is_new_autonomous_region or bool(parent_is_dob)),
+        live_enrollment_id=live_id,
+        open=is_open(cohort, now),
+    )
+
+
+async def waitlist_length(session: AsyncSession, cohort_id: UUID) -> int:
+    """How many wait in the cohort's waitlist."""
+    stmt = select(func.count()).where(Enrollment.cohort_id == cohort_id, Enrollment.status == "waitlisted")
+    return int(await session.scalar(stmt) or 0)
+
+
+async def waitlist_position(session: AsyncSession, enrollment: Enrollment) -> int | None:
+    """1-based place in the cohort's waitlist, or None when not waitlisted."""
+    if enrollment.status != "waitlisted":
+        return None
+    stmt = select(func.count()).where(
+        Enrollment.cohort_id == enrollment.cohort_id,
+        Enrollment.status == "waitlisted",
+        Enrollment.seq <= enrollment.seq,
+    )
+    return int(await session.scalar(stmt) or 0)
+
+
+async def free_seat(session: AsyncSession, cohort: Cohort, e: Enrollment, program: Program) -> None:
+    """Give the enrollment's seat back and offer it to the waitlist (the cohort is locked by the caller)."""
+    cohort.set_taken(cohort.taken().minus(e.seat_class))  # type: ignore[arg-type]
+    now = datetime.now(UTC)
+    if not await release_reservations_if_due(session, cohort, program, now):
+        await promote_waitlist(session, cohort, program)
+
+
+async def promote_waitlist(session: AsyncSession, cohort: Cohort, program: Program) -> list[Enrollment]:
+    """Offer free seats to the earliest waitlisted applicants who fit; emits enrollment.reserved for each."""
+    queue = list(
+        await session.scalars(
+            select(Enrollment)
+            .where(Enrollment.cohort_id == cohort.id, Enrollment.status == "waitlisted")
+            .order_by(Enrollment.seq)
+            .with_for_update()
+        )
+    )
+    admitted, taken = seat_rule.promote(cohort.seat_plan(), cohort.taken(), [(e, e.seat_class) for e in queue])  # type: ignore[misc]
+    if not admitted:
+        return []
+    cohort.set_taken(taken)
+    now = datetime.now(UTC)
+    for e in admitted:
+        e.status = "reserved"
+        e.updated_at = now
+        e.version += 1
+    await record(session, *(events.reserved(e, program) for e in admitted))
+    return admitted
+
+
+async def release_reservations_if_due(session: AsyncSession, cohort: Cohort, program: Program, now: datetime) -> bool:
+    """After reservation_release_at, R and D drop to 0 (once per cohort) and the waitlist is promoted."""
+    due = cohort.reservation_release_at
+    if cohort.reservations_released_at is not None or due is None or due > now:
+        return False
+    cohort.reservations_released_at = now
+    cohort.version += 1
+    await promote_waitlist(session, cohort, program)
+    return True

@@ -1,0 +1,1 @@
+"""Pure rules of the funding service: no I/O."""

@@ -1,1 +1,0 @@
-"""Use cases of the funding service: each runs inside the caller's one transaction."""

@@ -1,0 +1,198 @@
+"""API clients: their secrets (kept only as hashes), registration, authentication and the operator's bootstrap."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import hashlib
+import hmac
+import secrets
+import uuid
+from typing import Any
+
+from sqlalchemy import select, text, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from registry import institutions
+from registry.config import Settings
+from registry.domain.scopes import unknown_scopes
+from registry.models import ApiClient, Institution
+from registry.schemas import InstitutionCreate
+from registry.tokens import OAuthError, ensure_signing_key
+from sinergi_shared.auth import Principal
+from sinergi_shared.db import idempotency_keys
+from sinergi_shared.problems import Conflict, invalid
+
+# Serializes bootstrap, seeding and key rotation across processes started at the same moment.
+BOOTSTRAP_LOCK = 0x5E61_0001
+BOOTSTRAP_PARENT = InstitutionCreate(code="KEMENDAGRI", name="Kementerian Dalam Negeri", kind="ministry")
+BOOTSTRAP_INSTITUTION = InstitutionCreate(
+    code="BPSDM-KEMENDAGRI",
+    name="Badan Pengembangan Sumber Daya Manusia Kementerian Dalam Negeri",
+    kind="training_unit",
+)
+
+
+async def hold_bootstrap_lock(session: AsyncSession) -> None:
+    """Wait for the bootstrap lock, held until the unit of work ends."""
+    await session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": BOOTSTRAP_LOCK})
+
+
+# --- secrets -------------------------------------------------------------------------------
+
+_SCRYPT = {"n": 2**14, "r": 8, "p": 1}
+
+
+def hash_secret(secret: str) -> str:
+    """scrypt$n$r$p$salt$hash, all base64; slow on purpose."""
+    salt = secrets.token_bytes(16)
+    digest = hashlib.scrypt(secret.encode(), salt=salt, dklen=32, **_SCRYPT)
+    b64 = base64.b64encode
+    return f"scrypt${_SCRYPT['n']}${_SCRYPT['r']}${_SCRYPT['p']}${b64(salt).decode()}${b64(digest).decode()}"
+
+
+def verify_secret(secret: str, stored: str) -> bool:
+    """True when the secret matches the stored hash, compared in constant time."""
+    try:
+        scheme, n, r, p, salt, digest = stored.split("$")
+        if scheme != "scrypt":
+            return False
+        candidate = hashlib.scrypt(secret.encode(), salt=base64.b64decode(salt), dklen=32, n=int(n), r=int(r), p=int(p))
+    except (ValueError, TypeError):
+        return False
+    return hmac.compare_digest(candidate, base64.b64decode(digest))
+
+
+# A hash to check unknown client ids against, so timing does not reveal which ids exist.
+_DUMMY_HASH = hash_secret(secrets.token_urlsafe(16))
+
+
+async def _hashed(secret: str) -> str:
+    """The secret's hash, computed off the event loop (scrypt takes tens of milliseconds)."""
+    return await asyncio.to_thread(hash_secret, secret)
+
+
+# --- clients ------------------------------------------------------------------------------
+
+
+async def authenticate(session: AsyncSession, *, client_id: str, client_secret: str) -> ApiClient:
+    """The active client of an active institution whose secret matches; 401 invalid_client otherwise."""
+    client = await session.get(ApiClient, client_id)
+    ok = await asyncio.to_thread(verify_secret, client_secret, client.secret_hash if client else _DUMMY_HASH)
+    if client is None or not ok or not client.active:
+        raise OAuthError(401, "invalid_client", "unknown client or wrong secret")
+    institution = await session.get(Institution, client.institution_id)
+    if institution is None or institution.status != "active":
+        # A deactivated institution's systems must not act for it any more.
+        raise OAuthError(401, "invalid_client", "the client's institution is deactivated")
+    return client
+
+
+async def create_client(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    institution_id: uuid.UUID,
+    scopes: list[str],
+    name: str,
+    idempotency_key: str | None = None,
+    request_fingerprint: str = "",
+) -> dict[str, Any]:
+    """A new client with a fresh secret shown once.
+
+    With an Idempotency-Key, a retry of the same request returns the same client with a NEW secret
+    (the old one is replaced): the first secret is never stored in clear, so it cannot be replayed.
+    """
+    if idempotency_key is not None:
+        replayed = await _claim(session, principal.client_id, idempotency_key, request_fingerprint)
+        if replayed is not None:
+            return replayed
+    unique_scopes = list(dict.fromkeys(scopes))
+    unknown = unknown_scopes(unique_scopes)
+    if unknown:
+        raise invalid("scopes", f"unknown scopes: {', '.join(unknown)}")
+    await institutions.get_active(session, institution_id)
+    client_id = f"sinergi-{secrets.token_hex(8)}"
+    secret = secrets.token_urlsafe(32)
+    session.add(
+        ApiClient(
+            client_id=client_id,
+            name=name,
+            institution_id=institution_id,
+            scopes=unique_scopes,
+            secret_hash=await _hashed(secret),
+            active=True,
+        )
+    )
+    await session.flush()
+    body = {"client_id": client_id, "name": name, "institution_id": str(institution_id), "scopes": unique_scopes}
+    if idempotency_key is not None:
+        await session.execute(
+            update(idempotency_keys)
+            .where(idempotency_keys.c.client_id == principal.client_id, idempotency_keys.c.key == idempotency_key)
+            .values(status_code=201, body=body, headers={})
+        )
+    return {**body, "client_secret": secret}
+
+
+async def _claim(session: AsyncSession, caller: str, key: str, request_fingerprint: str) -> dict[str, Any] | None:
+    """None when this Idempotency-Key is new (now claimed); else the client it created, with a new secret."""
+    claimed = await session.scalar(
+        pg_insert(idempotency_keys)
+        .values(client_id=caller, key=key, fingerprint=request_fingerprint)
+        .on_conflict_do_nothing()
+        .returning(idempotency_keys.c.key)
+    )
+    if claimed is not None:
+        return None
+    stored = (
+        await session.execute(
+            select(idempotency_keys).where(idempotency_keys.c.client_id == caller, idempotency_keys.c.key == key)
+        )
+    ).one()
+    if stored.fingerprint != request_fingerprint:
+        raise Conflict("this Idempotency-Key was already used with a different request")
+    secret = secrets.token_urlsafe(32)
+    await session.execute(
+        update(ApiClient)
+        .where(ApiClient.client_id == stored.body["client_id"])
+        .values(secret_hash=await _hashed(secret))
+    )
+    return {**stored.body, "client_secret": secret}
+
+
+# --- the operator's bootstrap -------------------------------------------------------------
+
+
+async def bootstrap(session: AsyncSession, settings: Settings) -> None:
+    """Ensure the signing key and the operator's client exist; safe when several instances start at once."""
+    await hold_bootstrap_lock(session)
+    await ensure_signing_key(session, settings)
+    if not (settings.bootstrap_client_id and settings.bootstrap_client_secret):
+        return
+    parent, _ = await institutions.ensure(session, BOOTSTRAP_PARENT)
+    home, _ = await institutions.ensure(session, BOOTSTRAP_INSTITUTION.model_copy(update={"parent_id": parent.id}))
+    scopes = list(dict.fromkeys(settings.bootstrap_scopes.split()))
+    unknown = unknown_scopes(scopes)
+    if unknown:
+        raise ValueError(f"REGISTRY_BOOTSTRAP_SCOPES has unknown scopes: {', '.join(unknown)}")
+    client = await session.get(ApiClient, settings.bootstrap_client_id)
+    if client is None:
+        session.add(
+            ApiClient(
+                client_id=settings.bootstrap_client_id,
+                name="Operator bootstrap client",
+                institution_id=home.id,
+                scopes=scopes,
+                secret_hash=await _hashed(settings.bootstrap_client_secret),
+                active=True,
+            )
+        )
+        return
+    # The configuration is the truth for this client: follow a changed secret or scopes.
+    if not await asyncio.to_thread(verify_secret, settings.bootstrap_client_secret, client.secret_hash):
+        client.secret_hash = await _hashed(settings.bootstrap_client_secret)
+    if client.scopes != scopes:
+        client.scopes = scopes
+    client.active = True

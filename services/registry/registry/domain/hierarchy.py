@@ -1,0 +1,81 @@
+"""The institution hierarchy: which kind may stand under which, sectors, region codes. No I/O."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sinergi_shared.contracts import InstitutionKind, Sector
+
+CENTRAL_KINDS: frozenset[str] = frozenset({"ministry", "agency", "training_unit"})
+REGIONAL_KINDS: frozenset[str] = frozenset({"province", "regency", "city"})
+# Which kinds of parent each kind accepts; an empty set means the kind stands at the top.
+PARENT_KINDS: dict[str, frozenset[str]] = {
+    "ministry": frozenset(),
+    "agency": frozenset(),
+    "training_unit": frozenset({"ministry", "agency"}),
+    "province": frozenset(),
+    "regency": frozenset({"province"}),
+    "city": frozenset({"province"}),
+}
+CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9._/-]{1,63}$")
+PROVINCE_REGION_CODE = re.compile(r"^\d{2}$")
+LOCAL_REGION_CODE = re.compile(r"^\d{4}$")
+
+
+def sector_of(kind: InstitutionKind) -> Sector:
+    """K/L and their units are central; Pemda are regional."""
+    return "central" if kind in CENTRAL_KINDS else "regional"
+
+
+@dataclass(frozen=True)
+class ParentView:
+    """What the hierarchy rules need to know about a proposed parent."""
+
+    kind: str
+    status: str
+    region_code: str | None
+
+
+def hierarchy_problems(
+    *,
+    kind: str,
+    parent: ParentView | None,
+    parent_given: bool,
+    is_new_autonomous_region: bool,
+    region_code: str | None,
+) -> list[tuple[str, str]]:
+    """(field, message) for every hierarchy rule an institution would break; parent_given with parent None = unknown."""
+    problems: list[tuple[str, str]] = []
+    allowed = PARENT_KINDS[kind]
+    if parent_given and parent is None:
+        problems.append(("parent_id", "no institution has this id"))
+    elif not allowed and parent is not None:
+        problems.append(("parent_id", f"a {kind} stands at the top of the hierarchy and takes no parent"))
+    elif allowed and parent is None:
+        needed = "a central institution (ministry or agency)" if kind == "training_unit" else "a province"
+        problems.append(("parent_id", f"a {kind} needs {needed} as its parent"))
+    elif parent is not None and parent.kind not in allowed:
+        needed = "a ministry or an agency" if kind == "training_unit" else "a province"
+        problems.append(("parent_id", f"the parent of a {kind} must be {needed}, not a {parent.kind}"))
+    elif parent is not None and parent.status != "active":
+        problems.append(("parent_id", "the parent institution is deactivated"))
+    if is_new_autonomous_region and kind not in REGIONAL_KINDS:
+        problems.append(("is_new_autonomous_region", "only a province, regency or city can be a new autonomous region"))
+    if region_code is not None:
+        if kind not in REGIONAL_KINDS:
+            problems.append(("region_code", "only a regional government has a region code"))
+        elif kind == "province" and not PROVINCE_REGION_CODE.match(region_code):
+            problems.append(("region_code", "a province's region code is its 2-digit BPS code, e.g. 93"))
+        elif kind != "province" and not LOCAL_REGION_CODE.match(region_code):
+            problems.append(("region_code", "a regency's or city's region code is its 4-digit BPS code, e.g. 9301"))
+        elif (
+            kind != "province"
+            and parent is not None
+            and parent.region_code
+            and not region_code.startswith(parent.region_code)
+        ):
+            problems.append(
+                ("region_code", f"the region code must start with the province's code {parent.region_code}")
+            )
+    return problems

@@ -1,0 +1,194 @@
+"""Institution use cases: register, read, list, update, deactivate; state and event in the caller's unit of work."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID, uuid4
+
+from sqlalchemy import or_, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from registry.domain.hierarchy import ParentView, hierarchy_problems, sector_of
+from registry.events import InstitutionChange, institution_changed
+from registry.models import Institution
+from registry.schemas import InstitutionCreate
+from sinergi_shared.http import check_if_match, decode_cursor, encode_cursor, page
+from sinergi_shared.outbox import record
+from sinergi_shared.problems import Conflict, NotFound, Unprocessable, invalid
+
+
+async def get(session: AsyncSession, institution_id: UUID, *, for_update: bool = False) -> Institution:
+    """The institution; 404 when unknown."""
+    stmt = select(Institution).where(Institution.id == institution_id)
+    if for_update:
+        stmt = stmt.with_for_update()
+    institution = (await session.scalars(stmt)).one_or_none()
+    if institution is None:
+        raise NotFound(f"institution {institution_id} does not exist")
+    return institution
+
+
+async def get_active(session: AsyncSession, institution_id: UUID) -> Institution:
+    """The active institution a body names in `institution_id`; 422 on that field otherwise."""
+    institution = await session.get(Institution, institution_id)
+    if institution is None:
+        raise invalid("institution_id", "no institution has this id")
+    if institution.status != "active":
+        raise invalid("institution_id", "the institution is deactivated")
+    return institution
+
+
+async def register(session: AsyncSession, *, body: InstitutionCreate) -> Institution:
+    """Add an institution under the hierarchy rules; 409 for a code in use, 422 for a rule broken."""
+    _refuse(
+        hierarchy_problems(
+            kind=body.kind,
+            parent=await _parent_view(session, body.parent_id),
+            parent_given=body.parent_id is not None,
+            is_new_autonomous_region=body.is_new_autonomous_region,
+            region_code=body.region_code,
+        )
+    )
+    now = datetime.now(UTC)
+    # ON CONFLICT keeps the unit of work usable when two requests race for the same code.
+    institution = (
+        await session.scalars(
+            pg_insert(Institution)
+            .values(
+                **body.model_dump(),
+                id=uuid4(),
+                sector=sector_of(body.kind),
+                status="active",
+                version=1,
+                created_at=now,
+                updated_at=now,
+            )
+            .on_conflict_do_nothing(index_elements=["code"])
+            .returning(Institution)
+        )
+    ).one_or_none()
+    if institution is None:
+        raise Conflict(f"an institution with code {body.code} already exists")
+    await record(session, institution_changed("institution.registered", institution))
+    return institution
+
+
+async def ensure(session: AsyncSession, body: InstitutionCreate) -> tuple[Institution, bool]:
+    """The institution with this code, registered (with its event) when missing; True when it was."""
+    existing = (await session.scalars(select(Institution).where(Institution.code == body.code))).one_or_none()
+    if existing is not None:
+        return existing, False
+    return await register(session, body=body), True
+
+
+async def search(
+    session: AsyncSession,
+    *,
+    kind: str | None = None,
+    sector: str | None = None,
+    dob: bool | None = None,
+    parent_id: UUID | None = None,
+    q: str | None = None,
+    status: str | None = None,
+    limit: int = 50,
+    cursor: str | None = None,
+) -> dict[str, Any]:
+    """A page of institutions in code order, after the cursor."""
+    stmt = select(Institution)
+    for column, value in (
+        (Institution.kind, kind),
+        (Institution.sector, sector),
+        (Institution.is_new_autonomous_region, dob),
+        (Institution.parent_id, parent_id),
+        (Institution.status, status),
+    ):
+        if value is not None:
+            stmt = stmt.where(column == value)
+    if q:
+        pattern = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        stmt = stmt.where(
+            or_(Institution.name.ilike(pattern, escape="\\"), Institution.code.ilike(pattern, escape="\\"))
+        )
+    if cursor is not None:
+        [after] = decode_cursor(cursor, 1)
+        stmt = stmt.where(Institution.code > after)
+    rows = list(await session.scalars(stmt.order_by(Institution.code).limit(limit + 1)))
+    return page(rows, limit, lambda last: encode_cursor(last.code))
+
+
+async def update(
+    session: AsyncSession, institution_id: UUID, *, changes: dict[str, Any], if_match: str | None
+) -> Institution:
+    """Apply a partial update after re-validating the hierarchy; no event when nothing changes."""
+    institution = await get(session, institution_id, for_update=True)
+    check_if_match(if_match, institution.version)
+    if institution.status != "active":
+        raise Conflict("a deactivated institution cannot be changed")
+    if "name" in changes and changes["name"] is None:
+        raise invalid("name", "an institution needs a name")
+    if "is_new_autonomous_region" in changes and changes["is_new_autonomous_region"] is None:
+        raise invalid("is_new_autonomous_region", "must be true or false")
+    merged = {
+        "name": institution.name,
+        "region_code": institution.region_code,
+        "parent_id": institution.parent_id,
+        "is_new_autonomous_region": institution.is_new_autonomous_region,
+        **changes,
+    }
+    problems = hierarchy_problems(
+        kind=institution.kind,
+        parent=await _parent_view(session, merged["parent_id"]),
+        parent_given=merged["parent_id"] is not None,
+        is_new_autonomous_region=merged["is_new_autonomous_region"],
+        region_code=merged["region_code"],
+    )
+    if merged["parent_id"] == institution.id:
+        problems.append(("parent_id", "an institution cannot be its own parent"))
+    _refuse(problems)
+    if all(getattr(institution, field) == value for field, value in merged.items()):
+        return institution
+    for field, value in merged.items():
+        setattr(institution, field, value)
+    return await _changed(session, institution, "institution.updated")
+
+
+async def deactivate(session: AsyncSession, institution_id: UUID, *, if_match: str | None = None) -> Institution:
+    """Mark an institution inactive; 409 when it already is or still has active sub-institutions."""
+    institution = await get(session, institution_id, for_update=True)
+    if if_match is not None:
+        check_if_match(if_match, institution.version)
+    if institution.status != "active":
+        raise Conflict("the institution is already deactivated")
+    child = await session.scalar(
+        select(Institution.code).where(Institution.parent_id == institution.id, Institution.status == "active").limit(1)
+    )
+    if child is not None:
+        raise Conflict(f"deactivate the institutions under it first (e.g. {child})")
+    institution.status = "inactive"
+    return await _changed(session, institution, "institution.deactivated")
+
+
+async def _changed(session: AsyncSession, institution: Institution, change: InstitutionChange) -> Institution:
+    """Count a change in the version and announce the institution as it now is."""
+    institution.version += 1
+    institution.updated_at = datetime.now(UTC)
+    await session.flush()
+    await record(session, institution_changed(change, institution))
+    return institution
+
+
+async def _parent_view(session: AsyncSession, parent_id: UUID | None) -> ParentView | None:
+    parent = None if parent_id is None else await session.get(Institution, parent_id)
+    return (
+        None if parent is None else ParentView(kind=parent.kind, status=parent.status, region_code=parent.region_code)
+    )
+
+
+def _refuse(problems: list[tuple[str, str]]) -> None:
+    """A 422 listing every (field, message), when there is any."""
+    if problems:
+        raise Unprocessable(
+            "; ".join(f"{f}: {m}" for f, m in problems), errors=[{"field": f, "message": m} for f, m in problems]
+        )
