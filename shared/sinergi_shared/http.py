@@ -12,19 +12,29 @@ from datetime import datetime
 from typing import Annotated, Any, get_type_hints
 from uuid import UUID
 
-from fastapi import Depends, Header, Query, Request
+from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
 from pydantic import BaseModel
 from sqlalchemy import Select, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from sinergi_shared.db import idempotency_keys, transaction
-from sinergi_shared.problems import Conflict, PreconditionFailed, PreconditionRequired, invalid
+from sinergi_shared.problems import Conflict, PreconditionFailed, PreconditionRequired, invalid, problem_responses
 
 Limit = Annotated[int, Query(ge=1, le=500, description="Page size (default 50, max 500)")]
 Cursor = Annotated[str | None, Query(max_length=512, description="Opaque cursor from next_cursor")]
 IfMatch = Annotated[str | None, Header(alias="If-Match")]
+
+
+class Paging(BaseModel):
+    """Which page of a list: its size and where the previous one ended (the base of a list's filters)."""
+
+    limit: Limit = 50
+    cursor: Cursor = None
+
+
 IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
 
 
@@ -53,21 +63,26 @@ def decode_cursor(cursor: str, parts: int) -> list[str]:
     return values
 
 
-def keyset(stmt: Select[Any], *, cursor: str | None, limit: int, created_at: Any, id_: Any) -> Select[Any]:
-    """The statement narrowed to the page after cursor, in (created_at, id) order, one row beyond the page."""
+def filtered(stmt: Select[Any], *conditions: tuple[Any, Any]) -> Select[Any]:
+    """The statement narrowed by each (column, value) whose value was given (not None): a list's filters."""
+    for column, value in conditions:
+        if value is not None:
+            stmt = stmt.where(column == value)
+    return stmt
+
+
+async def keyset_page(session: AsyncSession, stmt: Select[Any], *, limit: int, cursor: str | None) -> dict[str, Any]:
+    """One page of the statement's rows (one entity with created_at and id) in that order, after cursor."""
+    entity = stmt.column_descriptions[0]["entity"]
     if cursor:
         created, last_id = decode_cursor(cursor, 2)
         try:
             after = (datetime.fromisoformat(created), UUID(last_id))
         except ValueError as exc:
             raise invalid("cursor", "not a cursor this API issued") from exc
-        stmt = stmt.where(tuple_(created_at, id_) > after)
-    return stmt.order_by(created_at, id_).limit(limit + 1)
-
-
-def keyset_cursor(created_at: datetime, id_: Any) -> str:
-    """The cursor that continues a keyset page after this row."""
-    return encode_cursor(created_at.isoformat(), id_)
+        stmt = stmt.where(tuple_(entity.created_at, entity.id) > after)
+    rows = list(await session.scalars(stmt.order_by(entity.created_at, entity.id).limit(limit + 1)))
+    return page(rows, limit, lambda row: encode_cursor(row.created_at.isoformat(), row.id))
 
 
 def page(items: list[Any], limit: int, cursor_of: Callable[[Any], str]) -> dict[str, Any]:
@@ -105,6 +120,33 @@ async def _unit_of_work(request: Request) -> AsyncIterator[AsyncSession]:
 Session = Annotated[AsyncSession, Depends(_unit_of_work, scope="function")]
 
 Route = Callable[..., Awaitable[JSONResponse]]
+
+
+class DocumentedRoute(APIRoute):
+    """A protected route documented from itself: its docstring's first line is its summary, and the problems
+    it may answer follow from what it takes (a token, a body, an id in the path, If-Match) and what it adds."""
+
+    def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
+        summary, _, description = (inspect.getdoc(endpoint) or "").partition("\n")
+        kwargs["summary"] = kwargs.get("summary") or summary or None
+        # FastAPI keeps a description up to a form feed and, including the router, falls back to the docstring
+        # when it finds it empty: so it keeps the form feed.
+        kwargs["description"] = kwargs.get("description") or description.strip() + "\f"
+        super().__init__(path, endpoint, **kwargs)
+        self.description = kwargs["description"]
+        statuses = [401, 403, 422]
+        if self.body_field is not None:
+            statuses += [400, 413]
+        if self.dependant.path_params:
+            statuses.append(404)
+        if any(p.alias == "If-Match" for p in self.dependant.header_params):
+            statuses.append(412)
+        self.responses = {**problem_responses(*statuses), **self.responses}
+
+
+def api_router(tag: str, **kwargs: Any) -> APIRouter:
+    """A router of protected, self-documenting routes (DocumentedRoute) under one OpenAPI tag."""
+    return APIRouter(tags=[tag], route_class=DocumentedRoute, **kwargs)
 
 
 def resource(model: Any, status: int = 200, *, location: str | None = None) -> JSONResponse:

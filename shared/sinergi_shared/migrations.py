@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from typing import Any
 
+import sqlalchemy as sa
 from alembic import context, op
 from sqlalchemy import Connection, MetaData
+from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from sinergi_shared.db import plumbing
@@ -19,6 +22,19 @@ def create_plumbing() -> None:
 
 def drop_plumbing() -> None:
     plumbing.drop_all(bind=op.get_bind())
+
+
+def institution_replica_columns() -> list[sa.Column[Any]]:
+    """The columns of a service's replica of the registry's institutions (the InstitutionSnapshot)."""
+    return [
+        sa.Column("id", UUID(as_uuid=True), primary_key=True),
+        *(sa.Column(name, sa.Text, nullable=False) for name in ("code", "name", "kind", "sector")),
+        sa.Column("parent_id", UUID(as_uuid=True)),
+        sa.Column("is_new_autonomous_region", sa.Boolean, nullable=False),
+        sa.Column("region_code", sa.Text),
+        sa.Column("status", sa.Text, nullable=False),
+        sa.Column("version", sa.Integer, nullable=False),
+    ]
 
 
 def run_migrations(target_metadata: MetaData, default_url: Callable[[], str]) -> None:

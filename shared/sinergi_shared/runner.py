@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib.util
 import logging
 import logging.config
 import signal
@@ -34,21 +35,36 @@ AddCommand = Callable[..., argparse.ArgumentParser]
 
 @dataclass
 class ServiceDefinition:
-    """What a service contributes to the runner and to the `sinergi` command line."""
+    """What a service contributes to the runner and to the `sinergi` command line.
+
+    By convention its package is named after it, builds its app with `<name>.app:create_app` (each API worker
+    process builds its own) and keeps its `alembic.ini` beside the package.
+    """
 
     name: str
-    settings: Callable[[], ServiceSettings]
-    # Import string of the app factory, create_app(settings=None): each API worker process builds its own app.
-    app: str
-    handlers: EventHandlers | None
     default_port: int
-    # The service's Alembic config, for `sinergi doctor` to compare the database with the migrations' head.
-    alembic_ini: Path
+    settings: Callable[[], ServiceSettings]
+    handlers: EventHandlers | None
     # Periodic jobs (name, tick, interval seconds), run alongside the consumers.
     jobs: Sequence[tuple[str, Tick, float]] = field(default_factory=tuple)
     # Adds the service's own commands to `sinergi`; each parser's set_defaults(run=...) names an async
     # function of the parsed arguments that returns the exit code.
     commands: Callable[[AddCommand], None] | None = None
+
+    @property
+    def app(self) -> str:
+        return f"{self.name}.app:create_app"
+
+    @property
+    def alembic_ini(self) -> Path:
+        """The service's Alembic config, for `sinergi doctor` to compare the database with the migrations' head."""
+        spec = importlib.util.find_spec(self.name)
+        assert spec is not None and spec.submodule_search_locations, f"{self.name} is not an installed package"
+        return Path(spec.submodule_search_locations[0]).parent / "alembic.ini"
+
+    def run(self) -> None:
+        """`python -m <name>`: parse the flags and run (see main)."""
+        main(self)
 
 
 def build_relay(settings: ServiceSettings) -> OutboxRelay:

@@ -114,6 +114,8 @@ class Arrival:
 
     cohort: Cohort
     program: Program
+    plan: seat_rule.SeatPlan  # in force, due reservations released
+    taken: seat_rule.Taken
     servant: CivilServant | None
     institution: Institution | None
     is_dob: bool
@@ -130,17 +132,10 @@ async def lock_for_arrival(session: AsyncSession, *, cohort_id: UUID, nip: str) 
     The person is read after the lock is granted, so the read sees every arrival stored before it.
     Reservations that fell due are released first, so the arrival is decided on the plan in force.
     """
-    locked = (
-        select(Cohort, Program)
-        .join(Program, Program.id == Cohort.program_id)
-        .where(Cohort.id == cohort_id)
-        .with_for_update(of=Cohort)
-        .execution_options(populate_existing=True)
-    )
-    found = (await session.execute(locked)).first()
-    if found is None:
+    locked = await programs.lock_with(session, Cohort, cohort_id)
+    if locked is None:
         return None
-    cohort, program = found
+    cohort, program = locked
     live = select(Enrollment.id).where(
         Enrollment.cohort_id == cohort_id,
         Enrollment.nip == nip,
@@ -158,6 +153,8 @@ async def lock_for_arrival(session: AsyncSession, *, cohort_id: UUID, nip: str) 
     return Arrival(
         cohort=cohort,
         program=program,
+        plan=cohort.seat_plan(),
+        taken=cohort.taken(),
         servant=servant,
         institution=institution,
         is_dob=institution is not None and (institution.is_new_autonomous_region or bool(parent_is_dob)),

@@ -12,10 +12,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from enrollment import cohorts, events, programs
 from enrollment.domain import development, seat_rule
 from enrollment.models import Cohort, Enrollment, Program
-from enrollment.schemas import CompletionIn, EnrollmentOut, NominationIn
+from enrollment.schemas import CompletionIn, EnrollmentFilters, EnrollmentOut, NominationIn
 from sinergi_shared.auth import Principal
 from sinergi_shared.db import columns_of
-from sinergi_shared.http import check_if_match, keyset, keyset_cursor, page
+from sinergi_shared.http import check_if_match, filtered, keyset_page
 from sinergi_shared.outbox import record
 from sinergi_shared.problems import Conflict, Forbidden, NotFound, invalid
 
@@ -45,11 +45,10 @@ async def nominate(
         raise Conflict("the cohort is closed for nominations")
 
     seat_class = seat_rule.seat_class_of(sector=institution.sector, is_dob=arrival.is_dob)
-    taken = cohort.taken()
-    seated = seat_rule.fits(cohort.seat_plan(), taken, seat_class)
+    taken = seat_rule.admit(arrival.plan, arrival.taken, seat_class)
     position = None
-    if seated:
-        cohort.set_taken(taken.plus(seat_class))
+    if taken is not None:
+        cohort.set_taken(taken)
     else:
         position = await cohorts.waitlist_length(session, cohort.id) + 1
         if cohort.waitlist_limit is not None and position > cohort.waitlist_limit:
@@ -67,7 +66,7 @@ async def nominate(
         is_dob=arrival.is_dob,
         seat_class=seat_class,
         funding_source=body.funding_source,
-        status="reserved" if seated else "waitlisted",
+        status="reserved" if taken is not None else "waitlisted",
         seq=cohort.next_seq,
         created_at=now,
         updated_at=now,
@@ -111,43 +110,24 @@ async def get_visible(session: AsyncSession, *, principal: Principal, enrollment
     return e
 
 
-async def list_visible(
-    session: AsyncSession,
-    *,
-    principal: Principal,
-    cohort_id: UUID | None,
-    nip: str | None,
-    status: str | None,
-    limit: int,
-    cursor: str | None,
-) -> dict[str, Any]:
+async def get(session: AsyncSession, *, principal: Principal, enrollment_id: UUID) -> EnrollmentOut:
+    """The enrollment as the API shows it, if the caller may see it (404 otherwise)."""
+    return await view(session, await get_visible(session, principal=principal, enrollment_id=enrollment_id))
+
+
+async def list_visible(session: AsyncSession, *, principal: Principal, filters: EnrollmentFilters) -> dict[str, Any]:
+    """The enrollments the caller may see, oldest first, filtered."""
     stmt = select(Enrollment)
     if not principal.crosses_institutions:
         stmt = stmt.where(_visible(principal))
-    if cohort_id is not None:
-        stmt = stmt.where(Enrollment.cohort_id == cohort_id)
-    if nip is not None:
-        stmt = stmt.where(Enrollment.nip == nip)
-    if status is not None:
-        stmt = stmt.where(Enrollment.status == status)
-    stmt = keyset(stmt, cursor=cursor, limit=limit, created_at=Enrollment.created_at, id_=Enrollment.id)
-    rows = list(await session.scalars(stmt))
-    result = page(rows, limit, lambda e: keyset_cursor(e.created_at, e.id))
-    result["items"] = [await view(session, e) for e in result["items"]]
-    return result
-
-
-async def _lock(session: AsyncSession, enrollment_id: UUID) -> tuple[Enrollment, Program] | None:
-    """The enrollment locked, with its program."""
-    stmt = (
-        select(Enrollment, Program)
-        .join(Program, Program.id == Enrollment.program_id)
-        .where(Enrollment.id == enrollment_id)
-        .with_for_update(of=Enrollment)
-        .execution_options(populate_existing=True)
+    stmt = filtered(
+        stmt,
+        (Enrollment.cohort_id, filters.cohort_id),
+        (Enrollment.nip, filters.nip),
+        (Enrollment.status, filters.status),
     )
-    row = (await session.execute(stmt)).first()
-    return None if row is None else (row[0], row[1])
+    result = await keyset_page(session, stmt, limit=filters.limit, cursor=filters.cursor)
+    return {**result, "items": [await view(session, e) for e in result["items"]]}
 
 
 async def _lock_for_seat_change(
@@ -156,7 +136,7 @@ async def _lock_for_seat_change(
     """Lock cohort then enrollment (the one lock order every seat change follows)."""
     cohort_id = await session.scalar(select(Enrollment.cohort_id).where(Enrollment.id == enrollment_id))
     cohort = None if cohort_id is None else await cohorts.lock(session, cohort_id)
-    locked = None if cohort is None else await _lock(session, enrollment_id)
+    locked = None if cohort is None else await programs.lock_with(session, Enrollment, enrollment_id)
     return None if cohort is None or locked is None else (cohort, *locked)
 
 
@@ -194,7 +174,7 @@ async def complete(
 ) -> EnrollmentOut:
     """The provider records attendance: completed, or no_show when nobody attended and nobody passed."""
     await get_visible(session, principal=principal, enrollment_id=enrollment_id)
-    locked = await _lock(session, enrollment_id)
+    locked = await programs.lock_with(session, Enrollment, enrollment_id)
     assert locked is not None
     e, program = locked
     if not programs.may_manage(principal, program):
@@ -214,7 +194,7 @@ async def complete(
 
 async def funding_approved(session: AsyncSession, *, enrollment_id: UUID, request_id: UUID) -> None:
     """reserved → confirmed; an outcome for an enrollment no longer reserved is ignored."""
-    locked = await _lock(session, enrollment_id)
+    locked = await programs.lock_with(session, Enrollment, enrollment_id)
     if locked is None or locked[0].status != "reserved":
         return
     e, program = locked

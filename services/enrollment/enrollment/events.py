@@ -25,17 +25,8 @@ def waitlisted(e: Enrollment, program: Program, position: int) -> Event:
 
 
 def reserved(e: Enrollment, program: Program) -> Event:
-    return _enrollment_event(
-        "enrollment.reserved",
-        e,
-        program,
-        provider_ministry_id=program.provider_ministry_id,
-        requested_source=e.funding_source,
-        amount_idr=program.cost_per_participant_idr,
-        fiscal_year=program.fiscal_year,
-        hours_jp=program.hours_jp,
-        category=program.category,
-    )
+    facts = {"requested_source": e.funding_source, "amount_idr": program.cost_per_participant_idr}
+    return _enrollment_event("enrollment.reserved", e, program, **facts)
 
 
 def confirmed(e: Enrollment, program: Program) -> Event:
@@ -51,19 +42,11 @@ def cancelled(e: Enrollment, program: Program, previous_status: str) -> Event:
 
 
 def completed(e: Enrollment, program: Program) -> Event:
-    return _enrollment_event(
-        "enrollment.completed",
-        e,
-        program,
-        outcome=e.status,
-        attended_jp=e.attended_jp or 0,
-        passed=bool(e.passed),
-        category=program.category,
-        fiscal_year=program.fiscal_year,
-    )
+    facts = {"outcome": e.status, "attended_jp": e.attended_jp or 0, "passed": bool(e.passed)}
+    return _enrollment_event("enrollment.completed", e, program, **facts)
 
 
 def _enrollment_event(event_type: str, e: Enrollment, program: Program, **facts: Any) -> Event:
-    """An enrollment event: the enrollment's own columns, its program's provider, and what this event adds."""
-    values = {**columns_of(e), "enrollment_id": e.id, "provider_id": program.provider_id, **facts}
+    """An enrollment event: what its program and the enrollment itself say, and what this event adds."""
+    values = {**columns_of(program), **columns_of(e), "enrollment_id": e.id, **facts}
     return Event(event_type, spec_of(event_type).payload.model_validate(values), e.id)

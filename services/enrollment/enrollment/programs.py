@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID, uuid4
 
 from sqlalchemy import select
@@ -11,11 +11,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from enrollment import replica
 from enrollment.domain import development
-from enrollment.models import Program
-from enrollment.schemas import ProgramIn, ProgramOut
+from enrollment.models import Cohort, Enrollment, Program
+from enrollment.schemas import ProgramFilters, ProgramIn, ProgramOut
 from sinergi_shared.auth import Principal
-from sinergi_shared.http import keyset, keyset_cursor, page
+from sinergi_shared.http import filtered, keyset_page
 from sinergi_shared.problems import Forbidden, NotFound, invalid
+
+Row = TypeVar("Row", Cohort, Enrollment)
 
 
 def may_manage(principal: Principal, program: Program) -> bool:
@@ -56,25 +58,26 @@ async def get(session: AsyncSession, program_id: UUID) -> Program:
     return program
 
 
-async def catalogue(
-    session: AsyncSession,
-    *,
-    provider_id: UUID | None,
-    fiscal_year: int | None,
-    pattern: str | None,
-    limit: int,
-    cursor: str | None,
-) -> dict[str, Any]:
+async def lock_with(session: AsyncSession, model: type[Row], row_id: UUID) -> tuple[Row, Program] | None:
+    """A cohort or enrollment locked for this unit of work (None: no such row), with its program."""
+    stmt = (
+        select(model, Program)
+        .join(Program, Program.id == model.program_id)
+        .where(model.id == row_id)
+        .with_for_update(of=model)
+        .execution_options(populate_existing=True)
+    )
+    row = (await session.execute(stmt)).first()
+    return None if row is None else (row[0], row[1])
+
+
+async def catalogue(session: AsyncSession, filters: ProgramFilters) -> dict[str, Any]:
     """The program catalogue, oldest first, filtered."""
-    stmt = select(Program)
-    if provider_id is not None:
-        stmt = stmt.where(Program.provider_id == provider_id)
-    if fiscal_year is not None:
-        stmt = stmt.where(Program.fiscal_year == fiscal_year)
-    if pattern is not None:
-        stmt = stmt.where(Program.pattern == pattern)
-    stmt = keyset(stmt, cursor=cursor, limit=limit, created_at=Program.created_at, id_=Program.id)
-    rows = list(await session.scalars(stmt))
-    result = page(rows, limit, lambda p: keyset_cursor(p.created_at, p.id))
-    result["items"] = [ProgramOut.model_validate(p) for p in result["items"]]
-    return result
+    stmt = filtered(
+        select(Program),
+        (Program.provider_id, filters.provider_id),
+        (Program.fiscal_year, filters.fiscal_year),
+        (Program.pattern, filters.pattern),
+    )
+    result = await keyset_page(session, stmt, limit=filters.limit, cursor=filters.cursor)
+    return {**result, "items": [ProgramOut.model_validate(p) for p in result["items"]]}

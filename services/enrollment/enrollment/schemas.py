@@ -10,6 +10,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from enrollment.domain.development import Category, EnrollmentStatus, Horizon, Location, Pattern
 from sinergi_shared.contracts import FundingSource
+from sinergi_shared.http import Paging
 
 NIP_PATTERN = r"^[0-9]{18}$"
 
@@ -135,6 +136,18 @@ class EnrollmentOut(BaseModel):
     created_at: datetime
     updated_at: datetime
     version: int
+
+
+class ProgramFilters(Paging):
+    provider_id: UUID | None = None
+    fiscal_year: int | None = Field(default=None, ge=2000, le=2100)
+    pattern: Pattern | None = None
+
+
+class EnrollmentFilters(Paging):
+    cohort_id: UUID | None = None
+    nip: str | None = Field(default=None, pattern=NIP_PATTERN)
+    status: EnrollmentStatus | None = None
 
 
 class Page(BaseModel):

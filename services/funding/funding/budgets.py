@@ -13,9 +13,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from funding.domain.access import ensure_reaches, scoped_institution
 from funding.domain.routing import line_terms_problem
 from funding.models import BudgetLine, BudgetRevision, Institution
-from funding.schemas import BudgetLineCreate, BudgetLineFilters, BudgetLinePatch, Paging
+from funding.schemas import BudgetLineCreate, BudgetLineFilters, BudgetLinePatch
 from sinergi_shared.auth import Principal
-from sinergi_shared.http import check_if_match, decode_cursor, encode_cursor, keyset, keyset_cursor, page
+from sinergi_shared.http import Paging, check_if_match, decode_cursor, encode_cursor, filtered, keyset_page, page
 from sinergi_shared.problems import Conflict, NotFound, Unprocessable, invalid
 
 
@@ -34,15 +34,10 @@ async def create_line(session: AsyncSession, *, principal: Principal, body: Budg
     inserted = await session.scalars(
         pg_insert(BudgetLine)
         .values(
+            **body.model_dump(),
             id=uuid4(),
-            institution_id=body.institution_id,
-            source=body.source,
-            fiscal_year=body.fiscal_year,
-            purpose=body.purpose,
-            ceiling_idr=body.ceiling_idr,
             committed_idr=0,
             realized_idr=0,
-            auto_approve_limit_idr=body.auto_approve_limit_idr,
             version=1,
             created_by=principal.client_id,
             created_at=now,
@@ -90,17 +85,12 @@ async def get_line(
 
 async def list_lines(session: AsyncSession, *, principal: Principal, filters: BudgetLineFilters) -> dict[str, Any]:
     """Lines the caller may see, oldest first, one page."""
-    query = select(BudgetLine)
-    scope = scoped_institution(principal, filters.institution_id)
-    if scope is not None:
-        query = query.where(BudgetLine.institution_id == scope)
-    if filters.fiscal_year is not None:
-        query = query.where(BudgetLine.fiscal_year == filters.fiscal_year)
-    query = keyset(
-        query, cursor=filters.cursor, limit=filters.limit, created_at=BudgetLine.created_at, id_=BudgetLine.id
+    query = filtered(
+        select(BudgetLine),
+        (BudgetLine.institution_id, scoped_institution(principal, filters.institution_id)),
+        (BudgetLine.fiscal_year, filters.fiscal_year),
     )
-    lines = list(await session.scalars(query))
-    return page(lines, filters.limit, lambda line: keyset_cursor(line.created_at, line.id))
+    return await keyset_page(session, query, limit=filters.limit, cursor=filters.cursor)
 
 
 async def revise_line(

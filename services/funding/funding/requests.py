@@ -27,7 +27,7 @@ from funding.models import BudgetLine, FundingRequest, Institution
 from funding.schemas import FundingRequestCreate, FundingRequestFilters
 from sinergi_shared.auth import Principal
 from sinergi_shared.contracts import EnrollmentReserved
-from sinergi_shared.http import keyset, keyset_cursor, page
+from sinergi_shared.http import filtered, keyset_page
 from sinergi_shared.outbox import record
 from sinergi_shared.problems import Conflict, Forbidden, NotFound, invalid
 
@@ -259,21 +259,15 @@ async def list_requests(
     query = select(FundingRequest)
     if filters.institution_id is not None:
         ensure_reaches(principal, filters.institution_id, what="the data")
-        query = query.where(FundingRequest.payer_institution_id == filters.institution_id)
-    else:
-        own = scoped_institution(principal, None)
-        if own is not None:
-            query = query.where(
-                or_(FundingRequest.payer_institution_id == own, FundingRequest.participant_institution_id == own)
-            )
-    if filters.status is not None:
-        query = query.where(FundingRequest.status == filters.status)
-    if filters.enrollment_id is not None:
-        query = query.where(FundingRequest.enrollment_id == filters.enrollment_id)
-    if filters.fiscal_year is not None:
-        query = query.where(FundingRequest.fiscal_year == filters.fiscal_year)
-    query = keyset(
-        query, cursor=filters.cursor, limit=filters.limit, created_at=FundingRequest.created_at, id_=FundingRequest.id
+    elif (own := scoped_institution(principal, None)) is not None:
+        query = query.where(
+            or_(FundingRequest.payer_institution_id == own, FundingRequest.participant_institution_id == own)
+        )
+    query = filtered(
+        query,
+        (FundingRequest.payer_institution_id, filters.institution_id),
+        (FundingRequest.status, filters.status),
+        (FundingRequest.enrollment_id, filters.enrollment_id),
+        (FundingRequest.fiscal_year, filters.fiscal_year),
     )
-    found = list(await session.scalars(query))
-    return page(found, filters.limit, lambda req: keyset_cursor(req.created_at, req.id))
+    return await keyset_page(session, query, limit=filters.limit, cursor=filters.cursor)

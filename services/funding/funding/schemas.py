@@ -9,7 +9,7 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field
 
 from funding.domain.routing import Purpose, Source
-from sinergi_shared.http import Cursor, Limit
+from sinergi_shared.http import Paging
 
 # Integer rupiah only: strict so 1.5, 1.0 and "100" are refused; capped so sums never overflow bigint.
 MAX_IDR = 10**16
@@ -21,13 +21,6 @@ RequestStatus = Literal["awaiting_approval", "approved", "rejected", "released",
 
 class Request(BaseModel):
     model_config = ConfigDict(extra="forbid")
-
-
-class Paging(BaseModel):
-    """Which page of a list: its size and where the previous one ended."""
-
-    limit: Limit = 50
-    cursor: Cursor = None
 
 
 class BudgetLineFilters(Paging):

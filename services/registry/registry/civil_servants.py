@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 from uuid import UUID
 
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registry import institutions
+from registry import institutions, rows
 from registry.domain.nip import InvalidNip, field_errors, parse_nip, today_in_indonesia
 from registry.events import CivilServantChange, civil_servant_changed
 from registry.models import CivilServant
-from registry.schemas import CivilServantCreate
+from registry.schemas import CivilServantCreate, CivilServantFilters
 from sinergi_shared.auth import Principal
-from sinergi_shared.http import check_if_match, decode_cursor, encode_cursor, page
+from sinergi_shared.http import check_if_match, filtered
 from sinergi_shared.outbox import record
 from sinergi_shared.problems import Conflict, Forbidden, NotFound, Unprocessable
 
@@ -32,24 +31,8 @@ async def register(
     if not principal.may_reach(body.institution_id):
         raise Forbidden("you may only register civil servants of your own institution")
     await institutions.get_active(session, body.institution_id)
-    now = datetime.now(UTC)
-    civil_servant = (
-        await session.scalars(
-            pg_insert(CivilServant)
-            .values(
-                **body.model_dump(),
-                status="active",
-                version=1,
-                birth_date=parsed.birth_date,
-                appointment_month=parsed.appointment_month,
-                gender=parsed.gender,
-                created_at=now,
-                updated_at=now,
-            )
-            .on_conflict_do_nothing(index_elements=["nip"])
-            .returning(CivilServant)
-        )
-    ).one_or_none()
+    facts = {"birth_date": parsed.birth_date, "appointment_month": parsed.appointment_month, "gender": parsed.gender}
+    civil_servant = await rows.insert_new(session, CivilServant, key="nip", values={**body.model_dump(), **facts})
     if civil_servant is None:
         raise Conflict(f"a civil servant with NIP {body.nip} is already registered")
     await record(session, civil_servant_changed("civil_servant.registered", civil_servant))
@@ -70,27 +53,15 @@ async def get(session: AsyncSession, *, principal: Principal, nip: str, for_upda
     return civil_servant
 
 
-async def staff_of(
-    session: AsyncSession,
-    *,
-    principal: Principal,
-    institution_id: UUID | None,
-    status: str | None = None,
-    limit: int = 50,
-    cursor: str | None = None,
-) -> dict[str, Any]:
+async def staff_of(session: AsyncSession, *, principal: Principal, filters: CivilServantFilters) -> dict[str, Any]:
     """A page of the civil servants of one institution (default: the caller's) in NIP order."""
-    institution_id = institution_id or principal.institution_id
+    institution_id = filters.institution_id or principal.institution_id
     if not principal.may_reach(institution_id):
         raise Forbidden("you may only list the civil servants of your own institution")
-    stmt = select(CivilServant).where(CivilServant.institution_id == institution_id)
-    if status is not None:
-        stmt = stmt.where(CivilServant.status == status)
-    if cursor is not None:
-        [after] = decode_cursor(cursor, 1)
-        stmt = stmt.where(CivilServant.nip > after)
-    rows = list(await session.scalars(stmt.order_by(CivilServant.nip).limit(limit + 1)))
-    return page(rows, limit, lambda last: encode_cursor(last.nip))
+    stmt = filtered(
+        select(CivilServant).where(CivilServant.institution_id == institution_id), (CivilServant.status, filters.status)
+    )
+    return await rows.key_page(session, stmt, CivilServant.nip, filters)
 
 
 async def transfer(
@@ -133,8 +104,6 @@ async def _changed(
     previous_institution_id: UUID | None = None,
 ) -> CivilServant:
     """Count a change in the version and announce the civil servant as they now are."""
-    civil_servant.version += 1
-    civil_servant.updated_at = datetime.now(UTC)
-    await session.flush()
+    await rows.count_change(session, civil_servant)
     await record(session, civil_servant_changed(change, civil_servant, previous_institution_id=previous_institution_id))
     return civil_servant

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID, uuid4
 
 from sqlalchemy import or_, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from registry import rows
 from registry.domain.hierarchy import ParentView, hierarchy_problems, sector_of
 from registry.events import InstitutionChange, institution_changed
 from registry.models import Institution
-from registry.schemas import InstitutionCreate
-from sinergi_shared.http import check_if_match, decode_cursor, encode_cursor, page
+from registry.schemas import InstitutionCreate, InstitutionFilters
+from sinergi_shared.http import check_if_match, filtered
 from sinergi_shared.outbox import record
 from sinergi_shared.problems import Conflict, NotFound, Unprocessable, invalid
 
@@ -51,24 +50,9 @@ async def register(session: AsyncSession, *, body: InstitutionCreate) -> Institu
             region_code=body.region_code,
         )
     )
-    now = datetime.now(UTC)
-    # ON CONFLICT keeps the unit of work usable when two requests race for the same code.
-    institution = (
-        await session.scalars(
-            pg_insert(Institution)
-            .values(
-                **body.model_dump(),
-                id=uuid4(),
-                sector=sector_of(body.kind),
-                status="active",
-                version=1,
-                created_at=now,
-                updated_at=now,
-            )
-            .on_conflict_do_nothing(index_elements=["code"])
-            .returning(Institution)
-        )
-    ).one_or_none()
+    institution = await rows.insert_new(
+        session, Institution, key="code", values={**body.model_dump(), "id": uuid4(), "sector": sector_of(body.kind)}
+    )
     if institution is None:
         raise Conflict(f"an institution with code {body.code} already exists")
     await record(session, institution_changed("institution.registered", institution))
@@ -83,39 +67,22 @@ async def ensure(session: AsyncSession, body: InstitutionCreate) -> tuple[Instit
     return await register(session, body=body), True
 
 
-async def search(
-    session: AsyncSession,
-    *,
-    kind: str | None = None,
-    sector: str | None = None,
-    dob: bool | None = None,
-    parent_id: UUID | None = None,
-    q: str | None = None,
-    status: str | None = None,
-    limit: int = 50,
-    cursor: str | None = None,
-) -> dict[str, Any]:
-    """A page of institutions in code order, after the cursor."""
-    stmt = select(Institution)
-    for column, value in (
-        (Institution.kind, kind),
-        (Institution.sector, sector),
-        (Institution.is_new_autonomous_region, dob),
-        (Institution.parent_id, parent_id),
-        (Institution.status, status),
-    ):
-        if value is not None:
-            stmt = stmt.where(column == value)
-    if q:
-        pattern = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+async def search(session: AsyncSession, filters: InstitutionFilters) -> dict[str, Any]:
+    """A page of institutions in code order, filtered."""
+    stmt = filtered(
+        select(Institution),
+        (Institution.kind, filters.kind),
+        (Institution.sector, filters.sector),
+        (Institution.is_new_autonomous_region, filters.dob),
+        (Institution.parent_id, filters.parent_id),
+        (Institution.status, filters.status),
+    )
+    if filters.q:
+        pattern = "%" + filters.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         stmt = stmt.where(
             or_(Institution.name.ilike(pattern, escape="\\"), Institution.code.ilike(pattern, escape="\\"))
         )
-    if cursor is not None:
-        [after] = decode_cursor(cursor, 1)
-        stmt = stmt.where(Institution.code > after)
-    rows = list(await session.scalars(stmt.order_by(Institution.code).limit(limit + 1)))
-    return page(rows, limit, lambda last: encode_cursor(last.code))
+    return await rows.key_page(session, stmt, Institution.code, filters)
 
 
 async def update(
@@ -172,9 +139,7 @@ async def deactivate(session: AsyncSession, institution_id: UUID, *, if_match: s
 
 async def _changed(session: AsyncSession, institution: Institution, change: InstitutionChange) -> Institution:
     """Count a change in the version and announce the institution as it now is."""
-    institution.version += 1
-    institution.updated_at = datetime.now(UTC)
-    await session.flush()
+    await rows.count_change(session, institution)
     await record(session, institution_changed(change, institution))
     return institution
 

@@ -16,7 +16,9 @@ from sinergi_shared.contracts import (
     InstitutionKind,
     InstitutionSnapshot,
     PositionKind,
+    Sector,
 )
+from sinergi_shared.http import Paging
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
@@ -65,6 +67,15 @@ class InstitutionOut(InstitutionSnapshot):
     updated_at: datetime
 
 
+class InstitutionFilters(Paging):
+    kind: InstitutionKind | None = None
+    sector: Sector | None = None
+    dob: bool | None = Field(default=None, description="Only new autonomous regions (true) or only others (false)")
+    parent_id: UUID | None = None
+    q: str | None = Field(default=None, max_length=100, description="Part of the name or code")
+    status: str | None = Field(default=None, pattern="^(active|inactive)$")
+
+
 class InstitutionPage(BaseModel):
     items: list[InstitutionOut]
     next_cursor: str | None
@@ -104,6 +115,11 @@ class CivilServantOut(CivilServantSnapshot):
     @classmethod
     def _appointment_month(cls, value: Any) -> Any:
         return value.strftime("%Y-%m") if isinstance(value, date) else value
+
+
+class CivilServantFilters(Paging):
+    institution_id: UUID | None = None
+    status: str | None = Field(default=None, pattern="^(active|retired)$")
 
 
 class CivilServantPage(BaseModel):

@@ -86,7 +86,13 @@ def within_rule(plan: SeatPlan, taken: Taken) -> bool:
 
 def fits(plan: SeatPlan, taken: Taken, seat_class: SeatClass) -> bool:
     """May one more applicant of this class be admitted without breaking the rule?"""
-    return within_rule(plan, taken.plus(seat_class))
+    return admit(plan, taken, seat_class) is not None
+
+
+def admit(plan: SeatPlan, taken: Taken, seat_class: SeatClass) -> Taken | None:
+    """The seats taken once one more applicant of this class is admitted, or None when the rule forbids it."""
+    after = taken.plus(seat_class)
+    return after if within_rule(plan, after) else None
 
 
 def available(plan: SeatPlan, taken: Taken) -> dict[SeatClass, int]:
@@ -110,7 +116,8 @@ def promote(plan: SeatPlan, taken: Taken, waitlist: Sequence[tuple[K, SeatClass]
     """
     admitted: list[K] = []
     for key, seat_class in waitlist:
-        if fits(plan, taken, seat_class):
-            taken = taken.plus(seat_class)
+        after = admit(plan, taken, seat_class)
+        if after is not None:
+            taken = after
             admitted.append(key)
     return admitted, taken

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 from fastapi.responses import JSONResponse
 
 from funding import requests
@@ -17,81 +17,64 @@ from funding.schemas import (
     FundingRequestPage,
     Rejection,
 )
-from sinergi_shared.http import Session, idempotent, resource
+from sinergi_shared.http import Session, api_router, idempotent, resource
 from sinergi_shared.problems import problem_responses
 
-router = APIRouter(tags=["funding requests"])
+router = api_router("funding requests")
 
 
-@router.post(
-    "/funding-requests",
-    status_code=201,
-    response_model=FundingRequestOut,
-    summary="Open an activity-level funding request charged to the payer's own line",
-    description=(
-        "Decided at once: within the line's auto-approve limit and available → approved; above the limit "
-        "(or any dob_facilitation request) → awaiting_approval; no line or not enough left → rejected with a "
-        "machine-readable reason (no_budget_line, insufficient_budget). A source that does not suit the "
-        "payer's sector is 422."
-    ),
-    responses=problem_responses(400, 401, 403, 409, 413, 422),
-)
+@router.post("/funding-requests", status_code=201, response_model=FundingRequestOut, responses=problem_responses(409))
 @idempotent
 async def create_funding_request(body: FundingRequestCreate, session: Session, principal: Writer) -> JSONResponse:
+    """Open an activity-level funding request charged to the payer's own line.
+
+    Decided at once: within the line's auto-approve limit and available → approved; above the limit
+    (or any dob_facilitation request) → awaiting_approval; no line or not enough left → rejected with a
+    machine-readable reason (no_budget_line, insufficient_budget). A source that does not suit the
+    payer's sector is 422.
+    """
     req = await requests.open_by_hand(session, principal=principal, body=body)
-    out = FundingRequestOut.model_validate(req)
-    return resource(out, 201, location=f"/funding-requests/{req.id}")
+    return resource(FundingRequestOut.model_validate(req), 201, location=f"/funding-requests/{req.id}")
 
 
-@router.get(
-    "/funding-requests",
-    response_model=FundingRequestPage,
-    summary="List funding requests (institution_id filters by payer)",
-    description="Without coordinator/admin only requests the caller's institution pays for or asked for.",
-    responses=problem_responses(401, 403, 422),
-)
+@router.get("/funding-requests", response_model=FundingRequestPage)
 async def list_funding_requests(
     session: Session, principal: Reader, filters: Annotated[FundingRequestFilters, Query()]
-) -> FundingRequestPage:
-    found = await requests.list_requests(session, principal=principal, filters=filters)
-    return FundingRequestPage.model_validate(found)
+) -> dict[str, Any]:
+    """List funding requests (institution_id filters by payer).
+
+    Without coordinator/admin only requests the caller's institution pays for or asked for.
+    """
+    return await requests.list_requests(session, principal=principal, filters=filters)
 
 
-@router.get(
-    "/funding-requests/{request_id}",
-    response_model=FundingRequestOut,
-    summary="One funding request",
-    responses=problem_responses(401, 403, 404, 422),
-)
+@router.get("/funding-requests/{request_id}", response_model=FundingRequestOut)
 async def get_funding_request(request_id: UUID, session: Session, principal: Reader) -> JSONResponse:
+    """One funding request."""
     req = await requests.get_request(session, principal=principal, request_id=request_id)
     return resource(FundingRequestOut.model_validate(req))
 
 
 @router.post(
-    "/funding-requests/{request_id}/approve",
-    response_model=FundingRequestOut,
-    summary="Approve a request awaiting approval and commit its amount",
-    description=(
-        "By a `funding:approve` holder of the payer institution, or a `coordinator` (required for DOB "
-        "requests). The commitment is atomic: when the line has no room left the request ends `rejected` "
-        "with reason `insufficient_budget` (200, see `status`). 409 unless the request awaits approval."
-    ),
-    responses=problem_responses(401, 403, 404, 409, 422),
+    "/funding-requests/{request_id}/approve", response_model=FundingRequestOut, responses=problem_responses(409)
 )
 async def approve_funding_request(request_id: UUID, session: Session, principal: Approver) -> JSONResponse:
+    """Approve a request awaiting approval and commit its amount.
+
+    By a `funding:approve` holder of the payer institution, or a `coordinator` (required for DOB
+    requests). The commitment is atomic: when the line has no room left the request ends `rejected`
+    with reason `insufficient_budget` (200, see `status`). 409 unless the request awaits approval.
+    """
     req = await requests.approve(session, principal=principal, request_id=request_id)
     return resource(FundingRequestOut.model_validate(req))
 
 
 @router.post(
-    "/funding-requests/{request_id}/reject",
-    response_model=FundingRequestOut,
-    summary="Reject a request awaiting approval (reason rejected_by_approver, your words as reason_detail)",
-    responses=problem_responses(400, 401, 403, 404, 409, 413, 422),
+    "/funding-requests/{request_id}/reject", response_model=FundingRequestOut, responses=problem_responses(409)
 )
 async def reject_funding_request(
     request_id: UUID, body: Rejection, session: Session, principal: Approver
 ) -> JSONResponse:
+    """Reject a request awaiting approval (reason rejected_by_approver, your words as reason_detail)."""
     req = await requests.reject(session, principal=principal, request_id=request_id, reason=body.reason)
     return resource(FundingRequestOut.model_validate(req))

@@ -1,17 +1,12 @@
-"""Funding tables: institution replica, budget lines and their revisions, funding requests.
-
-Revision ID: 0002
-Revises: 0001
-"""
+"""Funding tables: institution replica, budget lines and revisions, funding requests: revision 0002, after 0001."""
 
 import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects.postgresql import UUID
 
-revision = "0002"
-down_revision = "0001"
-branch_labels = None
-depends_on = None
+from sinergi_shared.migrations import institution_replica_columns
+
+revision, down_revision, branch_labels, depends_on = "0002", "0001", None, None
 
 
 def _now() -> sa.TextClause:
@@ -21,16 +16,7 @@ def _now() -> sa.TextClause:
 def upgrade() -> None:
     op.create_table(
         "institutions",
-        sa.Column("id", UUID(as_uuid=True), primary_key=True),
-        sa.Column("code", sa.Text, nullable=False),
-        sa.Column("name", sa.Text, nullable=False),
-        sa.Column("kind", sa.Text, nullable=False),
-        sa.Column("sector", sa.Text, nullable=False),
-        sa.Column("parent_id", UUID(as_uuid=True)),
-        sa.Column("is_new_autonomous_region", sa.Boolean, nullable=False),
-        sa.Column("region_code", sa.Text),
-        sa.Column("status", sa.Text, nullable=False),
-        sa.Column("version", sa.Integer, nullable=False),
+        *institution_replica_columns(),
     )
     op.create_table(
         "budget_lines",

@@ -1,17 +1,10 @@
-"""Registry tables: institutions, civil servants, API clients, signing keys.
-
-Revision ID: 0002
-Revises: 0001
-"""
+"""Registry tables: institutions, civil servants, API clients, signing keys: revision 0002, after 0001."""
 
 import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql as pg
 
-revision = "0002"
-down_revision = "0001"
-branch_labels = None
-depends_on = None
+revision, down_revision, branch_labels, depends_on = "0002", "0001", None, None
 
 
 def upgrade() -> None:

@@ -7,25 +7,25 @@ coordinator's or an operator's; listing another institution's staff answers 403.
 from __future__ import annotations
 
 from typing import Annotated, Any
-from uuid import UUID
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import Depends, Path, Query, Request
 from fastapi.responses import JSONResponse
 
 from registry import civil_servants, imports
 from registry.api.access import Reader, StaffWriter
 from registry.schemas import (
     CivilServantCreate,
+    CivilServantFilters,
     CivilServantOut,
     CivilServantPage,
     ImportFile,
     ImportReport,
     TransferRequest,
 )
-from sinergi_shared.http import Cursor, IfMatch, Limit, Session, idempotent, resource
+from sinergi_shared.http import IfMatch, Session, api_router, idempotent, resource
 from sinergi_shared.problems import problem_responses
 
-router = APIRouter(prefix="/civil-servants", tags=["civil servants"])
+router = api_router("civil servants")
 Nip = Path(max_length=64, description="The 18-digit NIP")
 
 
@@ -40,29 +40,18 @@ def _import_max_rows(request: Request) -> int:
     return int(request.app.state.settings.import_max_rows)
 
 
-@router.post(
-    "",
-    status_code=201,
-    response_model=CivilServantOut,
-    summary="Register a civil servant of your institution (registry:write)",
-    responses=problem_responses(400, 401, 403, 409, 413, 422),
-)
+@router.post("/civil-servants", status_code=201, response_model=CivilServantOut, responses=problem_responses(409))
 @idempotent
 async def register_civil_servant(body: CivilServantCreate, session: Session, principal: StaffWriter) -> JSONResponse:
+    """Register a civil servant of your institution (registry:write)."""
     civil_servant = await civil_servants.register(session, principal=principal, body=body)
     return resource(CivilServantOut.model_validate(civil_servant), 201, location=f"/civil-servants/{civil_servant.nip}")
 
 
 @router.post(
-    "/import",
+    "/civil-servants/import",
     response_model=ImportReport,
-    summary="Import up to 10,000 civil servants from a JSON array or a CSV file (registry:write)",
-    description=(
-        "Valid rows are stored in one transaction; every invalid row is reported with its line "
-        "(CSV: the file line, the header being line 1; JSON: the 1-based position in the array) and its errors. "
-        "CSV columns: nip, name, institution_id, employment, position_kind, position_title, grade."
-    ),
-    responses=problem_responses(401, 403, 409, 413, 415, 422),
+    responses=problem_responses(409, 413, 415),
     openapi_extra={
         "requestBody": {
             "required": True,
@@ -82,63 +71,46 @@ async def import_civil_servants(
     session: Session,
     principal: StaffWriter,
 ) -> JSONResponse:
+    """Import up to 10,000 civil servants from a JSON array or a CSV file (registry:write).
+
+    Valid rows are stored in one transaction; every invalid row is reported with its line (CSV: the file line,
+    the header being line 1; JSON: the 1-based position in the array) and its errors.
+    CSV columns: nip, name, institution_id, employment, position_kind, position_title, grade.
+    """
     rows = imports.rows_of(file, max_rows=max_rows)
     return JSONResponse(await imports.import_civil_servants(session, principal=principal, rows=rows))
 
 
-@router.get(
-    "",
-    response_model=CivilServantPage,
-    summary="List the civil servants of an institution (default: yours)",
-    responses=problem_responses(401, 403, 422),
-)
+@router.get("/civil-servants", response_model=CivilServantPage)
 async def list_civil_servants(
-    session: Session,
-    principal: Reader,
-    institution_id: UUID | None = None,
-    status: str | None = Query(default=None, pattern="^(active|retired)$"),
-    limit: Limit = 50,
-    cursor: Cursor = None,
+    session: Session, principal: Reader, filters: Annotated[CivilServantFilters, Query()]
 ) -> dict[str, Any]:
-    return await civil_servants.staff_of(
-        session, principal=principal, institution_id=institution_id, status=status, limit=limit, cursor=cursor
-    )
+    """List the civil servants of an institution (default: yours)."""
+    return await civil_servants.staff_of(session, principal=principal, filters=filters)
 
 
-@router.get(
-    "/{nip}",
-    response_model=CivilServantOut,
-    summary="Read a civil servant by NIP",
-    responses=problem_responses(401, 403, 404, 422),
-)
+@router.get("/civil-servants/{nip}", response_model=CivilServantOut)
 async def get_civil_servant(session: Session, principal: Reader, nip: str = Nip) -> JSONResponse:
+    """Read a civil servant by NIP."""
     civil_servant = await civil_servants.get(session, principal=principal, nip=nip)
     return resource(CivilServantOut.model_validate(civil_servant))
 
 
-@router.post(
-    "/{nip}/transfer",
-    response_model=CivilServantOut,
-    summary="Move a civil servant to another institution (registry:write of the current one; If-Match optional)",
-    responses=problem_responses(400, 401, 403, 404, 409, 412, 413, 422),
-)
+@router.post("/civil-servants/{nip}/transfer", response_model=CivilServantOut, responses=problem_responses(409))
 async def transfer_civil_servant(
     body: TransferRequest, session: Session, principal: StaffWriter, nip: str = Nip, if_match: IfMatch = None
 ) -> JSONResponse:
+    """Move a civil servant to another institution (registry:write of the current one; If-Match optional)."""
     civil_servant = await civil_servants.transfer(
         session, principal=principal, nip=nip, institution_id=body.institution_id, if_match=if_match
     )
     return resource(CivilServantOut.model_validate(civil_servant))
 
 
-@router.post(
-    "/{nip}/retire",
-    response_model=CivilServantOut,
-    summary="Retire a civil servant (registry:write of the current institution; If-Match optional)",
-    responses=problem_responses(401, 403, 404, 409, 412, 422),
-)
+@router.post("/civil-servants/{nip}/retire", response_model=CivilServantOut, responses=problem_responses(409))
 async def retire_civil_servant(
     session: Session, principal: StaffWriter, nip: str = Nip, if_match: IfMatch = None
 ) -> JSONResponse:
+    """Retire a civil servant (registry:write of the current institution; If-Match optional)."""
     civil_servant = await civil_servants.retire(session, principal=principal, nip=nip, if_match=if_match)
     return resource(CivilServantOut.model_validate(civil_servant))

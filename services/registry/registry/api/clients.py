@@ -2,29 +2,25 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from registry import clients
 from registry.api.access import Admin
 from registry.schemas import ClientCreate, ClientCreated
-from sinergi_shared.http import IdempotencyKey, Session, fingerprint
+from sinergi_shared.http import IdempotencyKey, Session, api_router, fingerprint
 from sinergi_shared.problems import problem_responses
 
-router = APIRouter(tags=["oauth"])
+router = api_router("oauth")
 
 
-@router.post(
-    "/clients",
-    status_code=201,
-    response_model=ClientCreated,
-    summary="Register an API client for an institution (admin); the secret is shown once",
-    description="A retry with the same Idempotency-Key and body returns the same client with a new secret.",
-    responses=problem_responses(400, 401, 403, 409, 413, 422),
-)
+@router.post("/clients", status_code=201, response_model=ClientCreated, responses=problem_responses(409))
 async def create_client(
     body: ClientCreate, session: Session, principal: Admin, idempotency_key: IdempotencyKey = None
 ) -> JSONResponse:
+    """Register an API client for an institution (admin); the secret is shown once.
+
+    A retry with the same Idempotency-Key and body returns the same client with a new secret.
+    """
     # Not @idempotent: that replays a stored response, and a client's secret is never stored in clear.
     created = await clients.create_client(
         session,

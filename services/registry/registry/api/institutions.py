@@ -2,94 +2,59 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 from fastapi.responses import JSONResponse
 
 from registry import institutions
 from registry.api.access import Admin, Reader
-from registry.schemas import InstitutionCreate, InstitutionOut, InstitutionPage, InstitutionUpdate
-from sinergi_shared.contracts import InstitutionKind, Sector
-from sinergi_shared.http import Cursor, IfMatch, Limit, Session, idempotent, resource
+from registry.schemas import InstitutionCreate, InstitutionFilters, InstitutionOut, InstitutionPage, InstitutionUpdate
+from sinergi_shared.http import IfMatch, Session, api_router, idempotent, resource
 from sinergi_shared.problems import problem_responses
 
-router = APIRouter(prefix="/institutions", tags=["institutions"])
+router = api_router("institutions")
 
 
-@router.post(
-    "",
-    status_code=201,
-    response_model=InstitutionOut,
-    summary="Register an institution (admin)",
-    responses=problem_responses(400, 401, 403, 409, 413, 422),
-)
+@router.post("/institutions", status_code=201, response_model=InstitutionOut, responses=problem_responses(409))
 @idempotent
 async def register_institution(body: InstitutionCreate, session: Session, principal: Admin) -> JSONResponse:
+    """Register an institution (admin)."""
     institution = await institutions.register(session, body=body)
     return resource(InstitutionOut.model_validate(institution), 201, location=f"/institutions/{institution.id}")
 
 
-@router.get("", response_model=InstitutionPage, summary="List institutions", responses=problem_responses(401, 403, 422))
+@router.get("/institutions", response_model=InstitutionPage)
 async def list_institutions(
-    session: Session,
-    _: Reader,
-    kind: InstitutionKind | None = None,
-    sector: Sector | None = None,
-    dob: bool | None = Query(default=None, description="Only new autonomous regions (true) or only others (false)"),
-    parent_id: UUID | None = None,
-    q: str | None = Query(default=None, max_length=100, description="Part of the name or code"),
-    status: str | None = Query(default=None, pattern="^(active|inactive)$"),
-    limit: Limit = 50,
-    cursor: Cursor = None,
+    session: Session, _: Reader, filters: Annotated[InstitutionFilters, Query()]
 ) -> dict[str, Any]:
-    return await institutions.search(
-        session,
-        kind=kind,
-        sector=sector,
-        dob=dob,
-        parent_id=parent_id,
-        q=q,
-        status=status,
-        limit=limit,
-        cursor=cursor,
-    )
+    """List institutions."""
+    return await institutions.search(session, filters)
 
 
-@router.get(
-    "/{institution_id}",
-    response_model=InstitutionOut,
-    summary="Read an institution",
-    responses=problem_responses(401, 403, 404, 422),
-)
+@router.get("/institutions/{institution_id}", response_model=InstitutionOut)
 async def get_institution(institution_id: UUID, session: Session, _: Reader) -> JSONResponse:
+    """Read an institution."""
     return resource(InstitutionOut.model_validate(await institutions.get(session, institution_id)))
 
 
-@router.patch(
-    "/{institution_id}",
-    response_model=InstitutionOut,
-    summary="Change an institution (admin, If-Match)",
-    responses=problem_responses(400, 401, 403, 404, 409, 412, 413, 422, 428),
-)
+@router.patch("/institutions/{institution_id}", response_model=InstitutionOut, responses=problem_responses(409, 428))
 async def update_institution(
     institution_id: UUID, body: InstitutionUpdate, session: Session, _: Admin, if_match: IfMatch = None
 ) -> JSONResponse:
-    institution = await institutions.update(
-        session, institution_id, changes=body.model_dump(exclude_unset=True), if_match=if_match
-    )
+    """Change an institution (admin, If-Match)."""
+    changes = body.model_dump(exclude_unset=True)
+    institution = await institutions.update(session, institution_id, changes=changes, if_match=if_match)
     return resource(InstitutionOut.model_validate(institution))
 
 
 @router.post(
-    "/{institution_id}/deactivate",
-    response_model=InstitutionOut,
-    summary="Deactivate an institution (admin; If-Match optional)",
-    responses=problem_responses(401, 403, 404, 409, 412, 422),
+    "/institutions/{institution_id}/deactivate", response_model=InstitutionOut, responses=problem_responses(409)
 )
 async def deactivate_institution(
     institution_id: UUID, session: Session, _: Admin, if_match: IfMatch = None
 ) -> JSONResponse:
+    """Deactivate an institution (admin; If-Match optional)."""
     institution = await institutions.deactivate(session, institution_id, if_match=if_match)
     return resource(InstitutionOut.model_validate(institution))
