@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from uuid import UUID, uuid4
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -124,6 +124,18 @@ class Arrival:
 
 
 _parent = aliased(Institution)
+_live = select(Enrollment.id).where(
+    Enrollment.cohort_id == bindparam("cohort_id"),
+    Enrollment.nip == bindparam("nip"),
+    Enrollment.status.not_in(development.INACTIVE_STATUSES),
+)
+# The civil servant, their institution, whether its parent is a DOB, and the NIP's live enrollment here.
+_PERSON = (
+    select(CivilServant, Institution, _parent.is_new_autonomous_region, _live.scalar_subquery())
+    .outerjoin(Institution, Institution.id == CivilServant.institution_id)
+    .outerjoin(_parent, _parent.id == Institution.parent_id)
+    .where(CivilServant.nip == bindparam("nip"))
+)
 
 
 async def lock_for_arrival(session: AsyncSession, *, cohort_id: UUID, nip: str) -> Arrival | None:
@@ -136,18 +148,8 @@ async def lock_for_arrival(session: AsyncSession, *, cohort_id: UUID, nip: str) 
     if locked is None:
         return None
     cohort, program = locked
-    live = select(Enrollment.id).where(
-        Enrollment.cohort_id == cohort_id,
-        Enrollment.nip == nip,
-        Enrollment.status.not_in(development.INACTIVE_STATUSES),
-    )
-    person = (
-        select(CivilServant, Institution, _parent.is_new_autonomous_region, live.scalar_subquery())
-        .outerjoin(Institution, Institution.id == CivilServant.institution_id)
-        .outerjoin(_parent, _parent.id == Institution.parent_id)
-        .where(CivilServant.nip == nip)
-    )
-    servant, institution, parent_is_dob, live_id = (await session.execute(person)).first() or (None,) * 4
+    person = (await session.execute(_PERSON, {"cohort_id": cohort_id, "nip": nip})).first()
+    servant, institution, parent_is_dob, live_id = person or (None,) * 4
     now = datetime.now(UTC)
     await release_reservations_if_due(session, cohort, program, now)
     return Arrival(

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 from uuid import UUID, uuid4
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from enrollment import replica
@@ -60,15 +60,19 @@ async def get(session: AsyncSession, program_id: UUID) -> Program:
 
 async def lock_with(session: AsyncSession, model: type[Row], row_id: UUID) -> tuple[Row, Program] | None:
     """A cohort or enrollment locked for this unit of work (None: no such row), with its program."""
-    stmt = (
-        select(model, Program)
-        .join(Program, Program.id == model.program_id)
-        .where(model.id == row_id)
-        .with_for_update(of=model)
-        .execution_options(populate_existing=True)
-    )
-    row = (await session.execute(stmt)).first()
+    row = (await session.execute(_LOCK_WITH[model], {"row_id": row_id})).first()
     return None if row is None else (row[0], row[1])
+
+
+# Built once: a statement object keeps its cache key, so executing it again skips that work.
+_LOCK_WITH = {
+    model: select(model, Program)
+    .join(Program, Program.id == model.program_id)
+    .where(model.id == bindparam("row_id"))
+    .with_for_update(of=model)
+    .execution_options(populate_existing=True)
+    for model in (Cohort, Enrollment)
+}
 
 
 async def catalogue(session: AsyncSession, filters: ProgramFilters) -> dict[str, Any]:
