@@ -16,7 +16,7 @@ from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from pydantic import BaseModel
-from sqlalchemy import Select, select, tuple_, update
+from sqlalchemy import Row, Select, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -26,6 +26,7 @@ from sinergi_shared.problems import Conflict, PreconditionFailed, PreconditionRe
 Limit = Annotated[int, Query(ge=1, le=500, description="Page size (default 50, max 500)")]
 Cursor = Annotated[str | None, Query(max_length=512, description="Opaque cursor from next_cursor")]
 IfMatch = Annotated[str | None, Header(alias="If-Match")]
+IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
 
 
 class Paging(BaseModel):
@@ -33,9 +34,6 @@ class Paging(BaseModel):
 
     limit: Limit = 50
     cursor: Cursor = None
-
-
-IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
 
 
 class ModelResponse(JSONResponse):
@@ -179,24 +177,14 @@ def idempotent(route: Route) -> Route:
         client_id = arguments["principal"].client_id
         bodies = {name: v.model_dump(mode="json") for name, v in arguments.items() if isinstance(v, BaseModel)}
         request_fingerprint = fingerprint(_request.method, _request.url.path, bodies)
-        claimed = await session.execute(
-            pg_insert(idempotency_keys)
-            .values(client_id=client_id, key=idempotency_key, fingerprint=request_fingerprint)
-            .on_conflict_do_nothing()
-            .returning(idempotency_keys.c.key)
-        )
-        mine = idempotency_keys.c.client_id == client_id, idempotency_keys.c.key == idempotency_key
-        if claimed.first() is None:
-            stored = (await session.execute(select(idempotency_keys).where(*mine))).one()
-            if stored.fingerprint != request_fingerprint:
-                raise Conflict("this Idempotency-Key was already used with a different request")
+        stored = await claim_key(session, client_id, idempotency_key, request_fingerprint)
+        if stored is not None:
             return JSONResponse(stored.body, status_code=stored.status_code, headers=stored.headers or {})
         response = await route(**arguments)
         headers = {k: v for k, v in response.headers.items() if k.lower() in ("etag", "location")}
-        await session.execute(
-            update(idempotency_keys)
-            .where(*mine)
-            .values(status_code=response.status_code, body=json.loads(bytes(response.body)), headers=headers)
+        body = json.loads(bytes(response.body))
+        await remember(
+            session, client_id, idempotency_key, status_code=response.status_code, body=body, headers=headers
         )
         return response
 
@@ -205,3 +193,32 @@ def idempotent(route: Route) -> Route:
 
 
 _KEYWORD = inspect.Parameter.KEYWORD_ONLY
+
+
+async def claim_key(session: AsyncSession, client_id: str, key: str, request_fingerprint: str) -> Row[Any] | None:
+    """Claim an Idempotency-Key in this unit of work: None when it is new (now claimed), else what its first
+    request stored (409 when that request was another). A concurrent retry waits on the claim's row."""
+    claimed = await session.scalar(
+        pg_insert(idempotency_keys)
+        .values(client_id=client_id, key=key, fingerprint=request_fingerprint)
+        .on_conflict_do_nothing()
+        .returning(idempotency_keys.c.key)
+    )
+    if claimed is not None:
+        return None
+    mine = idempotency_keys.c.client_id == client_id, idempotency_keys.c.key == key
+    stored = (await session.execute(select(idempotency_keys).where(*mine))).one()
+    if stored.fingerprint != request_fingerprint:
+        raise Conflict("this Idempotency-Key was already used with a different request")
+    return stored
+
+
+async def remember(
+    session: AsyncSession, client_id: str, key: str, *, status_code: int, body: Any, headers: dict[str, str]
+) -> None:
+    """Store what the first request of a claimed Idempotency-Key answered, for its retries."""
+    await session.execute(
+        update(idempotency_keys)
+        .where(idempotency_keys.c.client_id == client_id, idempotency_keys.c.key == key)
+        .values(status_code=status_code, body=body, headers=headers)
+    )

@@ -102,9 +102,9 @@ def is_open(cohort: Cohort, now: datetime) -> bool:
     return cohort.enrollment_closes_at is None or now < cohort.enrollment_closes_at
 
 
-async def lock(session: AsyncSession, cohort_id: UUID, *, skip_locked: bool = False) -> Cohort | None:
+async def lock(session: AsyncSession, cohort_id: UUID) -> Cohort | None:
     """The cohort row, locked for this unit of work (always lock the cohort before its enrollments)."""
-    stmt = select(Cohort).where(Cohort.id == cohort_id).with_for_update(skip_locked=skip_locked)
+    stmt = select(Cohort).where(Cohort.id == cohort_id).with_for_update()
     return (await session.scalars(stmt.execution_options(populate_existing=True))).first()
 
 

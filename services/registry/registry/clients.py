@@ -10,8 +10,7 @@ import secrets
 import uuid
 from typing import Any
 
-from sqlalchemy import select, text, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy import text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry import institutions
@@ -21,8 +20,8 @@ from registry.models import ApiClient, Institution
 from registry.schemas import InstitutionCreate
 from registry.tokens import OAuthError, ensure_signing_key
 from sinergi_shared.auth import Principal
-from sinergi_shared.db import idempotency_keys
-from sinergi_shared.problems import Conflict, invalid
+from sinergi_shared.http import claim_key, remember
+from sinergi_shared.problems import invalid
 
 # Serializes bootstrap, seeding and key rotation across processes started at the same moment.
 BOOTSTRAP_LOCK = 0x5E61_0001
@@ -128,31 +127,15 @@ async def create_client(
     await session.flush()
     body = {"client_id": client_id, "name": name, "institution_id": str(institution_id), "scopes": unique_scopes}
     if idempotency_key is not None:
-        await session.execute(
-            update(idempotency_keys)
-            .where(idempotency_keys.c.client_id == principal.client_id, idempotency_keys.c.key == idempotency_key)
-            .values(status_code=201, body=body, headers={})
-        )
+        await remember(session, principal.client_id, idempotency_key, status_code=201, body=body, headers={})
     return {**body, "client_secret": secret}
 
 
 async def _claim(session: AsyncSession, caller: str, key: str, request_fingerprint: str) -> dict[str, Any] | None:
     """None when this Idempotency-Key is new (now claimed); else the client it created, with a new secret."""
-    claimed = await session.scalar(
-        pg_insert(idempotency_keys)
-        .values(client_id=caller, key=key, fingerprint=request_fingerprint)
-        .on_conflict_do_nothing()
-        .returning(idempotency_keys.c.key)
-    )
-    if claimed is not None:
+    stored = await claim_key(session, caller, key, request_fingerprint)
+    if stored is None:
         return None
-    stored = (
-        await session.execute(
-            select(idempotency_keys).where(idempotency_keys.c.client_id == caller, idempotency_keys.c.key == key)
-        )
-    ).one()
-    if stored.fingerprint != request_fingerprint:
-        raise Conflict("this Idempotency-Key was already used with a different request")
     secret = secrets.token_urlsafe(32)
     await session.execute(
         update(ApiClient)
