@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import cast
 from uuid import UUID, uuid4
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import Table, bindparam, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
 
 from enrollment import events, programs
 from enrollment.domain import development, seat_rule
@@ -22,7 +22,7 @@ from enrollment.schemas import CohortIn, CohortOut, SeatCounts
 from sinergi_shared.auth import Principal
 from sinergi_shared.db import columns_of
 from sinergi_shared.outbox import record
-from sinergi_shared.problems import Forbidden, NotFound, invalid
+from sinergi_shared.problems import Conflict, Forbidden, NotFound, invalid
 
 
 async def create(session: AsyncSession, *, principal: Principal, program_id: UUID, body: CohortIn) -> CohortOut:
@@ -110,59 +110,129 @@ async def lock(session: AsyncSession, cohort_id: UUID) -> Cohort | None:
 
 @dataclass(frozen=True)
 class Arrival:
-    """What a nomination needs to know, read with the cohort locked; replica rows are None when unknown."""
+    """What a nomination needs to know, read with the cohort locked; the person's fields are None when the
+    replica does not know them. Cohort and program are values here, not tracked by the session."""
 
     cohort: Cohort
     program: Program
     plan: seat_rule.SeatPlan  # in force, due reservations released
     taken: seat_rule.Taken
-    servant: CivilServant | None
-    institution: Institution | None
+    nip: str | None
+    servant_status: str | None
+    institution_id: UUID | None  # the civil servant's employer
+    sector: str | None  # None when the replica does not know the employer
     is_dob: bool
-    live_enrollment_id: UUID | None  # the NIP's live enrollment in this cohort, if it has one
     open: bool
 
 
-_parent = aliased(Institution)
-_live = select(Enrollment.id).where(
-    Enrollment.cohort_id == bindparam("cohort_id"),
-    Enrollment.nip == bindparam("nip"),
-    Enrollment.status.not_in(development.INACTIVE_STATUSES),
-)
-# The civil servant, their institution, whether its parent is a DOB, and the NIP's live enrollment here.
-_PERSON = (
-    select(CivilServant, Institution, _parent.is_new_autonomous_region, _live.scalar_subquery())
-    .outerjoin(Institution, Institution.id == CivilServant.institution_id)
-    .outerjoin(_parent, _parent.id == Institution.parent_id)
-    .where(CivilServant.nip == bindparam("nip"))
+_cohort, _program = cast(Table, Cohort.__table__), cast(Table, Program.__table__)
+_servant, _institution = cast(Table, CivilServant.__table__), cast(Table, Institution.__table__)
+_parent = _institution.alias("parent")
+# The cohort with its program, locked; the civil servant, their employer, and whether its parent is a DOB.
+# Whether the NIP is already live in the cohort is left to the write, whose snapshot follows the lock.
+_ARRIVAL = (
+    select(
+        _cohort,
+        _program,
+        _servant.c.nip,
+        _servant.c.status,
+        _servant.c.institution_id,
+        _institution.c.sector,
+        _institution.c.is_new_autonomous_region,
+        _parent.c.is_new_autonomous_region,
+    )
+    .join(_program, _program.c.id == _cohort.c.program_id)
+    .outerjoin(_servant, _servant.c.nip == bindparam("nip"))
+    .outerjoin(_institution, _institution.c.id == _servant.c.institution_id)
+    .outerjoin(_parent, _parent.c.id == _institution.c.parent_id)
+    .where(_cohort.c.id == bindparam("cohort_id"))
+    .with_for_update(of=_cohort)
 )
 
 
 async def lock_for_arrival(session: AsyncSession, *, cohort_id: UUID, nip: str) -> Arrival | None:
-    """Lock the cohort, then read what a nomination needs (None: no such cohort).
+    """Lock the cohort and read, in one statement, what a nomination needs (None: no such cohort).
 
-    The person is read after the lock is granted, so the read sees every arrival stored before it.
     Reservations that fell due are released first, so the arrival is decided on the plan in force.
     """
-    locked = await programs.lock_with(session, Cohort, cohort_id)
-    if locked is None:
+    row = (await session.execute(_ARRIVAL, {"cohort_id": cohort_id, "nip": nip})).first()
+    if row is None:
         return None
-    cohort, program = locked
-    person = (await session.execute(_PERSON, {"cohort_id": cohort_id, "nip": nip})).first()
-    servant, institution, parent_is_dob, live_id = person or (None,) * 4
+    found = row._mapping
+    cohort = Cohort(**{c.key: found[c] for c in _cohort.c})
+    program = Program(**{c.key: found[c] for c in _program.c})
     now = datetime.now(UTC)
-    await release_reservations_if_due(session, cohort, program, now)
+    if reservations_due(cohort, now):
+        locked = await programs.lock_with(session, Cohort, cohort_id)
+        assert locked is not None
+        await release_reservations_if_due(session, *locked, now)
+        await session.flush()
+        return await lock_for_arrival(session, cohort_id=cohort_id, nip=nip)
+    sector = found[_institution.c.sector]
     return Arrival(
         cohort=cohort,
         program=program,
         plan=cohort.seat_plan(),
         taken=cohort.taken(),
-        servant=servant,
-        institution=institution,
-        is_dob=institution is not None and (institution.is_new_autonomous_region or bool(parent_is_dob)),
-        live_enrollment_id=live_id,
+        nip=found[_servant.c.nip],
+        servant_status=found[_servant.c.status],
+        institution_id=found[_servant.c.institution_id],
+        sector=sector,
+        is_dob=sector is not None
+        and bool(found[_institution.c.is_new_autonomous_region] or found[_parent.c.is_new_autonomous_region]),
         open=is_open(cohort, now),
     )
+
+
+_enrollment = cast(Table, Enrollment.__table__)
+_live = select(_enrollment.c.id).where(
+    _enrollment.c.cohort_id == bindparam("e_cohort_id"),
+    _enrollment.c.nip == bindparam("e_nip"),
+    _enrollment.c.status.not_in(development.INACTIVE_STATUSES),
+)
+_entered = (
+    insert(_enrollment)
+    .from_select(
+        list(_enrollment.c),
+        select(*(bindparam(f"e_{c.key}", type_=c.type) for c in _enrollment.c)).where(~_live.exists()),
+    )
+    .returning(_enrollment.c.id)
+    .cte("entered")
+)
+# The enrollment, and the cohort's new seats and arrival counter, in one statement; nothing at all when the
+# NIP is already live in the cohort (the partial unique index backs this check made under the lock).
+_ENTER = (
+    update(_cohort)
+    .where(_cohort.c.id == bindparam("at_cohort"), select(_entered.c.id).exists())
+    .values(
+        taken_central=bindparam("central"),
+        taken_regional=bindparam("regional"),
+        taken_dob=bindparam("dob"),
+        next_seq=bindparam("arrivals"),
+        version=_cohort.c.version + bindparam("bump"),
+    )
+    .returning(_cohort.c.id)
+)
+
+
+async def enter(session: AsyncSession, arrival: Arrival, e: Enrollment, taken: seat_rule.Taken | None) -> int | None:
+    """Store the enrollment with the seats the rule gave it (`taken`), or at the end of the waitlist (None).
+
+    Returns its waitlist place, None when seated. 409 when the waitlist is full or the NIP is already live
+    in the cohort; then nothing is written. The cohort must be locked by lock_for_arrival.
+    """
+    cohort, position = arrival.cohort, None
+    if taken is None:
+        position = await waitlist_length(session, cohort.id) + 1
+        if cohort.waitlist_limit is not None and position > cohort.waitlist_limit:
+            raise Conflict("the cohort is full and its waitlist is full")
+    seats = taken or arrival.taken
+    params = {f"e_{key}": value for key, value in columns_of(e).items()}
+    params.update(central=seats.central, regional=seats.regional, dob=seats.dob, bump=int(taken is not None))
+    if (await session.execute(_ENTER, {**params, "at_cohort": cohort.id, "arrivals": e.seq})).first() is None:
+        live = await session.scalar(_live, {"e_cohort_id": cohort.id, "e_nip": e.nip})
+        raise Conflict(f"this NIP is already active in the cohort (enrollment {live})")
+    return position
 
 
 async def waitlist_length(session: AsyncSession, cohort_id: UUID) -> int:
@@ -214,10 +284,15 @@ async def promote_waitlist(session: AsyncSession, cohort: Cohort, program: Progr
     return admitted
 
 
+def reservations_due(cohort: Cohort, now: datetime) -> bool:
+    """True once reservation_release_at has passed and the reservations were not released yet."""
+    due = cohort.reservation_release_at
+    return cohort.reservations_released_at is None and due is not None and due <= now
+
+
 async def release_reservations_if_due(session: AsyncSession, cohort: Cohort, program: Program, now: datetime) -> bool:
     """After reservation_release_at, R and D drop to 0 (once per cohort) and the waitlist is promoted."""
-    due = cohort.reservation_release_at
-    if cohort.reservations_released_at is not None or due is None or due > now:
+    if not reservations_due(cohort, now):
         return False
     cohort.reservations_released_at = now
     cohort.version += 1

@@ -30,49 +30,39 @@ async def nominate(
     arrival = await cohorts.lock_for_arrival(session, cohort_id=cohort_id, nip=body.nip)
     if arrival is None:
         raise NotFound(f"cohort {cohort_id} not found")
-    cohort, program, servant, institution = arrival.cohort, arrival.program, arrival.servant, arrival.institution
-    if servant is None:
+    cohort, program = arrival.cohort, arrival.program
+    if arrival.nip is None:
         raise invalid("nip", "the registry does not know this NIP")
-    if servant.status != "active":
+    if arrival.servant_status != "active":
         raise invalid("nip", "this civil servant is retired")
-    if not principal.crosses_institutions and servant.institution_id != principal.institution_id:
+    if not principal.crosses_institutions and arrival.institution_id != principal.institution_id:
         raise invalid("nip", "this civil servant is not employed by the nominating institution")
-    if institution is None:
+    if arrival.sector is None:
         raise invalid("nip", "the civil servant's institution is not known to the registry replica")
-    if arrival.live_enrollment_id is not None:
-        raise Conflict(f"this NIP is already active in the cohort (enrollment {arrival.live_enrollment_id})")
     if not arrival.open:
         raise Conflict("the cohort is closed for nominations")
 
-    seat_class = seat_rule.seat_class_of(sector=institution.sector, is_dob=arrival.is_dob)
+    seat_class = seat_rule.seat_class_of(sector=arrival.sector, is_dob=arrival.is_dob)
     taken = seat_rule.admit(arrival.plan, arrival.taken, seat_class)
-    position = None
-    if taken is not None:
-        cohort.set_taken(taken)
-    else:
-        position = await cohorts.waitlist_length(session, cohort.id) + 1
-        if cohort.waitlist_limit is not None and position > cohort.waitlist_limit:
-            raise Conflict("the cohort is full and its waitlist is full")
-    cohort.next_seq += 1
     now = datetime.now(UTC)
     e = Enrollment(
         id=uuid4(),
         cohort_id=cohort.id,
         program_id=program.id,
-        nip=servant.nip,
-        institution_id=institution.id,
+        nip=arrival.nip,
+        institution_id=arrival.institution_id,
         nominated_by_id=principal.institution_id,
-        participant_sector=institution.sector,
+        participant_sector=arrival.sector,
         is_dob=arrival.is_dob,
         seat_class=seat_class,
         funding_source=body.funding_source,
         status="reserved" if taken is not None else "waitlisted",
-        seq=cohort.next_seq,
+        seq=cohort.next_seq + 1,
         created_at=now,
         updated_at=now,
         version=1,
     )
-    session.add(e)
+    position = await cohorts.enter(session, arrival, e, taken)
     await record(session, events.reserved(e, program) if position is None else events.waitlisted(e, program, position))
     return shaped(e, position)
 
