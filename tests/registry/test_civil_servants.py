@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import uuid
+from datetime import date
 from typing import Any
 
 import pytest
 
+from registry.domain.nip import today_in_indonesia
 from tests.registry.support import create_institution, headers_for, make_nip, published, register, scalar
 from tests.support.service import RunningService
 from tests.support.stack import header
@@ -71,6 +73,63 @@ async def test_an_invalid_nip_is_422_with_a_machine_code_and_a_message_per_broke
     }
     assert all(e["field"] == "nip" and e["message"] for e in errors)
     assert await scalar(registry, "SELECT count(*) FROM civil_servants WHERE nip = $1", bad) == 0
+
+
+async def test_a_pppk_registers_with_an_ni_pppk_whose_code_is_no_month_and_the_same_number_as_pns_is_422(
+    registry: RunningService, agency: dict[str, Any]
+) -> None:
+    ni_pppk = "199009132025242014"  # born 1990-09-13, appointed 2025, code 24 (not a month), woman, serial 14
+    body = {
+        "nip": ni_pppk,
+        "name": "Maria Kambu",
+        "institution_id": agency["id"],
+        "employment": "PNS",
+        "position_kind": "functional",
+    }
+    as_pns = await registry.client.post("/civil-servants", json=body, headers=agency["clerk"])
+    assert as_pns.status_code == 422
+    assert [e["code"] for e in as_pns.json()["errors"]] == ["appointment_month_invalid"]
+    as_pppk = await registry.client.post(
+        "/civil-servants", json={**body, "employment": "PPPK"}, headers=agency["clerk"]
+    )
+    assert as_pppk.status_code == 201, as_pppk.text
+    created = as_pppk.json()
+    assert {k: created[k] for k in ("employment", "birth_date", "appointment_year", "appointment_month", "gender")} == {
+        "employment": "PPPK",
+        "birth_date": "1990-09-13",
+        "appointment_year": 2025,
+        "appointment_month": None,  # an NI PPPK carries the year only
+        "gender": 2,
+    }
+    fetched = await registry.client.get(f"/civil-servants/{ni_pppk}", headers=agency["clerk"])
+    assert fetched.json() == created
+
+
+async def test_an_ni_pppk_breaking_its_rule_is_422_naming_each_rule(
+    registry: RunningService, agency: dict[str, Any]
+) -> None:
+    next_year = today_in_indonesia().year + 1
+    body = {"name": "X", "institution_id": agency["id"], "employment": "PPPK", "position_kind": "executor"}
+    cases = {
+        f"19900913{next_year}241000": {"appointment_in_future", "serial_zero"},
+        "199009132007213001": {"appointment_before_18", "gender_invalid"},  # 2007: the year before turning 18
+        "199002302020211001": {"birth_date_invalid"},
+    }
+    for nip, expected in cases.items():
+        response = await registry.client.post("/civil-servants", json={**body, "nip": nip}, headers=agency["clerk"])
+        assert response.status_code == 422, nip
+        errors = response.json()["errors"]
+        assert {e["code"] for e in errors} == expected, nip
+        assert all(e["field"] == "nip" and e["message"] for e in errors)
+        if "appointment_in_future" in expected:
+            assert f"the appointment year {next_year} is in the future" in response.json()["detail"]
+    assert await scalar(registry, "SELECT count(*) FROM civil_servants WHERE institution_id = $1", agency["id"]) == 0
+
+
+async def test_a_pns_nip_still_registers_with_its_tmt_month(registry: RunningService, agency: dict[str, Any]) -> None:
+    nip = make_nip(birth=date(1985, 4, 15), tmt=(2015, 3))
+    created = await register(registry, agency["clerk"], agency["id"], nip=nip, employment="PNS")
+    assert (created["appointment_month"], created["appointment_year"]) == ("2015-03", 2015)
 
 
 async def test_bad_fields_are_422_naming_each_field(

@@ -9,32 +9,14 @@ from typing import Any
 
 import pytest
 
-from tests.registry.support import create_institution, headers_for, make_nip, published, register, scalar
+from tests.registry.import_support import count_in, new_office, row
+from tests.registry.support import create_institution, make_nip, published, register, scalar
 from tests.support.service import RunningService
 
 
 @pytest.fixture
 async def office(registry: RunningService, operator: dict[str, str]) -> dict[str, Any]:
-    inst = await create_institution(registry, operator, kind="agency")
-    clerk = await headers_for(registry, operator, inst["id"], "read", "registry:write")
-    return {"id": inst["id"], "clerk": clerk}
-
-
-def row(institution_id: str, **fields: Any) -> dict[str, Any]:
-    return {
-        "nip": make_nip(),
-        "name": "Budi Santoso",
-        "institution_id": institution_id,
-        "employment": "PNS",
-        "position_kind": "executor",
-        **fields,
-    }
-
-
-async def count_in(svc: RunningService, institution_id: str) -> int:
-    return int(
-        await scalar(svc, "SELECT count(*) FROM civil_servants WHERE institution_id = $1", uuid.UUID(institution_id))
-    )
+    return await new_office(registry, operator)
 
 
 async def test_json_import_stores_valid_rows_and_reports_each_bad_one_by_position(
@@ -121,12 +103,14 @@ async def test_a_csv_with_unknown_or_missing_columns_is_refused_whole(
 ) -> None:
     response = await registry.client.post(
         "/civil-servants/import",
-        content=f"nip,nama,institution_id\n{make_nip()},X,{office['id']}\n".encode(),
+        content=f"nip,nama,institution_id,sektor\n{make_nip()},X,{office['id']},central\n".encode(),
         headers={**office["clerk"], "Content-Type": "text/csv"},
     )
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "header"
-    assert "nama" in response.json()["detail"]
+    detail = response.json()["detail"]
+    assert "unknown columns sektor" in detail
+    assert "missing columns status_kepegawaian (employment), jenis_jabatan (position_kind)" in detail
     assert await count_in(registry, office["id"]) == 0
 
 

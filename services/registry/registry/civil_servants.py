@@ -25,13 +25,13 @@ async def register(
 ) -> CivilServant:
     """Register an ASN of the caller's institution (any, for coordinator/admin); 409 for a known NIP."""
     try:
-        parsed = parse_nip(body.nip, today=today or today_in_indonesia())
+        parsed = parse_nip(body.nip, employment=body.employment, today=today or today_in_indonesia())
     except InvalidNip as exc:
         raise Unprocessable(f"nip: {exc}", errors=field_errors(exc.problems)) from exc
     if not principal.may_reach(body.institution_id):
         raise Forbidden("you may only register civil servants of your own institution")
     await institutions.get_active(session, body.institution_id)
-    facts = {"birth_date": parsed.birth_date, "appointment_month": parsed.appointment_month, "gender": parsed.gender}
+    facts = {"birth_date": parsed.birth_date, "appointment_month": parsed.appointment, "gender": parsed.gender}
     civil_servant = await rows.insert_new(session, CivilServant, key="nip", values={**body.model_dump(), **facts})
     if civil_servant is None:
         raise Conflict(f"a civil servant with NIP {body.nip} is already registered")

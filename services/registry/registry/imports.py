@@ -1,34 +1,34 @@
-"""Bulk import of civil servants from a JSON array or a CSV file: valid rows stored, invalid ones reported."""
+"""Bulk import of civil servants from a JSON array, a CSV file or an XLSX sheet: valid rows stored, invalid ones
+reported."""
 
 from __future__ import annotations
 
-import csv
-import io
 import itertools
 import json
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
-from typing import Any, NoReturn
+from typing import Any, NoReturn, get_args
 from uuid import UUID
 
 from pydantic import ValidationError
-from sqlalchemy import select, text
+from sqlalchemy import or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registry.domain.nip import field_errors, nip_problems, today_in_indonesia
+from registry import sheets
+from registry.domain.nip import field_errors, nip_problems, parse_nip, today_in_indonesia
 from registry.events import civil_servant_changed
 from registry.models import CivilServant, Institution
-from registry.schemas import CivilServantCreate, ImportFile
+from registry.schemas import CivilServantCreate, CivilServantImportRow, ImportFile
+from registry.sheets import Row
 from sinergi_shared.auth import Principal
-from sinergi_shared.contracts import CivilServantSnapshot
+from sinergi_shared.contracts import CivilServantSnapshot, Employment
 from sinergi_shared.outbox import record
 from sinergi_shared.problems import PayloadTooLarge, Problem, invalid
 
-COLUMNS = ("nip", "name", "institution_id", "employment", "position_kind", "position_title", "grade")
-REQUIRED_COLUMNS = ("nip", "name", "institution_id", "employment", "position_kind")
-
-Row = tuple[int, Any]  # (line, raw row)
+JSON_TYPES = ("application/json", "")
+CSV_TYPES = ("text/csv", "application/csv")
+EMPLOYMENTS = get_args(Employment)
 FieldErrors = list[dict[str, str]]
 
 
@@ -60,14 +60,18 @@ class Rows:
 
 
 def rows_of(file: ImportFile, *, max_rows: int) -> Rows:
-    """The rows of a JSON array or a CSV file; 415 for any other media type."""
-    if file.content_type in ("application/json", ""):
+    """The rows of a JSON array, a CSV file or an XLSX workbook's first sheet; 415 for any other media type."""
+    if file.content_type in JSON_TYPES:
         return rows_from_json(file.content, max_rows=max_rows)
-    if file.content_type in ("text/csv", "application/csv"):
-        return rows_from_csv(file.content, max_rows=max_rows)
-    raise UnsupportedMediaType(
-        f"send application/json (an array) or text/csv (with a header row), not {file.content_type}"
-    )
+    if file.content_type in CSV_TYPES:
+        content = sheets.csv_text(file.content)
+    elif file.content_type == sheets.XLSX:
+        content = sheets.xlsx_as_csv(file.content)
+    else:
+        raise UnsupportedMediaType(
+            f"send application/json (an array), text/csv or {sheets.XLSX} (with a header row), not {file.content_type}"
+        )
+    return Rows(lambda: sheets.records(content), max_rows=max_rows)
 
 
 def rows_from_json(body: bytes, *, max_rows: int) -> Rows:
@@ -126,46 +130,6 @@ def _refuse_json(content: str) -> NoReturn:
     raise invalid("body", "send a JSON array of civil servants")
 
 
-def rows_from_csv(body: bytes, *, max_rows: int) -> Rows:
-    """(file line, row as a dict) of a CSV file with a header row; empty cells are absent fields."""
-    try:
-        content = body.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise invalid("body", "the CSV file must be UTF-8") from exc
-    return Rows(lambda: _csv_records(content), max_rows=max_rows)
-
-
-def _csv_records(content: str) -> Iterator[Row]:
-    reader = csv.reader(io.StringIO(content, newline=""))
-    try:
-        header = next(reader, None)
-        if header is None:
-            raise invalid("body", f"the CSV file is empty; its first line names the columns: {', '.join(COLUMNS)}")
-        columns = [c.strip().lower() for c in header]
-        unknown = [c for c in columns if c not in COLUMNS]
-        missing = [c for c in REQUIRED_COLUMNS if c not in columns]
-        if unknown or missing or len(set(columns)) != len(columns):
-            parts = []
-            if unknown:
-                parts.append(f"unknown columns {', '.join(unknown)}")
-            if missing:
-                parts.append(f"missing columns {', '.join(missing)}")
-            if len(set(columns)) != len(columns):
-                parts.append("a column appears twice")
-            raise invalid("header", f"{'; '.join(parts)}; the columns are: {', '.join(COLUMNS)}")
-        previous_end = reader.line_num
-        for record in reader:
-            start, previous_end = previous_end + 1, reader.line_num
-            if not record or all(not cell.strip() for cell in record):
-                continue
-            if len(record) > len(columns):
-                yield start, {"__extra__": len(record)}
-                continue
-            yield start, {c: v.strip() for c, v in zip(columns, record, strict=False) if v.strip()}
-    except csv.Error as exc:
-        raise invalid("body", f"the CSV file is malformed near line {reader.line_num}: {exc}") from exc
-
-
 def _validation_errors(exc: ValidationError) -> FieldErrors:
     return [
         {"field": ".".join(str(p) for p in e["loc"]) or "row", "message": str(e["msg"])}
@@ -195,10 +159,10 @@ async def import_civil_servants(
     for line, nip in nips.items():
         if nip is not None and len(nip) == 18:
             lines_of[nip].append(line)
-    institutions: dict[UUID, Institution] = {}
+    institutions = Institutions()
     imported = 0
     for chunk in rows.slices(IMPORT_SLICE):
-        valid = _validated(chunk, errors, today=today)
+        candidates = _validated(chunk, errors, today=today)
         for line, _ in chunk:
             nip = nips[line]
             if nip is not None and len(lines_of.get(nip, ())) > 1:
@@ -206,9 +170,9 @@ async def import_civil_servants(
                 errors[line].append(
                     {"field": "nip", "code": "duplicate_in_file", "message": f"NIP {nip} also appears on line {others}"}
                 )
-                valid.pop(line, None)
-        await _check_against_registry(session, valid, errors, principal=principal, institutions=institutions)
-        imported += await _store(session, valid, errors)
+                candidates.pop(line, None)
+        valid = await _check_against_registry(session, candidates, errors, principal=principal, known=institutions)
+        imported += await _store(session, valid, errors, today=today)
     rejected = [{"line": line, "nip": nips.get(line), "errors": errs} for line, errs in sorted(errors.items()) if errs]
     return {"imported": imported, "rejected": rejected}
 
@@ -228,9 +192,9 @@ def _nul_fields(raw: dict[Any, Any]) -> list[str]:
     return [str(field) for field, value in raw.items() if isinstance(value, str) and "\x00" in value]
 
 
-def _validated(rows: list[Row], errors: dict[int, FieldErrors], *, today: date) -> dict[int, CivilServantCreate]:
+def _validated(rows: list[Row], errors: dict[int, FieldErrors], *, today: date) -> dict[int, CivilServantImportRow]:
     """The rows that are valid on their own, by line; the others' errors go to `errors`."""
-    valid: dict[int, CivilServantCreate] = {}
+    valid: dict[int, CivilServantImportRow] = {}
     for line, raw in rows:
         if not isinstance(raw, dict):
             errors[line].append({"field": "row", "message": "each row is an object with the civil servant's fields"})
@@ -244,58 +208,105 @@ def _validated(rows: list[Row], errors: dict[int, FieldErrors], *, today: date) 
             errors[line].append({"field": field, "message": "contains a NUL (\\u0000) character"})
         if errors[line]:
             continue
-        nip = raw.get("nip")
-        if isinstance(nip, str):
-            errors[line].extend(field_errors(nip_problems(nip, today=today)))
+        nip, employment = raw.get("nip"), raw.get("employment")
+        if isinstance(nip, str) and sheets.in_scientific_notation(nip):
+            errors[line].append(_scientific(nip))
+        elif isinstance(nip, str):
+            known = employment if employment in EMPLOYMENTS else None  # else only what both rules share
+            errors[line].extend(field_errors(nip_problems(nip, employment=known, today=today)))
         try:
-            model = CivilServantCreate.model_validate(raw)
+            model = CivilServantImportRow.model_validate(raw)
         except ValidationError as exc:
             errors[line].extend(_validation_errors(exc))
             continue
+        if model.institution_id is None and model.institution_code is None:
+            errors[line].append({"field": "institution_id", "message": "name the institution by id or by code"})
         if not errors[line]:
             valid[line] = model
     return valid
 
 
+def _scientific(nip: str) -> dict[str, str]:
+    """The error of a NIP that a spreadsheet turned into a number shown in scientific notation."""
+    message = (
+        f"the NIP {nip} is a number in scientific notation: the spreadsheet has lost its last digits. "
+        "Format the NIP column as text and type the 18 digits again"
+    )
+    return {"field": "nip", "code": "nip_scientific_notation", "message": message}
+
+
+class Institutions:
+    """The institutions an import names, by id and by code, each read once per import."""
+
+    def __init__(self) -> None:
+        self.by_id: dict[UUID, Institution] = {}
+        self.by_code: dict[str, Institution] = {}
+
+    async def load(self, session: AsyncSession, rows: list[CivilServantImportRow]) -> None:
+        """Read the institutions these rows name that were not read yet."""
+        ids = {r.institution_id for r in rows if r.institution_id is not None} - self.by_id.keys()
+        codes = {r.institution_code for r in rows if r.institution_code is not None} - self.by_code.keys()
+        if ids or codes:
+            stmt = select(Institution).where(or_(Institution.id.in_(ids), Institution.code.in_(codes)))
+            for institution in await session.scalars(stmt):
+                self.by_id[institution.id] = institution
+                self.by_code[institution.code] = institution
+
+    def named_by(self, row: CivilServantImportRow, principal: Principal) -> tuple[Institution | None, FieldErrors]:
+        """The institution the row names if the caller may fill it; otherwise the errors that say why not."""
+        by_id = self.by_id.get(row.institution_id) if row.institution_id is not None else None
+        by_code = self.by_code.get(row.institution_code) if row.institution_code is not None else None
+        errors: FieldErrors = []
+        if row.institution_id is not None and by_id is None:
+            errors.append({"field": "institution_id", "message": "no institution has this id"})
+        if row.institution_code is not None and by_code is None:
+            errors.append({"field": "institution_code", "message": f"no institution has code {row.institution_code}"})
+        if by_id is not None and by_code is not None and by_id.id != by_code.id:
+            errors.append({"field": "institution_code", "message": "the code and the id name two institutions"})
+        institution = by_id or by_code
+        if errors or institution is None:
+            return None, errors
+        field = "institution_id" if by_id is not None else "institution_code"
+        if institution.status != "active":
+            errors.append({"field": field, "message": "the institution is deactivated"})
+        elif not principal.may_reach(institution.id):
+            errors.append({"field": field, "message": "you may only import civil servants of your own institution"})
+        return (None, errors) if errors else (institution, errors)
+
+
 async def _check_against_registry(
     session: AsyncSession,
-    valid: dict[int, CivilServantCreate],
+    candidates: dict[int, CivilServantImportRow],
     errors: dict[int, FieldErrors],
     *,
     principal: Principal,
-    institutions: dict[UUID, Institution],
-) -> None:
-    """Drop the rows whose institution the caller may not fill, or whose NIP is already registered."""
-    unseen = {m.institution_id for m in valid.values()} - institutions.keys()
-    if unseen:
-        found = await session.scalars(select(Institution).where(Institution.id.in_(unseen)))
-        institutions.update((i.id, i) for i in found)
+    known: Institutions,
+) -> dict[int, CivilServantCreate]:
+    """The rows whose institution the caller may fill and whose NIP is not registered yet, naming it by id."""
+    await known.load(session, list(candidates.values()))
     known_nips: set[str] = set()
-    if valid:
-        known_nips = set(
-            await session.scalars(select(CivilServant.nip).where(CivilServant.nip.in_([m.nip for m in valid.values()])))
-        )
-    for line, model in list(valid.items()):
-        inst = institutions.get(model.institution_id)
-        if inst is None:
-            errors[line].append({"field": "institution_id", "message": "no institution has this id"})
-        elif inst.status != "active":
-            errors[line].append({"field": "institution_id", "message": "the institution is deactivated"})
-        elif not principal.may_reach(inst.id):
-            errors[line].append(
-                {"field": "institution_id", "message": "you may only import civil servants of your own institution"}
-            )
+    if candidates:
+        nips = [m.nip for m in candidates.values()]
+        known_nips = set(await session.scalars(select(CivilServant.nip).where(CivilServant.nip.in_(nips))))
+    valid: dict[int, CivilServantCreate] = {}
+    for line, model in candidates.items():
+        institution, institution_errors = known.named_by(model, principal)
+        errors[line].extend(institution_errors)
         if model.nip in known_nips:
             errors[line].append(
                 {"field": "nip", "code": "duplicate_in_db", "message": f"NIP {model.nip} is already registered"}
             )
-        if errors[line]:
-            del valid[line]
+        if institution is not None and not errors[line]:
+            fields = model.model_dump(exclude={"institution_id", "institution_code"})
+            valid[line] = CivilServantCreate.model_construct(**fields, institution_id=institution.id)
+    return valid
 
 
-async def _store(session: AsyncSession, valid: dict[int, CivilServantCreate], errors: dict[int, FieldErrors]) -> int:
+async def _store(
+    session: AsyncSession, valid: dict[int, CivilServantCreate], errors: dict[int, FieldErrors], *, today: date
+) -> int:
     """Insert the slice's rows and record civil_servant.registered for each stored; how many were stored."""
-    inserted = await _insert(session, list(valid.values()))
+    inserted = await _insert(session, list(valid.values()), today=today)
     for line, model in list(valid.items()):
         if model.nip not in inserted:  # registered concurrently by another request
             errors[line].append(
@@ -306,11 +317,14 @@ async def _store(session: AsyncSession, valid: dict[int, CivilServantCreate], er
     return len(valid)
 
 
-async def _insert(session: AsyncSession, models: list[CivilServantCreate]) -> dict[str, CivilServantSnapshot]:
+async def _insert(
+    session: AsyncSession, models: list[CivilServantCreate], *, today: date
+) -> dict[str, CivilServantSnapshot]:
     """Insert in one statement, skipping NIPs taken meanwhile; the snapshots of the rows stored."""
     if not models:
         return {}
     now = datetime.now(UTC)
+    facts = [parse_nip(m.nip, employment=m.employment, today=today) for m in models]
     # One statement over column arrays: no parameter-count limit, one round trip for 10,000 rows.
     result = await session.execute(
         text(
@@ -335,9 +349,9 @@ async def _insert(session: AsyncSession, models: list[CivilServantCreate]) -> di
             "position_kind": [m.position_kind for m in models],
             "position_title": [m.position_title for m in models],
             "grade": [m.grade for m in models],
-            "birth_date": [date(int(m.nip[0:4]), int(m.nip[4:6]), int(m.nip[6:8])) for m in models],
-            "appointment_month": [date(int(m.nip[8:12]), int(m.nip[12:14]), 1) for m in models],
-            "gender": [int(m.nip[14]) for m in models],
+            "birth_date": [f.birth_date for f in facts],
+            "appointment_month": [f.appointment for f in facts],
+            "gender": [f.gender for f in facts],
         },
     )
     stored = set(result.scalars())

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, computed_field, field_validator
 from pydantic.json_schema import SkipJsonSchema
 
 from registry.domain.hierarchy import CODE_PATTERN
@@ -84,14 +84,30 @@ class InstitutionPage(BaseModel):
 # --- civil servants ----------------------------------------------------------------------
 
 
-class CivilServantCreate(Request):
-    nip: str = Field(max_length=64, description="18 digits: birth date, TMT month, gender, serial")
+class CivilServantFields(Request):
+    """A civil servant's own fields, without the institution."""
+
+    nip: str = Field(
+        max_length=64,
+        description="18 digits. PNS (NIP): birth date YYYYMMDD, TMT month YYYYMM, gender 1/2, serial. "
+        "PPPK (NI PPPK): birth date YYYYMMDD, appointment year YYYY, a 2-digit code, gender 1/2, serial.",
+    )
     name: Name
-    institution_id: UUID
-    employment: Employment
+    employment: Employment = Field(description="Decides the rule the number follows: NIP (PNS) or NI PPPK (PPPK)")
     position_kind: PositionKind
     position_title: ShortText | None = None
     grade: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20)] | None = None
+
+
+class CivilServantCreate(CivilServantFields):
+    institution_id: UUID
+
+
+class CivilServantImportRow(CivilServantFields):
+    """One civil servant of an import, whose institution is named by its id or by its code (or both, agreeing)."""
+
+    institution_id: UUID | None = None
+    institution_code: str | None = Field(default=None, max_length=64, description="e.g. BPSDM-KEMENDAGRI")
 
 
 class CivilServantOut(CivilServantSnapshot):
@@ -101,7 +117,8 @@ class CivilServantOut(CivilServantSnapshot):
 
     previous_institution_id: SkipJsonSchema[UUID | None] = Field(default=None, exclude=True)
     birth_date: str = Field(description="From the NIP, YYYY-MM-DD")
-    appointment_month: str = Field(description="First appointment (TMT) month from the NIP, YYYY-MM")
+    # Stored as the first day of the TMT month (PNS) or of the appointment year (PPPK).
+    appointment: SkipJsonSchema[date] = Field(validation_alias="appointment_month", exclude=True)
     gender: Literal[1, 2]
     created_at: datetime
     updated_at: datetime
@@ -111,10 +128,13 @@ class CivilServantOut(CivilServantSnapshot):
     def _birth_date(cls, value: Any) -> Any:
         return value.isoformat() if isinstance(value, date) else value
 
-    @field_validator("appointment_month", mode="before")
-    @classmethod
-    def _appointment_month(cls, value: Any) -> Any:
-        return value.strftime("%Y-%m") if isinstance(value, date) else value
+    @computed_field(description="First appointment (TMT) month from a PNS's NIP, YYYY-MM; null for a PPPK")
+    def appointment_month(self) -> str | None:
+        return None if self.employment == "PPPK" else self.appointment.strftime("%Y-%m")
+
+    @computed_field(description="Year of first appointment, from the NIP or the NI PPPK")
+    def appointment_year(self) -> int:
+        return self.appointment.year
 
 
 class CivilServantFilters(Paging):
@@ -147,7 +167,9 @@ class FieldError(BaseModel):
 
 
 class RejectedRow(BaseModel):
-    line: int = Field(description="CSV: the file line (header is line 1); JSON: the 1-based position in the array")
+    line: int = Field(
+        description="CSV: the file line, XLSX: the sheet row (the header is line 1); JSON: the position in the array"
+    )
     nip: str | None
     errors: list[FieldError]
 

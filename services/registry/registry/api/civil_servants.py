@@ -16,12 +16,14 @@ from registry.api.access import Reader, StaffWriter
 from registry.schemas import (
     CivilServantCreate,
     CivilServantFilters,
+    CivilServantImportRow,
     CivilServantOut,
     CivilServantPage,
     ImportFile,
     ImportReport,
     TransferRequest,
 )
+from registry.sheets import XLSX
 from sinergi_shared.http import IfMatch, Session, api_router, idempotent, resource
 from sinergi_shared.problems import problem_responses
 
@@ -56,10 +58,9 @@ async def register_civil_servant(body: CivilServantCreate, session: Session, pri
         "requestBody": {
             "required": True,
             "content": {
-                "application/json": {
-                    "schema": {"type": "array", "items": {"$ref": "#/components/schemas/CivilServantCreate"}}
-                },
+                "application/json": {"schema": {"type": "array", "items": CivilServantImportRow.model_json_schema()}},
                 "text/csv": {"schema": {"type": "string"}},
+                XLSX: {"schema": {"type": "string", "format": "binary"}},
             },
         }
     },
@@ -71,11 +72,25 @@ async def import_civil_servants(
     session: Session,
     principal: StaffWriter,
 ) -> JSONResponse:
-    """Import up to 10,000 civil servants from a JSON array or a CSV file (registry:write).
+    """Import up to 10,000 civil servants from a JSON array, a CSV file or an XLSX workbook (registry:write).
 
     Valid rows are stored in one transaction; every invalid row is reported with its line (CSV: the file line,
-    the header being line 1; JSON: the 1-based position in the array) and its errors.
-    CSV columns: nip, name, institution_id, employment, position_kind, position_title, grade.
+    XLSX: the sheet row, the header being line 1; JSON: the 1-based position in the array) and its errors.
+    Each number is checked by the rule of its employment: NIP for PNS, NI PPPK for PPPK.
+
+    - JSON (`application/json`): an array of objects with the fields of `CivilServantImportRow`; the institution is
+      named by `institution_id` or `institution_code`.
+    - CSV (`text/csv`): a header row, then a row per civil servant; cells separated by `,` or `;` (as Excel saves
+      CSV in an Indonesian locale); UTF-8 with or without a BOM, or Windows-1252.
+    - XLSX (`application/vnd.openxmlformats-officedocument.spreadsheetml.sheet`): the first sheet, its first row the
+      header.
+
+    Sheet columns, in English or Indonesian, in any order and any case: `nip`; `name`/`nama`;
+    `institution_code`/`kode_instansi` or `institution_id`/`id_instansi`; `employment`/`status_kepegawaian`
+    (PNS or PPPK); `position_kind`/`jenis_jabatan` (structural/struktural, functional/fungsional,
+    executor/pelaksana); optional `position_title`/`jabatan` and `grade`/`golongan`. Keep the NIP column formatted
+    as text: a NIP the spreadsheet turned into a number (1,98E+17) has lost its digits and is refused with the
+    code `nip_scientific_notation`.
     """
     rows = imports.rows_of(file, max_rows=max_rows)
     return JSONResponse(await imports.import_civil_servants(session, principal=principal, rows=rows))

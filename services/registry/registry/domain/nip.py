@@ -1,4 +1,4 @@
-"""NIP parsing: the 18 digits of a civil servant's number and the facts they encode. No I/O."""
+"""NIP and NI PPPK parsing: the 18 digits of a civil servant's number and the facts they encode. No I/O."""
 
 from __future__ import annotations
 
@@ -6,16 +6,21 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from typing import Literal
 
+from sinergi_shared.contracts import Employment
+
 NIP_LENGTH = 18
 ADULT_AGE = 18
 # Indonesia's easternmost time zone (WIT, UTC+9): a TMT month valid anywhere in the country is never "future".
 INDONESIA_LATEST = timezone(timedelta(hours=9))
+# What the number is called in a message, by the employment whose rule applies (None: not known yet).
+NUMBER_NAMES: dict[Employment | None, str] = {"PNS": "a NIP", "PPPK": "an NI PPPK", None: "a NIP or NI PPPK"}
 
 NipErrorCode = Literal[
     "nip_length",
     "nip_not_digits",
     "birth_date_invalid",
     "appointment_month_invalid",
+    "appointment_year_invalid",
     "appointment_in_future",
     "appointment_before_18",
     "gender_invalid",
@@ -33,11 +38,13 @@ class NipProblem:
 
 @dataclass(frozen=True)
 class ParsedNip:
-    """The facts a valid NIP encodes."""
+    """The facts a valid NIP (PNS) or NI PPPK (PPPK) encodes."""
 
     nip: str
+    employment: Employment
     birth_date: date
-    appointment_month: date  # the first day of the TMT month
+    # The first day of the TMT month (PNS), or of the appointment year (PPPK: an NI PPPK carries no month).
+    appointment: date
     gender: Literal[1, 2]
     serial: int
 
@@ -72,42 +79,25 @@ def _real_date(year: int, month: int, day: int) -> date | None:
         return None
 
 
-def nip_problems(nip: str, *, today: date) -> list[NipProblem]:
-    """Every rule the NIP breaks (empty when valid).
+def nip_problems(nip: str, *, employment: Employment | None, today: date) -> list[NipProblem]:
+    """Every rule the number breaks (empty when valid): the NIP rule for a PNS, the NI PPPK rule for a PPPK.
 
-    Layout: YYYYMMDD birth date, YYYYMM first appointment (TMT), gender digit 1/2, 3-digit serial.
-    The appointment rule compares months: the TMT month must be on or after the month of the
-    18th birthday (TMT is always the first of a month, so a person appointed in the month they
-    turn 18 is accepted) and not after the current month.
+    Both forms: YYYYMMDD birth date, six digits of appointment, gender digit 1/2, 3-digit serial (not 000).
+    With the employment unknown (None), only the parts both forms share are checked.
     """
+    name = NUMBER_NAMES[employment]
     if len(nip) != NIP_LENGTH:
-        return [NipProblem("nip_length", f"a NIP has exactly {NIP_LENGTH} digits; this one has {len(nip)} characters")]
+        return [NipProblem("nip_length", f"{name} has exactly {NIP_LENGTH} digits; this one has {len(nip)} characters")]
     if not (nip.isascii() and nip.isdigit()):
-        return [NipProblem("nip_not_digits", "a NIP contains only the digits 0-9")]
+        return [NipProblem("nip_not_digits", f"{name} contains only the digits 0-9")]
     problems: list[NipProblem] = []
     birth = _real_date(int(nip[0:4]), int(nip[4:6]), int(nip[6:8]))
     if birth is None:
         problems.append(NipProblem("birth_date_invalid", f"digits 1-8 ({nip[0:8]}) are not a real birth date YYYYMMDD"))
-    tmt = _real_date(int(nip[8:12]), int(nip[12:14]), 1)
-    if tmt is None:
-        problems.append(
-            NipProblem(
-                "appointment_month_invalid", f"digits 9-14 ({nip[8:14]}) are not a real appointment month YYYYMM"
-            )
-        )
-    if tmt is not None:
-        if (tmt.year, tmt.month) > (today.year, today.month):
-            problems.append(
-                NipProblem("appointment_in_future", f"the appointment month {nip[8:12]}-{nip[12:14]} is in the future")
-            )
-        if birth is not None and (tmt.year, tmt.month) < (birth.year + ADULT_AGE, birth.month):
-            problems.append(
-                NipProblem(
-                    "appointment_before_18",
-                    f"the appointment month {nip[8:12]}-{nip[12:14]} is before the 18th birthday "
-                    f"({birth.year + ADULT_AGE}-{birth.month:02d})",
-                )
-            )
+    if employment == "PNS":
+        problems += _tmt_problems(nip, birth, today)
+    elif employment == "PPPK":
+        problems += _pppk_year_problems(nip, birth, today)
     if nip[14] not in "12":
         problems.append(NipProblem("gender_invalid", f"digit 15 is the gender: 1 or 2, not {nip[14]}"))
     if nip[15:18] == "000":
@@ -115,15 +105,62 @@ def nip_problems(nip: str, *, today: date) -> list[NipProblem]:
     return problems
 
 
-def parse_nip(nip: str, *, today: date) -> ParsedNip:
-    """The facts of a valid NIP; InvalidNip listing every broken rule otherwise."""
-    problems = nip_problems(nip, today=today)
+def _tmt_problems(nip: str, birth: date | None, today: date) -> list[NipProblem]:
+    """The NIP's digits 9-14: a real TMT month YYYYMM, from the month of the 18th birthday to the current month.
+
+    TMT is always the first of a month, so a person appointed in the month they turn 18 is accepted.
+    """
+    tmt = _real_date(int(nip[8:12]), int(nip[12:14]), 1)
+    if tmt is None:
+        message = f"digits 9-14 ({nip[8:14]}) are not a real appointment month YYYYMM"
+        return [NipProblem("appointment_month_invalid", message)]
+    problems: list[NipProblem] = []
+    if (tmt.year, tmt.month) > (today.year, today.month):
+        problems.append(
+            NipProblem("appointment_in_future", f"the appointment month {nip[8:12]}-{nip[12:14]} is in the future")
+        )
+    if birth is not None and (tmt.year, tmt.month) < (birth.year + ADULT_AGE, birth.month):
+        problems.append(
+            NipProblem(
+                "appointment_before_18",
+                f"the appointment month {nip[8:12]}-{nip[12:14]} is before the 18th birthday "
+                f"({birth.year + ADULT_AGE}-{birth.month:02d})",
+            )
+        )
+    return problems
+
+
+def _pppk_year_problems(nip: str, birth: date | None, today: date) -> list[NipProblem]:
+    """The NI PPPK's digits 9-12: a real appointment year, from the 18th birthday's year to the current year.
+
+    Digits 13-14 are a code, not a month (real numbers carry 21, 24 ...): any two digits are accepted.
+    """
+    year = int(nip[8:12])
+    if _real_date(year, 1, 1) is None:
+        return [NipProblem("appointment_year_invalid", f"digits 9-12 ({nip[8:12]}) are not a real appointment year")]
+    problems: list[NipProblem] = []
+    if year > today.year:
+        problems.append(NipProblem("appointment_in_future", f"the appointment year {nip[8:12]} is in the future"))
+    if birth is not None and year < birth.year + ADULT_AGE:
+        problems.append(
+            NipProblem(
+                "appointment_before_18",
+                f"the appointment year {nip[8:12]} is before the year of the 18th birthday ({birth.year + ADULT_AGE})",
+            )
+        )
+    return problems
+
+
+def parse_nip(nip: str, *, employment: Employment, today: date) -> ParsedNip:
+    """The facts of a valid number under its employment's rule; InvalidNip listing every broken rule otherwise."""
+    problems = nip_problems(nip, employment=employment, today=today)
     if problems:
         raise InvalidNip(nip, problems)
     return ParsedNip(
         nip=nip,
+        employment=employment,
         birth_date=date(int(nip[0:4]), int(nip[4:6]), int(nip[6:8])),
-        appointment_month=date(int(nip[8:12]), int(nip[12:14]), 1),
+        appointment=date(int(nip[8:12]), int(nip[12:14]) if employment == "PNS" else 1, 1),
         gender=1 if nip[14] == "1" else 2,
         serial=int(nip[15:18]),
     )
