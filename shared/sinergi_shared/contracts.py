@@ -78,6 +78,7 @@ class CohortOpened(Payload):
     reserved_regional: int
     dob_seats: int
     fiscal_year: int
+    regional_share_reason: str | None = None  # why a coordinator set the share below the default
 
 
 class CohortClosed(Payload):

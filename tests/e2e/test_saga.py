@@ -9,14 +9,16 @@ import signal
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
+from enrollment.domain.development import current_fiscal_year
 from tests.support.stack import eventually
 from tests.support.system import ServiceProcess, System
 
-YEAR = 2027
+YEAR = current_fiscal_year(datetime.now(UTC)) + 1  # next year: a short-horizon program with cohorts still ahead
 COST = 5_000_000
 _serials = itertools.count(1)
 

@@ -6,18 +6,26 @@ import asyncio
 import itertools
 import uuid
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import asyncpg
 import httpx
 from aiokafka import AIOKafkaProducer
 
+from enrollment.domain.development import HORIZON_YEARS_AHEAD, current_fiscal_year
 from sinergi_shared.contracts import spec_of
 from sinergi_shared.events import CloudEvent
 from tests.support.stack import KAFKA, eventually
 
 _serial = itertools.count(1)
+THIS_YEAR = current_fiscal_year(datetime.now(UTC))
+NEXT_YEAR = THIS_YEAR + 1  # the default fiscal year of test programs: short-horizon all year round
+
+
+def horizon_for(fiscal_year: int) -> str:
+    """The shortest horizon a program for this fiscal year may have."""
+    return next(h for h, ahead in HORIZON_YEARS_AHEAD.items() if fiscal_year <= THIS_YEAR + ahead)
 
 
 def new_nip() -> str:
@@ -77,6 +85,7 @@ def institution_snapshot(
     version: int = 1,
     institution_id: uuid.UUID | None = None,
     status: str = "active",
+    sector: str | None = None,
 ) -> dict[str, Any]:
     iid = institution_id or uuid.uuid4()
     return {
@@ -84,7 +93,7 @@ def institution_snapshot(
         "code": f"{kind[:3].upper()}-{iid.hex[:8]}",
         "name": name,
         "kind": kind,
-        "sector": "central" if kind in ("ministry", "agency", "training_unit") else "regional",
+        "sector": sector or ("central" if kind in ("ministry", "agency", "training_unit") else "regional"),
         "parent_id": str(parent_id) if parent_id else None,
         "is_new_autonomous_region": dob,
         "region_code": None,
@@ -177,13 +186,14 @@ class World:
         return self.issuer.headers(inst, *scopes)
 
     async def program(self, provider: str = "bpsdm", **overrides: Any) -> dict[str, Any]:
+        fiscal_year = overrides.get("fiscal_year", NEXT_YEAR)
         body = {
             "provider_id": str(self.ids[provider]),
             "title": "Pelatihan Teknis Perencanaan",
             "pattern": "technical_training",
             "hours_jp": 30,
-            "horizon": "short",
-            "fiscal_year": 2025,
+            "horizon": horizon_for(fiscal_year),
+            "fiscal_year": fiscal_year,
             "cost_per_participant_idr": 2_500_000,
             **overrides,
         }
@@ -192,16 +202,22 @@ class World:
         return r.json()
 
     async def cohort(self, program: dict[str, Any], provider: str = "bpsdm", **overrides: Any) -> dict[str, Any]:
+        """A cohort in March of its program's fiscal year (the default program's is next year: still ahead)."""
         body = {
             "name": "Angkatan I",
-            "starts_on": (date.today() + timedelta(days=30)).isoformat(),
-            "ends_on": (date.today() + timedelta(days=40)).isoformat(),
+            "starts_on": f"{program['fiscal_year']}-03-02",
+            "ends_on": f"{program['fiscal_year']}-03-12",
             "location": "central",
             "capacity": 10,
             **overrides,
         }
+        scopes = ["programs:write"]
+        if body["location"] == "central" and body.get("regional_share_pct", 30) < 30:
+            # A test that wants fewer reserved seats in a central provider's central cohort asks as a coordinator.
+            scopes.append("coordinator")
+            body.setdefault("regional_share_reason", "a test of the seat rule without reserved seats")
         r = await self.client.post(
-            f"/programs/{program['id']}/cohorts", json=body, headers=self.headers(provider, "programs:write")
+            f"/programs/{program['id']}/cohorts", json=body, headers=self.headers(provider, *scopes)
         )
         assert r.status_code == 201, r.text
         return r.json()

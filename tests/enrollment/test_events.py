@@ -86,7 +86,7 @@ async def test_every_emitted_event_type_is_on_kafka_with_cloudevents_headers(wor
             "participant_sector": "regional",
             "requested_source": "APBD",
             "amount_idr": 3_750_000,
-            "fiscal_year": 2025,
+            "fiscal_year": program["fiscal_year"],
             "hours_jp": 12,
             "category": "formal",
         }

@@ -27,7 +27,7 @@ async def test_a_scripted_year_gives_exact_ledger_and_reports(world: World):
         "asmat", kind="regency", name="Kabupaten Asmat", parent_id=world.ids["papua_selatan"]
     )
     await world.wait_institutions(asmat)
-    a, b, c, d = await world.staff(asmat, 4)
+    a, b, c, d, failed = await world.staff(asmat, 5)
     [p] = await world.staff(asmat, 1, employment="PPPK")
 
     formal = await world.program(pattern="technical_training", hours_jp=20, fiscal_year=YEAR)
@@ -43,6 +43,7 @@ async def test_a_scripted_year_gives_exact_ledger_and_reports(world: World):
     await _complete(world, x_cohort, c, asmat, 30, True)
     await _complete(world, f_cohort, d, asmat, 0, False)  # no-show
     await _complete(world, x_cohort, p, asmat, 26, True)
+    await _complete(world, f_cohort, failed, asmat, 20, False)  # attended, did not pass: no JP credited
     rejected = await world.nominate(s_cohort, d, asmat)
     await world.bus.publish("funding.rejected", funding_fact(rejected["id"], reason="ceiling_exceeded"))
     await world.wait_status(rejected["id"], "rejected")
@@ -59,8 +60,12 @@ async def test_a_scripted_year_gives_exact_ledger_and_reports(world: World):
     assert (r.json()["total_jp"], r.json()["minimum_met"]) == (12, False)
     r = await world.client.get(f"/reports/civil-servants/{d}", params={"year": YEAR}, headers=own)
     assert (r.json()["total_jp"], r.json()["completed_enrollments"]) == (0, 0)
+    r = await world.client.get(f"/reports/civil-servants/{failed}", params={"year": YEAR}, headers=own)
+    assert (r.json()["total_jp"], r.json()["completed_enrollments"], r.json()["minimum_met"]) == (0, 1, False)
     r = await world.client.get(f"/reports/civil-servants/{p}", params={"year": YEAR}, headers=own)
-    assert (r.json()["employment"], r.json()["total_jp"], r.json()["above_pppk_maximum"]) == ("PPPK", 26, True)
+    pppk = r.json()
+    assert (pppk["employment"], pppk["total_jp"], pppk["above_pppk_maximum"]) == ("PPPK", 26, True)
+    assert (pppk["minimum_jp"], pppk["minimum_met"], pppk["pppk_maximum_jp"]) == (None, None, 24)
     r = await world.client.get(f"/reports/civil-servants/{a}", params={"year": YEAR + 1}, headers=own)
     assert r.json()["total_jp"] == 0
 
@@ -70,25 +75,27 @@ async def test_a_scripted_year_gives_exact_ledger_and_reports(world: World):
     assert inst["jp"] == {"formal": 32, "social": 8, "experiential": 56} and inst["total_jp"] == 96
     assert inst["mix_pct"] == {"formal": 33.33, "social": 8.33, "experiential": 58.33}
     assert inst["target_mix_pct"] == {"formal": 10.0, "social": 20.0, "experiential": 70.0}
-    assert (inst["active_staff"], inst["staff_meeting_minimum"], inst["share_meeting_minimum_pct"]) == (5, 3, 60.0)
+    # The 20 JP minimum is counted over PNS only: a and c of the five PNS.
+    assert (inst["active_staff"], inst["active_pns"]) == (6, 5)
+    assert (inst["staff_meeting_minimum"], inst["share_meeting_minimum_pct"]) == (2, 40.0)
 
     r = await world.client.get(f"/reports/cohorts/{f_cohort['id']}", headers=own)
     cohort = r.json()
-    assert cohort["taken"] == {"central": 0, "regional": 0, "dob": 3}
+    assert cohort["taken"] == {"central": 0, "regional": 0, "dob": 4}
     assert cohort["regional"] == {
         "required_seats": 3,
         "required_pct": 30.0,
-        "taken_seats": 3,
-        "achieved_pct": 30.0,
+        "taken_seats": 4,
+        "achieved_pct": 40.0,
         "met": True,
     }
-    assert (cohort["dob"]["required_seats"], cohort["dob"]["taken_seats"], cohort["dob"]["met"]) == (2, 3, True)
+    assert (cohort["dob"]["required_seats"], cohort["dob"]["taken_seats"], cohort["dob"]["met"]) == (2, 4, True)
 
     r = await world.client.get("/reports/dob", params={"year": YEAR}, headers=own)
     provinces = {pr["institution_id"]: pr for pr in r.json()["provinces"]}
     papsel = provinces[str(world.ids["papua_selatan"])]
-    assert (papsel["people"], papsel["jp"], papsel["seats_taken"]) == (4, 96, 7)
-    assert papsel["funding"] == {"reserved": 1, "confirmed": 6, "rejected": 1}
+    assert (papsel["people"], papsel["jp"], papsel["seats_taken"]) == (4, 96, 8)
+    assert papsel["funding"] == {"reserved": 1, "confirmed": 7, "rejected": 1}
     units = {u["institution_id"]: u for u in papsel["units"]}
     assert units[str(asmat)]["jp"] == 96 and units[str(world.ids["merauke"])]["seats_taken"] == 0
     assert str(world.ids["papua"]) not in provinces  # Papua itself is not a DOB

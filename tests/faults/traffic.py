@@ -7,14 +7,15 @@ import itertools
 import random
 import uuid
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import httpx
 
+from enrollment.domain.development import current_fiscal_year
 from tests.support.system import System
 
-YEAR = 2027
+YEAR = current_fiscal_year(datetime.now(UTC)) + 1  # next year: a short-horizon program with cohorts still ahead
 COST = 2_500_000
 
 

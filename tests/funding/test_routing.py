@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from funding.domain.routing import (
+    REGIONAL_PROVIDER,
     SOURCES,
     Decision,
     LineFigures,
@@ -25,10 +26,15 @@ from funding.domain.routing import (
 
 PARTICIPANT = uuid.UUID(int=1)
 PROVIDER_KL = uuid.UUID(int=2)
+PROVIDER_PEMDA = uuid.UUID(int=3)
 
 
-def expected_route(source: str, sector: str, dob: bool) -> Route | Reason:
+def expected_route(source: str, sector: str, dob: bool, provider_sector: str = "central") -> Route | Reason:
     """The rule of SPEC section 6, written out once more for the table."""
+    if provider_sector == "regional":
+        if sector == "central":
+            return Reason.SOURCE_NOT_ALLOWED
+        return Route(PARTICIPANT, "APBD", "general", requires_coordinator=False)
     if dob:
         return Route(PROVIDER_KL, "APBN", "dob_facilitation", requires_coordinator=True)
     if source == "APBD":
@@ -38,28 +44,40 @@ def expected_route(source: str, sector: str, dob: bool) -> Route | Reason:
     return Route(PROVIDER_KL, source, "general", requires_coordinator=False)  # type: ignore[arg-type]
 
 
-TABLE = [
-    (source, sector, dob, expected_route(source, sector, dob))
-    for source, sector, dob in itertools.product(SOURCES, ("central", "regional"), (False, True))
-]
-
-
-def test_table_covers_every_source_sector_and_dob_combination() -> None:
-    assert len(TABLE) == 4 * 2 * 2
-    assert sum(1 for row in TABLE if row[3] == Reason.SOURCE_NOT_ALLOWED) == 1
-
-
-@pytest.mark.parametrize(
-    ("source", "sector", "dob", "expected"), TABLE, ids=[f"{s}-{c}-{'dob' if d else 'std'}" for s, c, d, _ in TABLE]
-)
-def test_enrollment_routing(source: str, sector: str, dob: bool, expected: Route | Reason) -> None:
-    routed = route_enrollment(
+def route(source: str, sector: str, *, dob: bool = False, provider: str = "central") -> Route | Refusal:
+    """Route the seat of a participant of `sector` at a provider of `provider` sector."""
+    return route_enrollment(
         requested_source=source,  # type: ignore[arg-type]
         participant_institution_id=PARTICIPANT,
         participant_sector=sector,  # type: ignore[arg-type]
         is_dob=dob,
-        provider_ministry_id=PROVIDER_KL,
+        provider_ministry_id=PROVIDER_KL if provider == "central" else PROVIDER_PEMDA,
+        provider_sector=provider,  # type: ignore[arg-type]
     )
+
+
+TABLE = [
+    (source, sector, dob, provider, expected_route(source, sector, dob, provider))
+    for source, sector, dob, provider in itertools.product(
+        SOURCES, ("central", "regional"), (False, True), ("central", "regional")
+    )
+]
+
+
+def test_table_covers_every_source_sector_dob_and_provider_combination() -> None:
+    assert len(TABLE) == 4 * 2 * 2 * 2
+    refused = [row[:4] for row in TABLE if row[4] == Reason.SOURCE_NOT_ALLOWED]
+    # A central participant: asking APBD of a central provider, or anything of a regional one (APBD only).
+    assert len(refused) == 1 + 4 * 2
+
+
+@pytest.mark.parametrize(
+    ("source", "sector", "dob", "provider", "expected"),
+    TABLE,
+    ids=[f"{s}-{c}-{'dob' if d else 'std'}-{p}-provider" for s, c, d, p, _ in TABLE],
+)
+def test_enrollment_routing(source: str, sector: str, dob: bool, provider: str, expected: Route | Reason) -> None:
+    routed = route(source, sector, dob=dob, provider=provider)
     if isinstance(expected, Reason):
         assert isinstance(routed, Refusal)
         assert routed.reason == expected
@@ -68,14 +86,35 @@ def test_enrollment_routing(source: str, sector: str, dob: bool, expected: Route
 
 
 def test_central_participant_asking_apbd_is_refused_source_not_allowed() -> None:
-    routed = route_enrollment(
-        requested_source="APBD",
-        participant_institution_id=PARTICIPANT,
-        participant_sector="central",
-        is_dob=False,
-        provider_ministry_id=PROVIDER_KL,
-    )
+    routed = route("APBD", "central")
     assert routed == Refusal(Reason.SOURCE_NOT_ALLOWED, "APBD pays only for participants of a regional government")
+
+
+@pytest.mark.parametrize("source", SOURCES)
+@pytest.mark.parametrize("dob", [False, True])
+def test_a_regional_providers_seat_is_paid_from_the_participants_own_apbd_without_a_coordinator(
+    source: str, dob: bool
+) -> None:
+    routed = route(source, "regional", dob=dob, provider="regional")
+    assert routed == Route(PARTICIPANT, "APBD", "general", requires_coordinator=False)
+    assert line_terms_problem(sector="regional", source=routed.source, purpose=routed.purpose) is None
+
+
+def test_a_central_participant_of_a_regional_provider_is_refused_naming_the_regional_unit() -> None:
+    routed = route("APBN", "central", provider="regional")
+    assert isinstance(routed, Refusal) and routed.reason == Reason.SOURCE_NOT_ALLOWED
+    assert routed.detail.startswith(REGIONAL_PROVIDER)
+
+
+@pytest.mark.parametrize(
+    ("source", "sector", "dob", "provider", "expected"),
+    [row for row in TABLE if isinstance(row[4], Route)],
+)
+def test_every_route_names_a_line_its_payer_may_hold(
+    source: str, sector: str, dob: bool, provider: str, expected: Route
+) -> None:
+    payer_sector = sector if expected.payer_institution_id == PARTICIPANT else provider
+    assert line_terms_problem(sector=payer_sector, source=expected.source, purpose=expected.purpose) is None  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(

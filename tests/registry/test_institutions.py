@@ -59,9 +59,15 @@ async def test_hierarchy_rules_are_enforced_with_field_errors(
 ) -> None:
     ministry = await create_institution(registry, operator, kind="ministry")
     province = await create_institution(registry, operator, kind="province", region_code="92")
+    central_unit = await create_institution(registry, operator, kind="training_unit", parent_id=ministry["id"])
     cases = [
         ({"kind": "training_unit"}, "parent_id"),
-        ({"kind": "training_unit", "parent_id": province["id"]}, "parent_id"),
+        ({"kind": "training_unit", "parent_id": central_unit["id"]}, "parent_id"),
+        ({"kind": "training_unit", "parent_id": province["id"], "region_code": "92"}, "region_code"),
+        (
+            {"kind": "training_unit", "parent_id": province["id"], "is_new_autonomous_region": True},
+            "is_new_autonomous_region",
+        ),
         ({"kind": "regency", "parent_id": ministry["id"]}, "parent_id"),
         ({"kind": "city"}, "parent_id"),
         ({"kind": "ministry", "parent_id": ministry["id"]}, "parent_id"),
@@ -77,8 +83,52 @@ async def test_hierarchy_rules_are_enforced_with_field_errors(
         )
         assert response.status_code == 422, (fields, response.text)
         assert field in [e["field"] for e in response.json()["errors"]], (fields, response.json())
-    unit = await create_institution(registry, operator, kind="training_unit", parent_id=ministry["id"])
-    assert unit["sector"] == "central"
+    assert central_unit["sector"] == "central"
+
+
+async def test_a_bkpsdm_under_a_regency_and_a_bpsdm_under_a_province_are_regional_training_units(
+    registry: RunningService, operator: dict[str, str]
+) -> None:
+    province = await create_institution(registry, operator, kind="province", region_code="95")
+    regency = await create_institution(registry, operator, kind="regency", parent_id=province["id"], region_code="9501")
+    bkpsdm = await create_institution(
+        registry, operator, kind="training_unit", name="BKPSDM Kabupaten Jayawijaya", parent_id=regency["id"]
+    )
+    bpsdm = await create_institution(
+        registry, operator, kind="training_unit", name="BPSDM Provinsi Papua Pegunungan", parent_id=province["id"]
+    )
+    assert (bkpsdm["kind"], bkpsdm["sector"], bkpsdm["parent_id"]) == ("training_unit", "regional", regency["id"])
+    assert (bpsdm["sector"], bpsdm["is_new_autonomous_region"], bpsdm["region_code"]) == ("regional", False, None)
+    listed = await registry.client.get(
+        "/institutions",
+        params={"kind": "training_unit", "sector": "regional", "parent_id": regency["id"]},
+        headers=operator,
+    )
+    assert [i["id"] for i in listed.json()["items"]] == [bkpsdm["id"]]
+    data = await scalar(
+        registry, "SELECT data FROM event_log WHERE type = 'institution.registered' AND key = $1", bkpsdm["id"]
+    )
+    assert json.loads(data)["sector"] == "regional"
+
+
+async def test_a_training_unit_moves_within_its_sector_but_not_across_it(
+    registry: RunningService, operator: dict[str, str]
+) -> None:
+    ministry = await create_institution(registry, operator, kind="ministry")
+    province = await create_institution(registry, operator, kind="province", region_code="96")
+    city = await create_institution(registry, operator, kind="city", parent_id=province["id"], region_code="9671")
+    unit = await create_institution(registry, operator, kind="training_unit", parent_id=city["id"])
+    url = f"/institutions/{unit['id']}"
+    across = await registry.client.patch(
+        url, json={"parent_id": ministry["id"]}, headers={**operator, "If-Match": '"1"'}
+    )
+    assert across.status_code == 422, across.text
+    assert across.json()["errors"][0]["field"] == "parent_id" and "regional" in across.json()["errors"][0]["message"]
+    within = await registry.client.patch(
+        url, json={"parent_id": province["id"]}, headers={**operator, "If-Match": '"1"'}
+    )
+    assert within.status_code == 200, within.text
+    assert (within.json()["parent_id"], within.json()["sector"]) == (province["id"], "regional")
 
 
 async def test_a_code_in_use_is_409_and_malformed_code_is_422(

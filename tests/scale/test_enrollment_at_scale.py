@@ -12,13 +12,14 @@ import time
 import uuid
 from collections import Counter, defaultdict
 from collections.abc import AsyncIterator
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
+from enrollment.domain.development import current_fiscal_year
 from enrollment.domain.seat_rule import SeatPlan, Taken, fits, within_rule
 from tests.scale.conftest import Registry
 from tests.scale.support import (
@@ -33,6 +34,8 @@ from tests.scale.support import (
 )
 from tests.support.stack import drop_database
 from tests.support.tokens import TestIssuer
+
+YEAR = current_fiscal_year(datetime.now(UTC)) + 1  # a short-horizon program with cohorts still ahead
 
 pytestmark = pytest.mark.slow
 
@@ -159,7 +162,7 @@ async def _cohorts(cluster: Cluster, registry: Registry, issuer: TestIssuer) -> 
                     "pattern": ["technical_training", "functional_training", "regional_facilitation"][p % 3],
                     "hours_jp": 24 + 6 * p,
                     "horizon": "short",
-                    "fiscal_year": 2025,
+                    "fiscal_year": YEAR,
                     "cost_per_participant_idr": 2_500_000 + 500_000 * p,
                 },
                 headers=headers,
@@ -169,8 +172,8 @@ async def _cohorts(cluster: Cluster, registry: Registry, issuer: TestIssuer) -> 
                 capacity = rng.choice([20, 25, 30, 40, 50, 60])
                 body: dict[str, Any] = {
                     "name": f"Angkatan {n + 1}",
-                    "starts_on": (date.today() + timedelta(days=60 + n)).isoformat(),
-                    "ends_on": (date.today() + timedelta(days=70 + n)).isoformat(),
+                    "starts_on": (date(YEAR, 3, 1) + timedelta(days=n)).isoformat(),
+                    "ends_on": (date(YEAR, 3, 11) + timedelta(days=n)).isoformat(),
                     "capacity": capacity,
                 }
                 if rng.random() < 0.7:
@@ -178,6 +181,8 @@ async def _cohorts(cluster: Cluster, registry: Registry, issuer: TestIssuer) -> 
                     share = rng.choice([None, None, 20, 40])  # None: the default 30 %
                     if share is not None:
                         body["regional_share_pct"] = share
+                    if share == 20:  # below the default: only a coordinator, with a reason
+                        body["regional_share_reason"] = "a smaller regional share for this scale test"
                     reserved = -(-capacity * (30 if share is None else share) // 100)
                     body["dob_seats"] = rng.randint(0, reserved)
                 else:
@@ -187,7 +192,9 @@ async def _cohorts(cluster: Cluster, registry: Registry, issuer: TestIssuer) -> 
                         body["dob_seats"] = rng.randint(1, capacity * 60 // 100)
                 if rng.random() < 0.2:
                     body["waitlist_limit"] = rng.choice([0, 5, 10, 20])
-                r = await http.post(f"/programs/{program.json()['id']}/cohorts", json=body, headers=headers)
+                lowers = "regional_share_reason" in body
+                who = issuer.headers(provider, "programs:write", "coordinator") if lowers else headers
+                r = await http.post(f"/programs/{program.json()['id']}/cohorts", json=body, headers=who)
                 assert r.status_code == 201, r.text
                 cohorts.append(r.json())
     return cohorts

@@ -5,13 +5,14 @@ from __future__ import annotations
 import itertools
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
+from enrollment.domain.development import current_fiscal_year
 from tests.security.support import Services, fetch, operator_headers, wait_rows
 from tests.support.tokens import TestIssuer
 
-YEAR = datetime.now(UTC).year
+YEAR = current_fiscal_year(datetime.now(UTC)) + 1  # next year: a short-horizon program with cohorts still ahead
 _serial = itertools.count()
 
 
@@ -135,11 +136,10 @@ async def build_world(services: Services, issuer: TestIssuer) -> World:
 
 
 def cohort_body() -> dict[str, Any]:
-    start = date.today() + timedelta(days=60)
     return {
         "name": "Angkatan I",
-        "starts_on": start.isoformat(),
-        "ends_on": (start + timedelta(days=5)).isoformat(),
+        "starts_on": f"{YEAR}-03-02",
+        "ends_on": f"{YEAR}-03-07",
         "location": "central",
         "capacity": 40,
     }

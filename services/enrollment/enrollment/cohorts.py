@@ -15,7 +15,7 @@ from uuid import UUID, uuid4
 from sqlalchemy import Table, bindparam, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from enrollment import events, programs
+from enrollment import events, programs, replica
 from enrollment.domain import development, seat_rule
 from enrollment.models import CivilServant, Cohort, Enrollment, Institution, Program
 from enrollment.schemas import CohortIn, CohortOut, SeatCounts
@@ -30,15 +30,28 @@ async def create(session: AsyncSession, *, principal: Principal, program_id: UUI
     program = await programs.get(session, program_id)
     if not programs.may_manage(principal, program):
         raise Forbidden("cohorts can only be added to the token's own programs")
-    share = body.regional_share_pct
-    if share is None:
-        share = development.default_share_pct(body.location)
+    dates = development.cohort_dates_problem(
+        starts_on=body.starts_on, ends_on=body.ends_on, fiscal_year=program.fiscal_year
+    )
+    if dates is not None:
+        raise invalid(*dates)
+    provider = await replica.institution(session, program.provider_id)
+    # The replica never forgets an institution, and a program's provider was in it when the program was made.
+    provider_sector = "central" if provider is None else provider.sector
+    default = development.default_share_pct(location=body.location, provider_sector=provider_sector)
+    share = default if body.regional_share_pct is None else body.regional_share_pct
+    reason = body.regional_share_reason
+    refusal = development.share_refusal(
+        share_pct=share, default_pct=default, crosses_institutions=principal.crosses_institutions, reason=reason
+    )
+    if refusal is not None:
+        if refusal.forbidden:
+            raise Forbidden(refusal.message, errors=[{"field": refusal.field, "message": refusal.message}])
+        raise invalid(refusal.field, refusal.message)
     reserved = seat_rule.reserved_regional_seats(body.capacity, share)
     dob_seats = body.dob_seats or 0
     if dob_seats > reserved:
         raise invalid("dob_seats", f"must not exceed the {reserved} reserved regional seats")
-    if body.ends_on < body.starts_on:
-        raise invalid("ends_on", "must not be before starts_on")
     closes, release = body.enrollment_closes_at, body.reservation_release_at
     for name, moment in (("enrollment_closes_at", closes), ("reservation_release_at", release)):
         if moment is not None and moment.tzinfo is None:
@@ -48,10 +61,11 @@ async def create(session: AsyncSession, *, principal: Principal, program_id: UUI
     if closes is not None and closes.date() > body.ends_on:
         raise invalid("enrollment_closes_at", "must not be after the cohort ends")
     cohort = Cohort(
-        **body.model_dump(exclude={"regional_share_pct", "dob_seats"}),
+        **body.model_dump(exclude={"regional_share_pct", "regional_share_reason", "dob_seats"}),
         id=uuid4(),
         program_id=program.id,
         regional_share_pct=share,
+        regional_share_reason=None if reason is None else reason.strip(),
         reserved_regional=reserved,
         dob_seats=dob_seats,
         status="open",

@@ -80,6 +80,7 @@ class Cohort(Base):
     location: Mapped[str]
     capacity: Mapped[int]
     regional_share_pct: Mapped[int]
+    regional_share_reason: Mapped[str | None]  # why a coordinator set the share below the default
     reserved_regional: Mapped[int]
     dob_seats: Mapped[int]
     enrollment_closes_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

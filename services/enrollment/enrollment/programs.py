@@ -26,7 +26,7 @@ def may_manage(principal: Principal, program: Program) -> bool:
 
 
 async def create(session: AsyncSession, *, principal: Principal, body: ProgramIn) -> ProgramOut:
-    """Register a program of a training unit or K/L known to the replica."""
+    """Register a program of a training unit (a K/L's or a Pemda's) or a K/L known to the replica."""
     provider = await replica.institution(session, body.provider_id)
     if provider is None or provider.status != "active":
         raise invalid("provider_id", "not an active institution in the registry")
@@ -36,12 +36,19 @@ async def create(session: AsyncSession, *, principal: Principal, body: ProgramIn
         provider_id=provider.id, kind=provider.kind, parent_id=provider.parent_id
     )
     if ministry_id is None:
-        raise invalid("provider_id", "the training unit has no parent K/L in the registry")
+        raise invalid("provider_id", "the training unit has no parent K/L or Pemda in the registry")
     if not principal.may_reach(provider.id, ministry_id):  # type: ignore[arg-type]
-        raise Forbidden("programs can only be created for the token's own training unit or its K/L")
+        raise Forbidden("programs can only be created for the token's own training unit or its K/L or Pemda")
+    category = development.category_problem(pattern=body.pattern, category=body.category)
+    if category is not None:
+        raise invalid("category", category)
+    current_year = development.current_fiscal_year(datetime.now(UTC))
+    horizon = development.horizon_problem(horizon=body.horizon, fiscal_year=body.fiscal_year, current_year=current_year)
+    if horizon is not None:
+        raise invalid("fiscal_year", horizon)
     program = Program(
         **body.model_dump(exclude={"category"}),
-        category=body.category or development.DEFAULT_CATEGORY[body.pattern],
+        category=development.CATEGORY_OF_PATTERN[body.pattern],
         id=uuid4(),
         provider_ministry_id=ministry_id,
         created_at=datetime.now(UTC),

@@ -41,9 +41,11 @@ async def is_dob(session: AsyncSession, inst: Institution) -> bool:
     return parent is not None and parent.is_new_autonomous_region
 
 
-async def active_headcount(session: AsyncSession, institution_id: UUID) -> list[str]:
-    """NIPs of the institution's active staff, as the replica knows them."""
-    rows = await session.scalars(
-        select(CivilServant.nip).where(CivilServant.institution_id == institution_id, CivilServant.status == "active")
+async def active_headcount(session: AsyncSession, institution_id: UUID, *, employment: str | None = None) -> list[str]:
+    """NIPs of the institution's active staff (of one employment, PNS or PPPK, if given), as the replica knows them."""
+    stmt = select(CivilServant.nip).where(
+        CivilServant.institution_id == institution_id, CivilServant.status == "active"
     )
-    return list(rows)
+    if employment is not None:
+        stmt = stmt.where(CivilServant.employment == employment)
+    return list(await session.scalars(stmt))

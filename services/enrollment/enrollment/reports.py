@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Any
 from uuid import UUID
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from enrollment import replica
@@ -34,12 +35,21 @@ def _pct(part: int | float, whole: int | float) -> float:
     return round(100.0 * part / whole, 2) if whole else 0.0
 
 
+def _in_year(year: int) -> Any:
+    """Enrollments of cohorts that ended in the calendar year: a year's JP is the year its training ended."""
+    return Enrollment.cohort_id.in_(select(Cohort.id).where(func.extract("year", Cohort.ends_on) == year))
+
+
+# JP are credited only for a completion that passed (SPEC section 1).
+_CREDITED = (Enrollment.status == "completed", Enrollment.passed.is_(True))
+
+
 async def _jp_by_category(session: AsyncSession, year: int, *conditions: object) -> dict[str, int]:
-    """Attended JP of completed enrollments in the fiscal year, per 10:20:70 category."""
+    """Credited JP of the year (completions that passed, in cohorts that ended then), per 10:20:70 category."""
     rows = await session.execute(
         select(Program.category, func.coalesce(func.sum(Enrollment.attended_jp), 0))
         .join(Program, Program.id == Enrollment.program_id)
-        .where(Enrollment.status == "completed", Program.fiscal_year == year, *conditions)  # type: ignore[arg-type]
+        .where(*_CREDITED, _in_year(year), *conditions)  # type: ignore[arg-type]
         .group_by(Program.category)
     )
     jp = dict.fromkeys(CATEGORIES, 0)
@@ -51,18 +61,17 @@ async def _jp_by_category(session: AsyncSession, year: int, *conditions: object)
 async def civil_servant_report(
     session: AsyncSession, *, principal: Principal, nip: str, year: int
 ) -> CivilServantReport:
+    """One person's year: credited JP per category, against the PNS minimum or the PPPK maximum."""
     servant = await replica.civil_servant(session, nip)
     # Personal data: another institution's civil servant is reported as not found.
     if servant is None or not principal.may_reach(servant.institution_id):
         raise NotFound(f"civil servant {nip} not found")
     jp = await _jp_by_category(session, year, Enrollment.nip == nip)
     count = await session.scalar(
-        select(func.count())
-        .select_from(Enrollment)
-        .join(Program, Program.id == Enrollment.program_id)
-        .where(Enrollment.nip == nip, Enrollment.status == "completed", Program.fiscal_year == year)
+        select(func.count()).where(Enrollment.nip == nip, Enrollment.status == "completed", _in_year(year))
     )
     total = sum(jp.values())
+    pns = servant.employment == "PNS"
     return CivilServantReport(
         nip=nip,
         year=year,
@@ -70,10 +79,10 @@ async def civil_servant_report(
         employment=servant.employment,
         jp=CategoryJp(**jp),
         total_jp=total,
-        minimum_jp=development.MINIMUM_JP_PER_YEAR,
-        minimum_met=total >= development.MINIMUM_JP_PER_YEAR,
-        pppk_maximum_jp=development.PPPK_MAXIMUM_JP,
-        above_pppk_maximum=servant.employment == "PPPK" and total > development.PPPK_MAXIMUM_JP,
+        minimum_jp=development.MINIMUM_JP_PER_YEAR if pns else None,
+        minimum_met=total >= development.MINIMUM_JP_PER_YEAR if pns else None,
+        pppk_maximum_jp=None if pns else development.PPPK_MAXIMUM_JP,
+        above_pppk_maximum=not pns and total > development.PPPK_MAXIMUM_JP,
         completed_enrollments=int(count or 0),
     )
 
@@ -88,23 +97,22 @@ async def institution_report(
         raise NotFound(f"institution {institution_id} not found")
     jp = await _jp_by_category(session, year, Enrollment.institution_id == institution_id)
     people = await session.scalar(
-        select(func.count(func.distinct(Enrollment.nip)))
-        .join(Program, Program.id == Enrollment.program_id)
-        .where(
-            Enrollment.institution_id == institution_id, Enrollment.status == "completed", Program.fiscal_year == year
+        select(func.count(func.distinct(Enrollment.nip))).where(
+            Enrollment.institution_id == institution_id, *_CREDITED, _in_year(year)
         )
     )
     staff = await replica.active_headcount(session, institution_id)
-    # A person's yearly JP counts every completed enrollment, whoever nominated them.
+    pns = await replica.active_headcount(session, institution_id, employment="PNS")
+    # A person's yearly JP counts every credited completion, whoever nominated them; the minimum is for PNS.
     per_person = (
         select(Enrollment.nip, func.sum(Enrollment.attended_jp).label("jp"))
-        .join(Program, Program.id == Enrollment.program_id)
         .join(CivilServant, CivilServant.nip == Enrollment.nip)
         .where(
             CivilServant.institution_id == institution_id,
             CivilServant.status == "active",
-            Enrollment.status == "completed",
-            Program.fiscal_year == year,
+            CivilServant.employment == "PNS",
+            *_CREDITED,
+            _in_year(year),
         )
         .group_by(Enrollment.nip)
         .subquery()
@@ -122,8 +130,9 @@ async def institution_report(
         mix_pct=CategoryPct(**{c: _pct(jp[c], total) for c in CATEGORIES}),
         target_mix_pct=CategoryPct(**{c: float(v) for c, v in development.TARGET_MIX_PCT.items()}),
         active_staff=len(staff),
+        active_pns=len(pns),
         staff_meeting_minimum=int(meeting or 0),
-        share_meeting_minimum_pct=_pct(int(meeting or 0), len(staff)),
+        share_meeting_minimum_pct=_pct(int(meeting or 0), len(pns)),
     )
 
 
@@ -172,12 +181,8 @@ async def dob_report(session: AsyncSession, *, year: int) -> DobReport:
         ]
         units = [await _dob_unit(session, inst, year) for inst in members]
         people = await session.scalar(
-            select(func.count(func.distinct(Enrollment.nip)))
-            .join(Program, Program.id == Enrollment.program_id)
-            .where(
-                Enrollment.institution_id.in_([m.id for m in members]),
-                Enrollment.status == "completed",
-                Program.fiscal_year == year,
+            select(func.count(func.distinct(Enrollment.nip))).where(
+                Enrollment.institution_id.in_([m.id for m in members]), *_CREDITED, _in_year(year)
             )
         )
         report.provinces.append(
@@ -200,12 +205,16 @@ async def dob_report(session: AsyncSession, *, year: int) -> DobReport:
 
 
 async def _dob_unit(session: AsyncSession, inst: Institution, year: int) -> DobUnit:
+    """One DOB unit's year: enrollments by status, and the people and JP credited."""
+    credited = and_(*_CREDITED)
     rows = await session.execute(
         select(
-            Enrollment.status, func.count(), func.count(func.distinct(Enrollment.nip)), func.sum(Enrollment.attended_jp)
+            Enrollment.status,
+            func.count(),
+            func.count(func.distinct(Enrollment.nip)).filter(credited),
+            func.sum(Enrollment.attended_jp).filter(credited),
         )
-        .join(Program, Program.id == Enrollment.program_id)
-        .where(Enrollment.institution_id == inst.id, Program.fiscal_year == year)
+        .where(Enrollment.institution_id == inst.id, _in_year(year))
         .group_by(Enrollment.status)
     )
     counts: dict[str, int] = defaultdict(int)

@@ -33,10 +33,12 @@ class ProgramIn(Request):
     provider_id: UUID
     title: Text = Field(min_length=1, max_length=300)
     pattern: Pattern
-    category: Category | None = None
+    category: Category | None = Field(default=None, description="If sent, the pattern's own category (SPEC section 1)")
     hours_jp: int = Field(ge=1, le=10_000)
-    horizon: Horizon
-    fiscal_year: int = Field(ge=2000, le=2100)
+    horizon: Horizon = Field(
+        description="short: this fiscal year or the next; medium: within 5 fiscal years; long: within 20"
+    )
+    fiscal_year: int = Field(ge=2000, le=2100, description="Within the horizon, counted from this year in Jakarta")
     cost_per_participant_idr: int = Field(ge=0, le=10**13)
 
 
@@ -59,11 +61,19 @@ class ProgramOut(BaseModel):
 
 class CohortIn(Request):
     name: Text = Field(min_length=1, max_length=300)
-    starts_on: date
-    ends_on: date
+    starts_on: date = Field(description="In the program's fiscal year")
+    ends_on: date = Field(description="In the program's fiscal year, not before starts_on")
     location: Location
     capacity: int = Field(ge=1, le=100_000)
-    regional_share_pct: int | None = Field(default=None, ge=0, le=100)
+    regional_share_pct: int | None = Field(
+        default=None,
+        ge=0,
+        le=100,
+        description="Default 30 for a central cohort of a central provider, else 0; only a coordinator may go lower",
+    )
+    regional_share_reason: Text | None = Field(
+        default=None, max_length=500, description="Why a coordinator set the share below the default (required then)"
+    )
     dob_seats: int | None = Field(default=None, ge=0)
     enrollment_closes_at: datetime | None = None
     reservation_release_at: datetime | None = None
@@ -86,6 +96,7 @@ class CohortOut(BaseModel):
     location: Location
     capacity: int
     regional_share_pct: int
+    regional_share_reason: str | None = Field(description="Why a coordinator set the share below the default")
     reserved_regional: int = Field(description="Seats held for regional staff now (0 once reservations are released)")
     dob_seats: int = Field(description="Of those, seats held for DOB staff now (0 once reservations are released)")
     configured_reserved_regional: int
@@ -180,12 +191,12 @@ class CivilServantReport(BaseModel):
     institution_id: UUID
     employment: str
     jp: CategoryJp
-    total_jp: int
-    minimum_jp: int
-    minimum_met: bool
-    pppk_maximum_jp: int
+    total_jp: int = Field(description="JP of completions that passed, in cohorts that ended in the year")
+    minimum_jp: int | None = Field(description="The 20 JP a year a PNS must reach; null for a PPPK")
+    minimum_met: bool | None = Field(description="Whether a PNS reached the minimum; null for a PPPK")
+    pppk_maximum_jp: int | None = Field(description="The 24 JP a year a PPPK may take; null for a PNS")
     above_pppk_maximum: bool = Field(description="True for a PPPK above the 24 JP maximum")
-    completed_enrollments: int
+    completed_enrollments: int = Field(description="Completions in the year, passed or not")
 
 
 class InstitutionReport(BaseModel):
@@ -196,9 +207,10 @@ class InstitutionReport(BaseModel):
     total_jp: int
     mix_pct: CategoryPct
     target_mix_pct: CategoryPct
-    active_staff: int
-    staff_meeting_minimum: int
-    share_meeting_minimum_pct: float
+    active_staff: int = Field(description="Active civil servants, PNS and PPPK")
+    active_pns: int = Field(description="Active PNS: the denominator of the 20 JP minimum")
+    staff_meeting_minimum: int = Field(description="Active PNS with at least 20 JP credited in the year")
+    share_meeting_minimum_pct: float = Field(description="staff_meeting_minimum over active_pns, in percent")
 
 
 class ShareAchieved(BaseModel):

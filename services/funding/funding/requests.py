@@ -36,12 +36,15 @@ from sinergi_shared.problems import Conflict, Forbidden, NotFound, invalid
 
 async def open_for_enrollment(session: AsyncSession, *, event: EnrollmentReserved) -> None:
     """Open the one request of a reserved enrollment and decide it; a redelivery opens nothing."""
+    owner = await session.get(Institution, event.provider_ministry_id)
     routed = route_enrollment(
         requested_source=event.requested_source,
         participant_institution_id=event.institution_id,
         participant_sector=event.participant_sector,
         is_dob=event.is_dob,
         provider_ministry_id=event.provider_ministry_id,
+        # The provider's K/L or Pemda; one the replica has not heard of yet is routed as a K/L.
+        provider_sector="central" if owner is None else owner.sector,  # type: ignore[arg-type]
     )
     opening = {
         "origin": "enrollment",

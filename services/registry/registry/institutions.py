@@ -41,17 +41,19 @@ async def get_active(session: AsyncSession, institution_id: UUID) -> Institution
 
 async def register(session: AsyncSession, *, body: InstitutionCreate) -> Institution:
     """Add an institution under the hierarchy rules; 409 for a code in use, 422 for a rule broken."""
+    parent = await _parent_view(session, body.parent_id)
     _refuse(
         hierarchy_problems(
             kind=body.kind,
-            parent=await _parent_view(session, body.parent_id),
+            parent=parent,
             parent_given=body.parent_id is not None,
             is_new_autonomous_region=body.is_new_autonomous_region,
             region_code=body.region_code,
         )
     )
+    sector = sector_of(body.kind, None if parent is None else parent.kind)
     institution = await rows.insert_new(
-        session, Institution, key="code", values={**body.model_dump(), "id": uuid4(), "sector": sector_of(body.kind)}
+        session, Institution, key="code", values={**body.model_dump(), "id": uuid4(), "sector": sector}
     )
     if institution is None:
         raise Conflict(f"an institution with code {body.code} already exists")
@@ -110,6 +112,7 @@ async def update(
         parent_given=merged["parent_id"] is not None,
         is_new_autonomous_region=merged["is_new_autonomous_region"],
         region_code=merged["region_code"],
+        sector=institution.sector,
     )
     if merged["parent_id"] == institution.id:
         problems.append(("parent_id", "an institution cannot be its own parent"))

@@ -22,6 +22,7 @@ SOURCES: tuple[Source, ...] = ("APBN", "BLU", "PNBP", "APBD")
 CENTRAL_SOURCES: frozenset[str] = frozenset({"APBN", "BLU", "PNBP"})
 REGIONAL_SOURCES: frozenset[str] = frozenset({"APBD"})
 DOB_SOURCE: Source = "APBN"
+REGIONAL_PROVIDER = "a regional training unit's seats are paid from APBD; "
 
 
 class Reason(StrEnum):
@@ -74,17 +75,29 @@ def route_enrollment(
     participant_sector: Sector,
     is_dob: bool,
     provider_ministry_id: UUID,
+    provider_sector: Sector,
 ) -> Route | Refusal:
-    """Route a seat's cost: DOB → provider K/L's dob_facilitation APBN line (coordinator approves);
-    APBD → the participant's own regional government; APBN/BLU/PNBP → the provider's K/L."""
+    """Route a seat's cost: a regional provider's seat → APBD of the participant's own regional government;
+    else DOB → provider K/L's dob_facilitation APBN line (coordinator approves); APBD → the participant's own
+    regional government; APBN/BLU/PNBP → the provider's K/L."""
+    if provider_sector == "regional":
+        # A Pemda's BPSDM/BKPSDM has no K/L (hence no APBN, BLU, PNBP or DOB line): APBD pays, whatever was asked.
+        return _apbd_of_participant(participant_institution_id, participant_sector, REGIONAL_PROVIDER)
     if is_dob:
         # The special DOB mechanism overrides whatever the nominating region asked for.
         return Route(provider_ministry_id, DOB_SOURCE, "dob_facilitation", requires_coordinator=True)
     if requested_source == "APBD":
-        if participant_sector != "regional":
-            return Refusal(Reason.SOURCE_NOT_ALLOWED, "APBD pays only for participants of a regional government")
-        return Route(participant_institution_id, "APBD", "general", requires_coordinator=False)
+        return _apbd_of_participant(participant_institution_id, participant_sector)
     return Route(provider_ministry_id, requested_source, "general", requires_coordinator=False)
+
+
+def _apbd_of_participant(
+    participant_institution_id: UUID, participant_sector: Sector, why: str = ""
+) -> Route | Refusal:
+    """The participant's own regional government pays from its APBD; a central participant has none."""
+    if participant_sector != "regional":
+        return Refusal(Reason.SOURCE_NOT_ALLOWED, f"{why}APBD pays only for participants of a regional government")
+    return Route(participant_institution_id, "APBD", "general", requires_coordinator=False)
 
 
 def route_activity(

@@ -5,15 +5,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sinergi_shared.contracts import InstitutionKind, Sector
+from sinergi_shared.contracts import Sector
 
-CENTRAL_KINDS: frozenset[str] = frozenset({"ministry", "agency", "training_unit"})
+MINISTRY_KINDS: frozenset[str] = frozenset({"ministry", "agency"})
 REGIONAL_KINDS: frozenset[str] = frozenset({"province", "regency", "city"})
 # Which kinds of parent each kind accepts; an empty set means the kind stands at the top.
 PARENT_KINDS: dict[str, frozenset[str]] = {
     "ministry": frozenset(),
     "agency": frozenset(),
-    "training_unit": frozenset({"ministry", "agency"}),
+    # A K/L's BPSDM or Pusdiklat, or a Pemda's own: a province's BPSDM, a regency's or city's BKPSDM.
+    "training_unit": MINISTRY_KINDS | REGIONAL_KINDS,
     "province": frozenset(),
     "regency": frozenset({"province"}),
     "city": frozenset({"province"}),
@@ -23,9 +24,18 @@ PROVINCE_REGION_CODE = re.compile(r"^\d{2}$")
 LOCAL_REGION_CODE = re.compile(r"^\d{4}$")
 
 
-def sector_of(kind: InstitutionKind) -> Sector:
-    """K/L and their units are central; Pemda are regional."""
-    return "central" if kind in CENTRAL_KINDS else "regional"
+def sector_of(kind: str, parent_kind: str | None = None) -> Sector:
+    """K/L and their units are central; Pemda and their units (a regional BPSDM or BKPSDM) are regional."""
+    if kind in REGIONAL_KINDS or (kind == "training_unit" and parent_kind in REGIONAL_KINDS):
+        return "regional"
+    return "central"
+
+
+def _parents_wanted(kind: str) -> str:
+    """The parents a kind accepts, as a reader would name them."""
+    if kind == "training_unit":
+        return "a ministry or an agency (a K/L's unit), or a province, regency or city (a regional unit)"
+    return "a province"
 
 
 @dataclass(frozen=True)
@@ -44,8 +54,12 @@ def hierarchy_problems(
     parent_given: bool,
     is_new_autonomous_region: bool,
     region_code: str | None,
+    sector: str | None = None,
 ) -> list[tuple[str, str]]:
-    """(field, message) for every hierarchy rule an institution would break; parent_given with parent None = unknown."""
+    """(field, message) for every hierarchy rule an institution would break; parent_given with parent None = unknown.
+
+    `sector` is the one an existing institution has: a change of parent may not move it to the other sector.
+    """
     problems: list[tuple[str, str]] = []
     allowed = PARENT_KINDS[kind]
     if parent_given and parent is None:
@@ -53,13 +67,16 @@ def hierarchy_problems(
     elif not allowed and parent is not None:
         problems.append(("parent_id", f"a {kind} stands at the top of the hierarchy and takes no parent"))
     elif allowed and parent is None:
-        needed = "a central institution (ministry or agency)" if kind == "training_unit" else "a province"
-        problems.append(("parent_id", f"a {kind} needs {needed} as its parent"))
+        problems.append(("parent_id", f"a {kind} needs {_parents_wanted(kind)} as its parent"))
     elif parent is not None and parent.kind not in allowed:
-        needed = "a ministry or an agency" if kind == "training_unit" else "a province"
-        problems.append(("parent_id", f"the parent of a {kind} must be {needed}, not a {parent.kind}"))
+        problems.append(("parent_id", f"the parent of a {kind} must be {_parents_wanted(kind)}, not a {parent.kind}"))
     elif parent is not None and parent.status != "active":
         problems.append(("parent_id", "the parent institution is deactivated"))
+    elif parent is not None and sector is not None and sector_of(kind, parent.kind) != sector:
+        # Programs, replicas and funding routes were built on the sector: a move across it is a new institution.
+        problems.append(
+            ("parent_id", f"a {sector} {kind} cannot move under a {parent.kind}; register a new institution instead")
+        )
     if is_new_autonomous_region and kind not in REGIONAL_KINDS:
         problems.append(("is_new_autonomous_region", "only a province, regency or city can be a new autonomous region"))
     if region_code is not None:
