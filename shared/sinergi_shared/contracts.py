@@ -18,6 +18,8 @@ InstitutionKind = Literal["ministry", "agency", "training_unit", "province", "re
 Sector = Literal["central", "regional"]
 Employment = Literal["PNS", "PPPK"]
 PositionKind = Literal["structural", "functional", "executor"]
+# The managerial level of a structural post; jpt_* are the senior leadership posts (JPT, UU ASN).
+PositionLevel = Literal["jpt_utama", "jpt_madya", "jpt_pratama", "administrator", "pengawas"]
 FundingSource = Literal["APBN", "BLU", "PNBP", "APBD"]
 LearningCategory = Literal["formal", "social", "experiential"]
 SeatClass = Literal["central", "regional", "dob"]
@@ -57,6 +59,7 @@ class CivilServantSnapshot(Payload):
     position_kind: PositionKind
     position_title: str | None
     grade: str | None
+    position_level: PositionLevel | None = None
     status: Literal["active", "retired"]
     version: int
     previous_institution_id: UUID | None = None

@@ -103,16 +103,23 @@ def institution_snapshot(
 
 
 def servant_snapshot(
-    nip: str, institution_id: uuid.UUID, *, employment: str = "PNS", version: int = 1, status: str = "active"
+    nip: str,
+    institution_id: uuid.UUID,
+    *,
+    employment: str = "PNS",
+    version: int = 1,
+    status: str = "active",
+    position_level: str | None = None,
 ) -> dict[str, Any]:
     return {
         "nip": nip,
         "name": f"ASN {nip[-6:]}",
         "institution_id": str(institution_id),
         "employment": employment,
-        "position_kind": "executor",
+        "position_kind": "executor" if position_level is None else "structural",
         "position_title": None,
         "grade": None,
+        "position_level": position_level,
         "status": status,
         "version": version,
     }
@@ -162,13 +169,14 @@ class World:
 
         await eventually(present)
 
-    async def staff(self, institution_id: uuid.UUID, n: int, *, employment: str = "PNS") -> list[str]:
+    async def staff(
+        self, institution_id: uuid.UUID, n: int, *, employment: str = "PNS", position_level: str | None = None
+    ) -> list[str]:
         """Register n civil servants through Kafka and wait until the replica has them."""
         nips = [new_nip() for _ in range(n)]
         for nip in nips:
-            await self.bus.publish(
-                "civil_servant.registered", servant_snapshot(nip, institution_id, employment=employment)
-            )
+            snapshot = servant_snapshot(nip, institution_id, employment=employment, position_level=position_level)
+            await self.bus.publish("civil_servant.registered", snapshot)
         await self.wait_servants(nips)
         return nips
 

@@ -29,6 +29,7 @@ async def test_a_scripted_year_gives_exact_ledger_and_reports(world: World):
     await world.wait_institutions(asmat)
     a, b, c, d, failed = await world.staff(asmat, 5)
     [p] = await world.staff(asmat, 1, employment="PPPK")
+    [jpt] = await world.staff(asmat, 1, employment="PPPK", position_level="jpt_pratama")
 
     formal = await world.program(pattern="technical_training", hours_jp=20, fiscal_year=YEAR)
     social = await world.program(pattern="coaching", hours_jp=8, fiscal_year=YEAR)
@@ -42,7 +43,11 @@ async def test_a_scripted_year_gives_exact_ledger_and_reports(world: World):
     await _complete(world, f_cohort, b, asmat, 12, True)
     await _complete(world, x_cohort, c, asmat, 30, True)
     await _complete(world, f_cohort, d, asmat, 0, False)  # no-show
-    await _complete(world, x_cohort, p, asmat, 26, True)
+    await _complete(world, s_cohort, p, asmat, 8, True)
+    # A PPPK holding 8 JP may not take a 20 JP training (24 JP a year at most); a JPT PPPK is exempt.
+    refused = await world.nominate(f_cohort, p, asmat, expect=422)
+    assert refused["errors"][0]["code"] == "pppk_jp_limit" and refused["errors"][0]["field"] == "nip"
+    await _complete(world, x_cohort, jpt, asmat, 26, True)
     await _complete(world, f_cohort, failed, asmat, 20, False)  # attended, did not pass: no JP credited
     rejected = await world.nominate(s_cohort, d, asmat)
     await world.bus.publish("funding.rejected", funding_fact(rejected["id"], reason="ceiling_exceeded"))
@@ -64,19 +69,21 @@ async def test_a_scripted_year_gives_exact_ledger_and_reports(world: World):
     assert (r.json()["total_jp"], r.json()["completed_enrollments"], r.json()["minimum_met"]) == (0, 1, False)
     r = await world.client.get(f"/reports/civil-servants/{p}", params={"year": YEAR}, headers=own)
     pppk = r.json()
-    assert (pppk["employment"], pppk["total_jp"], pppk["above_pppk_maximum"]) == ("PPPK", 26, True)
+    assert (pppk["employment"], pppk["total_jp"], pppk["above_pppk_maximum"]) == ("PPPK", 8, False)
     assert (pppk["minimum_jp"], pppk["minimum_met"], pppk["pppk_maximum_jp"]) == (None, None, 24)
+    r = await world.client.get(f"/reports/civil-servants/{jpt}", params={"year": YEAR}, headers=own)
+    assert (r.json()["total_jp"], r.json()["pppk_maximum_jp"], r.json()["above_pppk_maximum"]) == (26, None, False)
     r = await world.client.get(f"/reports/civil-servants/{a}", params={"year": YEAR + 1}, headers=own)
     assert r.json()["total_jp"] == 0
 
     r = await world.client.get(f"/reports/institutions/{asmat}", params={"year": YEAR}, headers=own)
     inst = r.json()
-    assert inst["people_trained"] == 4
-    assert inst["jp"] == {"formal": 32, "social": 8, "experiential": 56} and inst["total_jp"] == 96
-    assert inst["mix_pct"] == {"formal": 33.33, "social": 8.33, "experiential": 58.33}
+    assert inst["people_trained"] == 5
+    assert inst["jp"] == {"formal": 32, "social": 16, "experiential": 56} and inst["total_jp"] == 104
+    assert inst["mix_pct"] == {"formal": 30.77, "social": 15.38, "experiential": 53.85}
     assert inst["target_mix_pct"] == {"formal": 10.0, "social": 20.0, "experiential": 70.0}
     # The 20 JP minimum is counted over PNS only: a and c of the five PNS.
-    assert (inst["active_staff"], inst["active_pns"]) == (6, 5)
+    assert (inst["active_staff"], inst["active_pns"]) == (7, 5)
     assert (inst["staff_meeting_minimum"], inst["share_meeting_minimum_pct"]) == (2, 40.0)
 
     r = await world.client.get(f"/reports/cohorts/{f_cohort['id']}", headers=own)
@@ -94,10 +101,10 @@ async def test_a_scripted_year_gives_exact_ledger_and_reports(world: World):
     r = await world.client.get("/reports/dob", params={"year": YEAR}, headers=own)
     provinces = {pr["institution_id"]: pr for pr in r.json()["provinces"]}
     papsel = provinces[str(world.ids["papua_selatan"])]
-    assert (papsel["people"], papsel["jp"], papsel["seats_taken"]) == (4, 96, 8)
-    assert papsel["funding"] == {"reserved": 1, "confirmed": 7, "rejected": 1}
+    assert (papsel["people"], papsel["jp"], papsel["seats_taken"]) == (5, 104, 9)
+    assert papsel["funding"] == {"reserved": 1, "confirmed": 8, "rejected": 1}
     units = {u["institution_id"]: u for u in papsel["units"]}
-    assert units[str(asmat)]["jp"] == 96 and units[str(world.ids["merauke"])]["seats_taken"] == 0
+    assert units[str(asmat)]["jp"] == 104 and units[str(world.ids["merauke"])]["seats_taken"] == 0
     assert str(world.ids["papua"]) not in provinces  # Papua itself is not a DOB
 
 

@@ -330,6 +330,7 @@ async def test_register_transfer_retire_each_publish_one_event_keyed_by_nip_with
         "position_kind": "functional",
         "position_title": "Analis",
         "grade": "III/a",
+        "position_level": None,
     }
     expected = [
         {**base, "institution_id": agency["id"], "status": "active", "version": 1, "previous_institution_id": None},
@@ -349,3 +350,31 @@ async def test_register_transfer_retire_each_publish_one_event_keyed_by_nip_with
         assert header(record, "ce_subject") == nip
         assert header(record, "content-type") == "application/json"
         assert header(record, "ce_id") and header(record, "ce_time")
+
+
+async def test_a_structural_post_carries_its_level_and_only_it(
+    registry: RunningService, agency: dict[str, Any]
+) -> None:
+    """The level (JPT exempts a PPPK from the 24 JP maximum) travels in the snapshot; other posts have none."""
+    nip = make_nip()
+    body = {
+        "nip": nip,
+        "name": "Maria Kogoya",
+        "institution_id": agency["id"],
+        "employment": "PNS",
+        "position_kind": "structural",
+        "position_level": "jpt_pratama",
+    }
+    created = await registry.client.post("/civil-servants", json=body, headers=agency["clerk"])
+    assert created.status_code == 201, created.text
+    assert created.json()["position_level"] == "jpt_pratama"
+    fetched = await registry.client.get(f"/civil-servants/{nip}", headers=agency["clerk"])
+    assert fetched.json()["position_level"] == "jpt_pratama"
+
+    other = {**body, "nip": make_nip(), "position_kind": "functional"}
+    refused = await registry.client.post("/civil-servants", json=other, headers=agency["clerk"])
+    assert refused.status_code == 422
+    assert [e["field"] for e in refused.json()["errors"]] == ["position_level"]
+    unknown = {**body, "nip": make_nip(), "position_level": "eselon_9"}
+    assert (await registry.client.post("/civil-servants", json=unknown, headers=agency["clerk"])).status_code == 422
+    assert await scalar(registry, "SELECT count(*) FROM civil_servants WHERE nip = $1", other["nip"]) == 0

@@ -133,6 +133,8 @@ class Arrival:
     taken: seat_rule.Taken
     nip: str | None
     servant_status: str | None
+    employment: str | None
+    position_level: str | None
     institution_id: UUID | None  # the civil servant's employer
     sector: str | None  # None when the replica does not know the employer
     is_dob: bool
@@ -150,6 +152,8 @@ _ARRIVAL = (
         _program,
         _servant.c.nip,
         _servant.c.status,
+        _servant.c.employment,
+        _servant.c.position_level,
         _servant.c.institution_id,
         _institution.c.sector,
         _institution.c.is_new_autonomous_region,
@@ -190,6 +194,8 @@ async def lock_for_arrival(session: AsyncSession, *, cohort_id: UUID, nip: str) 
         taken=cohort.taken(),
         nip=found[_servant.c.nip],
         servant_status=found[_servant.c.status],
+        employment=found[_servant.c.employment],
+        position_level=found[_servant.c.position_level],
         institution_id=found[_servant.c.institution_id],
         sector=sector,
         is_dob=sector is not None

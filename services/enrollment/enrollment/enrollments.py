@@ -6,18 +6,18 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID, uuid4
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, and_, bindparam, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from enrollment import cohorts, events, programs
-from enrollment.domain import development, seat_rule
+from enrollment.domain import development, jp, seat_rule
 from enrollment.models import Cohort, Enrollment, Program
 from enrollment.schemas import CompletionIn, EnrollmentFilters, EnrollmentOut, NominationIn
 from sinergi_shared.auth import Principal
 from sinergi_shared.db import columns_of
 from sinergi_shared.http import check_if_match, filtered, keyset_page
 from sinergi_shared.outbox import record
-from sinergi_shared.problems import Conflict, Forbidden, NotFound, invalid
+from sinergi_shared.problems import Conflict, Forbidden, NotFound, Unprocessable, invalid
 
 
 async def nominate(
@@ -41,6 +41,8 @@ async def nominate(
         raise invalid("nip", "the civil servant's institution is not known to the registry replica")
     if not arrival.open:
         raise Conflict("the cohort is closed for nominations")
+    if jp.pppk_maximum_applies(employment=arrival.employment or "", position_level=arrival.position_level):
+        await _check_pppk_maximum(session, nip=arrival.nip, cohort=cohort, program=program)
 
     seat_class = seat_rule.seat_class_of(sector=arrival.sector, is_dob=arrival.is_dob)
     taken = seat_rule.admit(arrival.plan, arrival.taken, seat_class)
@@ -65,6 +67,43 @@ async def nominate(
     position = await cohorts.enter(session, arrival, e, taken)
     await record(session, events.reserved(e, program) if position is None else events.waitlisted(e, program, position))
     return shaped(e, position)
+
+
+# JP a PPPK holds in a year: seats held or confirmed at the program's hours, completions at the JP credited.
+_HELD_JP = (
+    select(
+        func.coalesce(
+            func.sum(
+                case(
+                    (Enrollment.status.in_(("reserved", "confirmed")), Program.hours_jp),
+                    (and_(Enrollment.status == "completed", Enrollment.passed.is_(True)), Enrollment.attended_jp),
+                    else_=0,
+                )
+            ),
+            0,
+        )
+    )
+    .select_from(Enrollment)
+    .join(Program, Program.id == Enrollment.program_id)
+    .join(Cohort, Cohort.id == Enrollment.cohort_id)
+    .where(Enrollment.nip == bindparam("nip"), func.extract("year", Cohort.ends_on) == bindparam("year"))
+)
+
+
+async def _check_pppk_maximum(session: AsyncSession, *, nip: str, cohort: Cohort, program: Program) -> None:
+    """422 pppk_jp_limit when this program would take the PPPK above 24 JP in the year the cohort ends.
+
+    Nominations of one PPPK are serialized (a lock on the NIP, after the cohort's), so two cohorts at once
+    cannot together pass the maximum.
+    """
+    await session.execute(select(func.pg_advisory_xact_lock(func.hashtext("pppk:" + nip))))
+    held = int(await session.scalar(_HELD_JP, {"nip": nip, "year": cohort.ends_on.year}) or 0)
+    if jp.over_pppk_maximum(held_jp=held, program_jp=program.hours_jp):
+        message = (
+            f"a PPPK may take at most {jp.PPPK_MAXIMUM_JP} JP a year; {held} JP are already held or credited "
+            f"in {cohort.ends_on.year} and this program has {program.hours_jp}"
+        )
+        raise Unprocessable(f"nip: {message}", errors=[{"field": "nip", "code": "pppk_jp_limit", "message": message}])
 
 
 async def view(session: AsyncSession, e: Enrollment) -> EnrollmentOut:

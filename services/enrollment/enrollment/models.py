@@ -45,6 +45,7 @@ class CivilServant(Base):
     position_kind: Mapped[str]
     position_title: Mapped[str | None]
     grade: Mapped[str | None]
+    position_level: Mapped[str | None]
     status: Mapped[str]
     version: Mapped[int]
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

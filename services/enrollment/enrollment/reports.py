@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from enrollment import replica
 from enrollment.domain import development
+from enrollment.domain.jp import MINIMUM_JP_PER_YEAR, PPPK_MAXIMUM_JP, pppk_maximum_applies
 from enrollment.models import CivilServant, Cohort, Enrollment, Institution, Program
 from enrollment.schemas import (
     CategoryJp,
@@ -72,6 +73,7 @@ async def civil_servant_report(
     )
     total = sum(jp.values())
     pns = servant.employment == "PNS"
+    bound = pppk_maximum_applies(employment=servant.employment, position_level=servant.position_level)
     return CivilServantReport(
         nip=nip,
         year=year,
@@ -79,10 +81,10 @@ async def civil_servant_report(
         employment=servant.employment,
         jp=CategoryJp(**jp),
         total_jp=total,
-        minimum_jp=development.MINIMUM_JP_PER_YEAR if pns else None,
-        minimum_met=total >= development.MINIMUM_JP_PER_YEAR if pns else None,
-        pppk_maximum_jp=None if pns else development.PPPK_MAXIMUM_JP,
-        above_pppk_maximum=not pns and total > development.PPPK_MAXIMUM_JP,
+        minimum_jp=MINIMUM_JP_PER_YEAR if pns else None,
+        minimum_met=total >= MINIMUM_JP_PER_YEAR if pns else None,
+        pppk_maximum_jp=PPPK_MAXIMUM_JP if bound else None,
+        above_pppk_maximum=bound and total > PPPK_MAXIMUM_JP,
         completed_enrollments=int(count or 0),
     )
 
@@ -118,7 +120,7 @@ async def institution_report(
         .subquery()
     )
     meeting = await session.scalar(
-        select(func.count()).select_from(per_person).where(per_person.c.jp >= development.MINIMUM_JP_PER_YEAR)
+        select(func.count()).select_from(per_person).where(per_person.c.jp >= MINIMUM_JP_PER_YEAR)
     )
     total = sum(jp.values())
     return InstitutionReport(

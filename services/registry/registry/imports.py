@@ -330,11 +330,13 @@ async def _insert(
         text(
             """
             INSERT INTO civil_servants (nip, name, institution_id, employment, position_kind, position_title, grade,
+                                        position_level,
                                         birth_date, appointment_month, gender, status, version, created_at, updated_at)
             SELECT r.*, 'active', 1, :now, :now
             FROM unnest(CAST(:nip AS text[]), CAST(:name AS text[]), CAST(:institution_id AS uuid[]),
                         CAST(:employment AS text[]), CAST(:position_kind AS text[]), CAST(:position_title AS text[]),
-                        CAST(:grade AS text[]), CAST(:birth_date AS date[]), CAST(:appointment_month AS date[]),
+                        CAST(:grade AS text[]), CAST(:position_level AS text[]), CAST(:birth_date AS date[]),
+                        CAST(:appointment_month AS date[]),
                         CAST(:gender AS smallint[])) AS r
             ON CONFLICT (nip) DO NOTHING
             RETURNING nip
@@ -349,6 +351,7 @@ async def _insert(
             "position_kind": [m.position_kind for m in models],
             "position_title": [m.position_title for m in models],
             "grade": [m.grade for m in models],
+            "position_level": [m.position_level for m in models],
             "birth_date": [f.birth_date for f in facts],
             "appointment_month": [f.appointment for f in facts],
             "gender": [f.gender for f in facts],

@@ -48,6 +48,7 @@ class CivilServant(Base):
     position_kind: Mapped[str] = mapped_column(Text)
     position_title: Mapped[str | None] = mapped_column(Text)
     grade: Mapped[str | None] = mapped_column(Text)
+    position_level: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(Text, default="active")
     version: Mapped[int] = mapped_column(Integer, default=1)
     birth_date: Mapped[date] = mapped_column(Date)

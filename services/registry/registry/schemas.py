@@ -6,7 +6,7 @@ from datetime import date, datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, computed_field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationInfo, computed_field, field_validator
 from pydantic.json_schema import SkipJsonSchema
 
 from registry.domain.hierarchy import CODE_PATTERN
@@ -16,6 +16,7 @@ from sinergi_shared.contracts import (
     InstitutionKind,
     InstitutionSnapshot,
     PositionKind,
+    PositionLevel,
     Sector,
 )
 from sinergi_shared.http import Paging
@@ -97,6 +98,16 @@ class CivilServantFields(Request):
     position_kind: PositionKind
     position_title: ShortText | None = None
     grade: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20)] | None = None
+    position_level: PositionLevel | None = Field(
+        default=None, description="A structural post's level; jpt_* (JPT) exempts a PPPK from the 24 JP maximum"
+    )
+
+    @field_validator("position_level")
+    @classmethod
+    def _structural_only(cls, level: str | None, info: ValidationInfo) -> str | None:
+        if level is not None and info.data.get("position_kind") != "structural":
+            raise ValueError("only a structural post has a level (JPT, administrator, pengawas)")
+        return level
 
 
 class CivilServantCreate(CivilServantFields):

@@ -36,6 +36,7 @@ INDONESIAN_HEADERS = {
     "position_kind": "jenis_jabatan",
     "position_title": "jabatan",
     "grade": "golongan",
+    "position_level": "eselon",
 }
 HEADERS = {**{field: field for field in INDONESIAN_HEADERS}, **{h: field for field, h in INDONESIAN_HEADERS.items()}}
 REQUIRED_FIELDS = ("nip", "name", "employment", "position_kind")
@@ -51,11 +52,19 @@ VALUES: dict[str, dict[str, str]] = {
         "pelaksana": "executor",
         "executor": "executor",
     },
+    "position_level": {
+        "jpt utama": "jpt_utama",
+        "jpt madya": "jpt_madya",
+        "jpt pratama": "jpt_pratama",
+        "administrator": "administrator",
+        "pengawas": "pengawas",
+    },
 }
 COLUMNS_HELP = (
     "nip, nama (name), kode_instansi (institution_code) or id_instansi (institution_id), "
     "status_kepegawaian (employment: PNS or PPPK), jenis_jabatan (position_kind: struktural, fungsional or "
-    "pelaksana), jabatan (position_title), golongan (grade)"
+    "pelaksana), jabatan (position_title), golongan (grade), eselon (position_level: JPT Utama, JPT Madya, JPT "
+    "Pratama, Administrator or Pengawas)"
 )
 
 # A number in scientific notation, as a spreadsheet shows a NIP typed into a number cell (1,98E+17).

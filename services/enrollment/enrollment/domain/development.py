@@ -33,8 +33,6 @@ CATEGORY_OF_PATTERN: dict[str, Category] = {
     "on_the_job": "experiential",
 }
 TARGET_MIX_PCT: dict[Category, int] = {"formal": 10, "social": 20, "experiential": 70}
-MINIMUM_JP_PER_YEAR = 20  # PP 11/2017 art. 203, for PNS
-PPPK_MAXIMUM_JP = 24
 
 PROVIDER_KINDS = frozenset({"training_unit", "ministry", "agency"})
 MINISTRY_KINDS = frozenset({"ministry", "agency"})
