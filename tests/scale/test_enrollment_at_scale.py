@@ -276,6 +276,11 @@ async def test_10000_nominations_from_50_agencies_over_two_instances_keep_every_
     reserved = [o for o in created if o.body and o.body["status"] == "reserved"]
     waitlisted = [o for o in created if o.body and o.body["status"] == "waitlisted"]
     conflicts = [o for o in result.outcomes if o.status == 409]
+    pppk = {r["nip"] for r in await enrollment.fetch("SELECT nip FROM civil_servants WHERE employment = 'PPPK'")}
+    # A PPPK may hold at most 24 JP a year (SPEC section 5): their other nominations are refused.
+    pppk_refused = [
+        o for o in result.outcomes if o.status == 422 and o.body and o.body["errors"][0]["code"] == "pppk_jp_limit"
+    ]
     figures = await _audit(enrollment, cohorts)
     report(
         "10,000 nominations, 100 cohorts, 50 clients, 2 enrollment API processes",
@@ -288,7 +293,10 @@ async def test_10000_nominations_from_50_agencies_over_two_instances_keep_every_
             "  of which repeats": sum(1 for o in conflicts if o.payload.get("repeat")),
             "  of which full waitlist": sum(1 for o in conflicts if not o.payload.get("repeat")),
             "errors (5xx or transport)": len(result.errors),
-            "other statuses": dict(statuses - Counter({201: len(created), 409: len(conflicts)})),
+            "422 pppk_jp_limit": len(pppk_refused),
+            "other statuses": dict(
+                statuses - Counter({201: len(created), 409: len(conflicts), 422: len(pppk_refused)})
+            ),
             "duration s": round(result.seconds, 1),
             "requests/s": round(result.rate, 1),
             "oversold seats": figures["oversold"],
@@ -298,13 +306,20 @@ async def test_10000_nominations_from_50_agencies_over_two_instances_keep_every_
     )
 
     assert result.errors == [], result.errors[:5]
-    assert set(statuses) <= {201, 409}, statuses
+    assert set(statuses) <= {201, 409, 422}, statuses
+    assert statuses[422] == len(pppk_refused) and all(o.payload["nip"] in pppk for o in pppk_refused)
+    over = await enrollment.fetch(
+        "SELECT e.nip FROM enrollments e JOIN programs p ON p.id = e.program_id "
+        "WHERE e.status IN ('reserved', 'confirmed') GROUP BY e.nip HAVING sum(p.hours_jp) > 24"
+    )
+    assert [r["nip"] for r in over if r["nip"] in pppk] == [], "a PPPK holds more than 24 JP"
     assert len(result.outcomes) == 10_000
     assert figures["oversold"] == 0 and figures["broken"] == 0
     assert figures["problems"] == [], figures["problems"][:10]
 
     # Each repeat of an active nomination is a 409; a first nomination is a 409 only when the cohort's waitlist is full.
-    assert all(o.status == 409 for o in result.outcomes if o.payload.get("repeat"))
+    # (or a PPPK's refused at the JP maximum: every 422 is that, asserted above)
+    assert all(o.status in (409, 422) for o in result.outcomes if o.payload.get("repeat"))
     capped = {c["id"]: c["waitlist_limit"] for c in cohorts if c.get("waitlist_limit") is not None}
     full = Counter(o.payload["cohort"] for o in conflicts if not o.payload.get("repeat"))
     for o in conflicts:

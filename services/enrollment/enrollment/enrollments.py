@@ -69,7 +69,8 @@ async def nominate(
     return shaped(e, position)
 
 
-# JP a PPPK holds in a year: seats held or confirmed at the program's hours, completions at the JP credited.
+# JP a PPPK holds in a year outside this cohort (a repeat here is the write's 409): seats held or confirmed at
+# the program's hours, completions at the JP credited.
 _HELD_JP = (
     select(
         func.coalesce(
@@ -86,7 +87,11 @@ _HELD_JP = (
     .select_from(Enrollment)
     .join(Program, Program.id == Enrollment.program_id)
     .join(Cohort, Cohort.id == Enrollment.cohort_id)
-    .where(Enrollment.nip == bindparam("nip"), func.extract("year", Cohort.ends_on) == bindparam("year"))
+    .where(
+        Enrollment.nip == bindparam("nip"),
+        Enrollment.cohort_id != bindparam("cohort_id"),
+        func.extract("year", Cohort.ends_on) == bindparam("year"),
+    )
 )
 
 
@@ -97,7 +102,7 @@ async def _check_pppk_maximum(session: AsyncSession, *, nip: str, cohort: Cohort
     cannot together pass the maximum.
     """
     await session.execute(select(func.pg_advisory_xact_lock(func.hashtext("pppk:" + nip))))
-    held = int(await session.scalar(_HELD_JP, {"nip": nip, "year": cohort.ends_on.year}) or 0)
+    held = int(await session.scalar(_HELD_JP, {"nip": nip, "cohort_id": cohort.id, "year": cohort.ends_on.year}) or 0)
     if jp.over_pppk_maximum(held_jp=held, program_jp=program.hours_jp):
         message = (
             f"a PPPK may take at most {jp.PPPK_MAXIMUM_JP} JP a year; {held} JP are already held or credited "
