@@ -85,9 +85,10 @@ class PreconditionRequired(Problem):
     status, title, slug = 428, "Precondition required", "precondition-required"
 
 
-def invalid(field: str, message: str) -> Unprocessable:
-    """A 422 naming one field."""
-    return Unprocessable(f"{field}: {message}", errors=[{"field": field, "message": message}])
+def invalid(field: str, message: str, *, code: str | None = None) -> Unprocessable:
+    """A 422 naming one field, and the rule's machine code when it has one."""
+    error = {"field": field, "message": message} if code is None else {"field": field, "code": code, "message": message}
+    return Unprocessable(f"{field}: {message}", errors=[error])
 
 
 def problem_response(problem: Problem) -> JSONResponse:

@@ -249,7 +249,8 @@ async def enter(session: AsyncSession, arrival: Arrival, e: Enrollment, taken: s
     seats = taken or arrival.taken
     params = {f"e_{key}": value for key, value in columns_of(e).items()}
     params.update(central=seats.central, regional=seats.regional, dob=seats.dob, bump=int(taken is not None))
-    if (await session.execute(_ENTER, {**params, "at_cohort": cohort.id, "arrivals": e.seq})).first() is None:
+    params.update(at_cohort=cohort.id, arrivals=e.seq)
+    if (await session.execute(_ENTER, params)).first() is None:
         live = await session.scalar(_live, {"e_cohort_id": cohort.id, "e_nip": e.nip})
         raise Conflict(f"this NIP is already active in the cohort (enrollment {live})")
     return position

@@ -17,7 +17,7 @@ from sinergi_shared.auth import Principal
 from sinergi_shared.db import columns_of
 from sinergi_shared.http import check_if_match, filtered, keyset_page
 from sinergi_shared.outbox import record
-from sinergi_shared.problems import Conflict, Forbidden, NotFound, Unprocessable, invalid
+from sinergi_shared.problems import Conflict, Forbidden, NotFound, invalid
 
 
 async def nominate(
@@ -69,6 +69,14 @@ async def nominate(
     return shaped(e, position)
 
 
+def ended_in(year: Any) -> Any:
+    """Enrollments of cohorts that ended in the calendar year: a year's JP is the year its training ended."""
+    return Enrollment.cohort_id.in_(select(Cohort.id).where(func.extract("year", Cohort.ends_on) == year))
+
+
+# JP are credited only for a completion that passed (SPEC section 1).
+CREDITED = and_(Enrollment.status == "completed", Enrollment.passed.is_(True))
+
 # JP a PPPK holds in a year outside this cohort (a repeat here is the write's 409): seats held or confirmed at
 # the program's hours, completions at the JP credited.
 _HELD_JP = (
@@ -77,7 +85,7 @@ _HELD_JP = (
             func.sum(
                 case(
                     (Enrollment.status.in_(("reserved", "confirmed")), Program.hours_jp),
-                    (and_(Enrollment.status == "completed", Enrollment.passed.is_(True)), Enrollment.attended_jp),
+                    (CREDITED, Enrollment.attended_jp),
                     else_=0,
                 )
             ),
@@ -86,11 +94,10 @@ _HELD_JP = (
     )
     .select_from(Enrollment)
     .join(Program, Program.id == Enrollment.program_id)
-    .join(Cohort, Cohort.id == Enrollment.cohort_id)
     .where(
         Enrollment.nip == bindparam("nip"),
         Enrollment.cohort_id != bindparam("cohort_id"),
-        func.extract("year", Cohort.ends_on) == bindparam("year"),
+        ended_in(bindparam("year")),
     )
 )
 
@@ -108,7 +115,7 @@ async def _check_pppk_maximum(session: AsyncSession, *, nip: str, cohort: Cohort
             f"a PPPK may take at most {jp.PPPK_MAXIMUM_JP} JP a year; {held} JP are already held or credited "
             f"in {cohort.ends_on.year} and this program has {program.hours_jp}"
         )
-        raise Unprocessable(f"nip: {message}", errors=[{"field": "nip", "code": "pppk_jp_limit", "message": message}])
+        raise invalid("nip", message, code="pppk_jp_limit")
 
 
 async def view(session: AsyncSession, e: Enrollment) -> EnrollmentOut:

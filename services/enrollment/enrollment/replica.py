@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from enrollment.models import CivilServant, Institution
@@ -41,11 +41,11 @@ async def is_dob(session: AsyncSession, inst: Institution) -> bool:
     return parent is not None and parent.is_new_autonomous_region
 
 
-async def active_headcount(session: AsyncSession, institution_id: UUID, *, employment: str | None = None) -> list[str]:
-    """NIPs of the institution's active staff (of one employment, PNS or PPPK, if given), as the replica knows them."""
-    stmt = select(CivilServant.nip).where(
-        CivilServant.institution_id == institution_id, CivilServant.status == "active"
+async def active_headcount(session: AsyncSession, institution_id: UUID) -> dict[str, int]:
+    """How many active staff the institution has, per employment (PNS, PPPK), as the replica knows them."""
+    rows = await session.execute(
+        select(CivilServant.employment, func.count())
+        .where(CivilServant.institution_id == institution_id, CivilServant.status == "active")
+        .group_by(CivilServant.employment)
     )
-    if employment is not None:
-        stmt = stmt.where(CivilServant.employment == employment)
-    return list(await session.scalars(stmt))
+    return {employment: int(n) for employment, n in rows}

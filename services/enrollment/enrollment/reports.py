@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
 from uuid import UUID
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from enrollment import replica
+from enrollment import enrollments, replica
 from enrollment.domain import development
 from enrollment.domain.jp import MINIMUM_JP_PER_YEAR, PPPK_MAXIMUM_JP, pppk_maximum_applies
 from enrollment.models import CivilServant, Cohort, Enrollment, Institution, Program
@@ -36,21 +35,12 @@ def _pct(part: int | float, whole: int | float) -> float:
     return round(100.0 * part / whole, 2) if whole else 0.0
 
 
-def _in_year(year: int) -> Any:
-    """Enrollments of cohorts that ended in the calendar year: a year's JP is the year its training ended."""
-    return Enrollment.cohort_id.in_(select(Cohort.id).where(func.extract("year", Cohort.ends_on) == year))
-
-
-# JP are credited only for a completion that passed (SPEC section 1).
-_CREDITED = (Enrollment.status == "completed", Enrollment.passed.is_(True))
-
-
 async def _jp_by_category(session: AsyncSession, year: int, *conditions: object) -> dict[str, int]:
     """Credited JP of the year (completions that passed, in cohorts that ended then), per 10:20:70 category."""
     rows = await session.execute(
         select(Program.category, func.coalesce(func.sum(Enrollment.attended_jp), 0))
         .join(Program, Program.id == Enrollment.program_id)
-        .where(*_CREDITED, _in_year(year), *conditions)  # type: ignore[arg-type]
+        .where(enrollments.CREDITED, enrollments.ended_in(year), *conditions)  # type: ignore[arg-type]
         .group_by(Program.category)
     )
     jp = dict.fromkeys(CATEGORIES, 0)
@@ -69,7 +59,7 @@ async def civil_servant_report(
         raise NotFound(f"civil servant {nip} not found")
     jp = await _jp_by_category(session, year, Enrollment.nip == nip)
     count = await session.scalar(
-        select(func.count()).where(Enrollment.nip == nip, Enrollment.status == "completed", _in_year(year))
+        select(func.count()).where(Enrollment.nip == nip, Enrollment.status == "completed", enrollments.ended_in(year))
     )
     total = sum(jp.values())
     pns = servant.employment == "PNS"
@@ -100,11 +90,11 @@ async def institution_report(
     jp = await _jp_by_category(session, year, Enrollment.institution_id == institution_id)
     people = await session.scalar(
         select(func.count(func.distinct(Enrollment.nip))).where(
-            Enrollment.institution_id == institution_id, *_CREDITED, _in_year(year)
+            Enrollment.institution_id == institution_id, enrollments.CREDITED, enrollments.ended_in(year)
         )
     )
     staff = await replica.active_headcount(session, institution_id)
-    pns = await replica.active_headcount(session, institution_id, employment="PNS")
+    pns = staff.get("PNS", 0)
     # A person's yearly JP counts every credited completion, whoever nominated them; the minimum is for PNS.
     per_person = (
         select(Enrollment.nip, func.sum(Enrollment.attended_jp).label("jp"))
@@ -113,8 +103,8 @@ async def institution_report(
             CivilServant.institution_id == institution_id,
             CivilServant.status == "active",
             CivilServant.employment == "PNS",
-            *_CREDITED,
-            _in_year(year),
+            enrollments.CREDITED,
+            enrollments.ended_in(year),
         )
         .group_by(Enrollment.nip)
         .subquery()
@@ -131,10 +121,10 @@ async def institution_report(
         total_jp=total,
         mix_pct=CategoryPct(**{c: _pct(jp[c], total) for c in CATEGORIES}),
         target_mix_pct=CategoryPct(**{c: float(v) for c, v in development.TARGET_MIX_PCT.items()}),
-        active_staff=len(staff),
-        active_pns=len(pns),
+        active_staff=sum(staff.values()),
+        active_pns=pns,
         staff_meeting_minimum=int(meeting or 0),
-        share_meeting_minimum_pct=_pct(int(meeting or 0), len(pns)),
+        share_meeting_minimum_pct=_pct(int(meeting or 0), pns),
     )
 
 
@@ -184,7 +174,7 @@ async def dob_report(session: AsyncSession, *, year: int) -> DobReport:
         units = [await _dob_unit(session, inst, year) for inst in members]
         people = await session.scalar(
             select(func.count(func.distinct(Enrollment.nip))).where(
-                Enrollment.institution_id.in_([m.id for m in members]), *_CREDITED, _in_year(year)
+                Enrollment.institution_id.in_([m.id for m in members]), enrollments.CREDITED, enrollments.ended_in(year)
             )
         )
         report.provinces.append(
@@ -208,15 +198,14 @@ async def dob_report(session: AsyncSession, *, year: int) -> DobReport:
 
 async def _dob_unit(session: AsyncSession, inst: Institution, year: int) -> DobUnit:
     """One DOB unit's year: enrollments by status, and the people and JP credited."""
-    credited = and_(*_CREDITED)
     rows = await session.execute(
         select(
             Enrollment.status,
             func.count(),
-            func.count(func.distinct(Enrollment.nip)).filter(credited),
-            func.sum(Enrollment.attended_jp).filter(credited),
+            func.count(func.distinct(Enrollment.nip)).filter(enrollments.CREDITED),
+            func.sum(Enrollment.attended_jp).filter(enrollments.CREDITED),
         )
-        .where(Enrollment.institution_id == inst.id, _in_year(year))
+        .where(Enrollment.institution_id == inst.id, enrollments.ended_in(year))
         .group_by(Enrollment.status)
     )
     counts: dict[str, int] = defaultdict(int)
