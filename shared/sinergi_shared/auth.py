@@ -15,6 +15,7 @@ import httpx
 import jwt
 from fastapi import Depends, Request
 
+from sinergi_shared import messages
 from sinergi_shared.problems import Forbidden, Unauthorized
 
 ALLOWED_ALGORITHMS = ["RS256", "EdDSA"]
@@ -105,7 +106,7 @@ class TokenVerifier:
                 try:
                     jwks = await self._source()
                 except Exception as exc:
-                    raise Unauthorized("the token's signing keys cannot be fetched right now") from exc
+                    raise Unauthorized(messages.TOKEN_KEYS_UNAVAILABLE()) from exc
                 self._fetched_at = time.monotonic()
                 keys = {}
                 for jwk in jwks.get("keys", []):
@@ -113,7 +114,7 @@ class TokenVerifier:
                         keys[jwk["kid"]] = jwt.PyJWK(jwk).key
                 self._keys = keys
         if kid not in self._keys:
-            raise Unauthorized("the token was signed by an unknown key")
+            raise Unauthorized(messages.TOKEN_UNKNOWN_KEY())
         return self._keys[kid]
 
     async def verify(self, token: str) -> Principal:
@@ -141,12 +142,12 @@ class TokenVerifier:
         try:
             header = jwt.get_unverified_header(token)
         except jwt.PyJWTError as exc:
-            raise Unauthorized("the bearer token is malformed") from exc
+            raise Unauthorized(messages.TOKEN_MALFORMED()) from exc
         if header.get("alg") not in ALLOWED_ALGORITHMS:
-            raise Unauthorized("the token's algorithm is not accepted")
+            raise Unauthorized(messages.TOKEN_ALGORITHM())
         kid = header.get("kid")
         if not isinstance(kid, str):
-            raise Unauthorized("the token has no key id")
+            raise Unauthorized(messages.TOKEN_NO_KEY_ID())
         key = await self._key(kid)
         try:
             claims = jwt.decode(
@@ -158,9 +159,9 @@ class TokenVerifier:
                 options={"require": ["exp", "iat", "sub", "iss", "aud"]},
             )
         except jwt.ExpiredSignatureError as exc:
-            raise Unauthorized("the token has expired") from exc
+            raise Unauthorized(messages.TOKEN_EXPIRED()) from exc
         except jwt.PyJWTError as exc:
-            raise Unauthorized(f"the token is not valid: {exc}") from exc
+            raise Unauthorized(messages.TOKEN_INVALID(reason=exc)) from exc
         try:
             principal = Principal(
                 client_id=str(claims["sub"]),
@@ -169,14 +170,14 @@ class TokenVerifier:
             )
             return principal, float(claims["exp"])
         except (KeyError, ValueError, TypeError) as exc:
-            raise Unauthorized("the token lacks an institution") from exc
+            raise Unauthorized(messages.TOKEN_NO_INSTITUTION()) from exc
 
 
 def bearer_token(header: str) -> str:
     """The token of an `Authorization: Bearer <token>` header; Unauthorized for anything else."""
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise Unauthorized("an Authorization: Bearer token is required")
+        raise Unauthorized(messages.BEARER_REQUIRED())
     return token.strip()
 
 
@@ -198,7 +199,7 @@ def require_scope(*scopes: str) -> Callable[[Principal], Awaitable[Principal]]:
 
     async def check(principal: Caller) -> Principal:
         if not any(principal.has(s) for s in scopes):
-            raise Forbidden(f"this action needs one of the scopes: {', '.join(scopes)}")
+            raise Forbidden(messages.SCOPE_REQUIRED(scopes=", ".join(scopes)))
         return principal
 
     return check

@@ -12,7 +12,7 @@ from datetime import date
 from typing import Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 InstitutionKind = Literal["ministry", "agency", "training_unit", "province", "regency", "city"]
 Sector = Literal["central", "regional"]
@@ -35,7 +35,7 @@ class Payload(BaseModel):
 
 
 class InstitutionSnapshot(Payload):
-    """The whole institution after the change (institution.registered/updated/deactivated)."""
+    """The whole institution after the change (institution.registered/updated/deactivated/succeeded)."""
 
     id: UUID
     code: str
@@ -47,6 +47,11 @@ class InstitutionSnapshot(Payload):
     region_code: str | None
     status: Literal["active", "inactive"]
     version: int
+    # Defaults keep snapshots from before succession existed readable.
+    successor_ids: list[UUID] = Field(
+        default_factory=list, description="Who carries on its work once it was split or merged; empty until then"
+    )
+    succeeded_on: date | None = Field(default=None, description="The day its successors took over")
 
 
 class CivilServantSnapshot(Payload):
@@ -224,6 +229,14 @@ EVENTS: dict[str, EventSpec] = {
             "id",
             "registry",
             "An institution was deactivated.",
+        ),
+        _spec(
+            "institution.succeeded",
+            T_INSTITUTIONS,
+            InstitutionSnapshot,
+            "id",
+            "registry",
+            "An institution was succeeded (split or merged): inactive, naming its successors.",
         ),
         _spec(
             "civil_servant.registered",

@@ -20,6 +20,7 @@ from sqlalchemy import Row, Select, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from sinergi_shared import messages
 from sinergi_shared.db import idempotency_keys, transaction
 from sinergi_shared.problems import Conflict, PreconditionFailed, PreconditionRequired, invalid, problem_responses
 
@@ -55,9 +56,9 @@ def decode_cursor(cursor: str, parts: int) -> list[str]:
         padded = cursor + "=" * (-len(cursor) % 4)
         values = json.loads(base64.urlsafe_b64decode(padded.encode()))
     except (ValueError, UnicodeDecodeError) as exc:
-        raise invalid("cursor", "not a cursor this API issued") from exc
+        raise invalid("cursor", messages.CURSOR_INVALID()) from exc
     if not isinstance(values, list) or len(values) != parts or not all(isinstance(v, str) for v in values):
-        raise invalid("cursor", "not a cursor this API issued")
+        raise invalid("cursor", messages.CURSOR_INVALID())
     return values
 
 
@@ -77,7 +78,7 @@ async def keyset_page(session: AsyncSession, stmt: Select[Any], *, limit: int, c
         try:
             after = (datetime.fromisoformat(created), UUID(last_id))
         except ValueError as exc:
-            raise invalid("cursor", "not a cursor this API issued") from exc
+            raise invalid("cursor", messages.CURSOR_INVALID()) from exc
         stmt = stmt.where(tuple_(entity.created_at, entity.id) > after)
     rows = list(await session.scalars(stmt.order_by(entity.created_at, entity.id).limit(limit + 1)))
     return page(rows, limit, lambda row: encode_cursor(row.created_at.isoformat(), row.id))
@@ -97,10 +98,10 @@ def etag(version: int) -> str:
 def check_if_match(if_match: str | None, version: int) -> None:
     """412 when the client's ETag is stale; 428 when it sent none."""
     if if_match is None:
-        raise PreconditionRequired("send If-Match with the resource's ETag to update it")
+        raise PreconditionRequired(messages.IF_MATCH_REQUIRED())
     candidates = {v.strip().removeprefix("W/") for v in if_match.split(",")}
     if "*" not in candidates and etag(version) not in candidates:
-        raise PreconditionFailed(f"the resource changed; its current ETag is {etag(version)}")
+        raise PreconditionFailed(messages.STALE_ETAG(etag=etag(version)))
 
 
 def fingerprint(method: str, path: str, body: Any) -> str:
@@ -209,7 +210,7 @@ async def claim_key(session: AsyncSession, client_id: str, key: str, request_fin
     mine = idempotency_keys.c.client_id == client_id, idempotency_keys.c.key == key
     stored = (await session.execute(select(idempotency_keys).where(*mine))).one()
     if stored.fingerprint != request_fingerprint:
-        raise Conflict("this Idempotency-Key was already used with a different request")
+        raise Conflict(messages.IDEMPOTENCY_KEY_REUSED())
     return stored
 
 

@@ -9,7 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 from alembic import context, op
 from sqlalchemy import Connection, MetaData
-from sqlalchemy.dialects.postgresql import UUID
+from sqlalchemy.dialects.postgresql import ARRAY, UUID
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from sinergi_shared.db import plumbing
@@ -35,6 +35,20 @@ def institution_replica_columns() -> list[sa.Column[Any]]:
         sa.Column("status", sa.Text, nullable=False),
         sa.Column("version", sa.Integer, nullable=False),
     ]
+
+
+def add_succession_columns() -> None:
+    """A replica's institutions learn who succeeded them and when (InstitutionSnapshot.successor_ids, succeeded_on)."""
+    successors: sa.Column[list[Any]] = sa.Column(
+        "successor_ids", ARRAY(UUID(as_uuid=True)), nullable=False, server_default="{}"
+    )
+    op.add_column("institutions", successors)
+    op.add_column("institutions", sa.Column("succeeded_on", sa.Date))
+
+
+def drop_succession_columns() -> None:
+    op.drop_column("institutions", "succeeded_on")
+    op.drop_column("institutions", "successor_ids")
 
 
 def run_migrations(target_metadata: MetaData, default_url: Callable[[], str]) -> None:

@@ -10,7 +10,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from sinergi_shared import messages
 from sinergi_shared.db import database_unavailable
+from sinergi_shared.language import Text, current_language
 from sinergi_shared.logging import trace_id
 
 log = logging.getLogger(__name__)
@@ -20,10 +22,10 @@ _TYPE_BASE = "https://sinergi.example/problems/"
 
 
 class Problem(Exception):
-    """An error the client can act on."""
+    """An error the client can act on; `detail` and error messages come rendered from a catalogue `Text`."""
 
     status: int = 400
-    title: str = "Bad request"
+    title: Text = messages.BAD_REQUEST
     slug: str = "bad-request"
 
     def __init__(
@@ -43,7 +45,7 @@ class Problem(Exception):
     def body(self) -> dict[str, Any]:
         body: dict[str, Any] = {
             "type": _TYPE_BASE + self.slug,
-            "title": self.title,
+            "title": self.title(),
             "status": self.status,
             "detail": self.detail,
         }
@@ -54,35 +56,35 @@ class Problem(Exception):
 
 
 class Unauthorized(Problem):
-    status, title, slug = 401, "Unauthorized", "unauthorized"
+    status, title, slug = 401, messages.UNAUTHORIZED, "unauthorized"
 
 
 class Forbidden(Problem):
-    status, title, slug = 403, "Forbidden", "forbidden"
+    status, title, slug = 403, messages.FORBIDDEN, "forbidden"
 
 
 class NotFound(Problem):
-    status, title, slug = 404, "Not found", "not-found"
+    status, title, slug = 404, messages.NOT_FOUND, "not-found"
 
 
 class Conflict(Problem):
-    status, title, slug = 409, "Conflict", "conflict"
+    status, title, slug = 409, messages.CONFLICT, "conflict"
 
 
 class PreconditionFailed(Problem):
-    status, title, slug = 412, "Precondition failed", "precondition-failed"
+    status, title, slug = 412, messages.PRECONDITION_FAILED, "precondition-failed"
 
 
 class PayloadTooLarge(Problem):
-    status, title, slug = 413, "Payload too large", "payload-too-large"
+    status, title, slug = 413, messages.PAYLOAD_TOO_LARGE, "payload-too-large"
 
 
 class Unprocessable(Problem):
-    status, title, slug = 422, "Validation failed", "validation-failed"
+    status, title, slug = 422, messages.VALIDATION_FAILED, "validation-failed"
 
 
 class PreconditionRequired(Problem):
-    status, title, slug = 428, "Precondition required", "precondition-required"
+    status, title, slug = 428, messages.PRECONDITION_REQUIRED, "precondition-required"
 
 
 def invalid(field: str, message: str, *, code: str | None = None) -> Unprocessable:
@@ -109,16 +111,39 @@ def _field_name(loc: tuple[Any, ...] | list[Any]) -> str:
     return ".".join(parts) or "body"
 
 
-_STATUS_TITLES = {
-    400: ("Bad request", "bad-request"),
-    401: ("Unauthorized", "unauthorized"),
-    403: ("Forbidden", "forbidden"),
-    404: ("Not found", "not-found"),
-    405: ("Method not allowed", "method-not-allowed"),
-    409: ("Conflict", "conflict"),
-    413: ("Payload too large", "payload-too-large"),
-    415: ("Unsupported media type", "unsupported-media-type"),
+_STATUS_TITLES: dict[int, tuple[Text, str]] = {
+    400: (messages.BAD_REQUEST, "bad-request"),
+    401: (messages.UNAUTHORIZED, "unauthorized"),
+    403: (messages.FORBIDDEN, "forbidden"),
+    404: (messages.NOT_FOUND, "not-found"),
+    405: (messages.METHOD_NOT_ALLOWED, "method-not-allowed"),
+    409: (messages.CONFLICT, "conflict"),
+    413: (messages.PAYLOAD_TOO_LARGE, "payload-too-large"),
+    415: (messages.UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type"),
+    429: (messages.TOO_MANY_REQUESTS, "too-many-requests"),
 }
+# Starlette's own details for a path or method no route serves, in the request's language.
+_FRAMEWORK_DETAILS = {"Not Found": messages.ROUTE_NOT_FOUND, "Method Not Allowed": messages.METHOD_NOT_ALLOWED_DETAIL}
+
+
+def field_message(error: Any) -> str:
+    """A pydantic error's message in the request's language: our own validators' text, or the catalogue's."""
+    kind = str(error.get("type", ""))
+    context = error.get("ctx") or {}
+    if kind in ("value_error", "assertion_error") and "error" in context:
+        return str(context["error"])
+    text = messages.FIELD_ERRORS.get(kind)
+    if text is None or current_language.get() == "en":
+        return str(error.get("msg", "invalid"))
+    try:
+        return text(**{k: _listed(v) for k, v in context.items()})
+    except (KeyError, IndexError):
+        return str(error.get("msg", "invalid"))
+
+
+def _listed(value: Any) -> str:
+    """A pydantic context value as a clerk reads it: "'PNS' or 'PPPK'" becomes "PNS atau PPPK"."""
+    return str(value).replace("'", "").replace(" or ", " atau ")
 
 
 def install_problem_handlers(app: FastAPI) -> None:
@@ -130,16 +155,16 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
-        errors = [
-            {"field": _field_name(e.get("loc", ())), "message": str(e.get("msg", "invalid"))} for e in exc.errors()
-        ]
+        errors = [{"field": _field_name(e.get("loc", ())), "message": field_message(e)} for e in exc.errors()]
         detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors[:5])
-        return problem_response(Unprocessable(detail or "the request is invalid", errors=errors))
+        return problem_response(Unprocessable(detail or messages.REQUEST_INVALID(), errors=errors))
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        title, slug = _STATUS_TITLES.get(exc.status_code, ("Error", "error"))
-        problem = Problem(str(exc.detail), headers=dict(exc.headers or {}))
+        title, slug = _STATUS_TITLES.get(exc.status_code, (messages.ERROR, "error"))
+        framework_detail = _FRAMEWORK_DETAILS.get(str(exc.detail))
+        detail = framework_detail() if framework_detail is not None else str(exc.detail)
+        problem = Problem(detail, headers=dict(exc.headers or {}))
         problem.status, problem.title, problem.slug = exc.status_code, title, slug
         return problem_response(problem)
 
@@ -147,13 +172,13 @@ def install_problem_handlers(app: FastAPI) -> None:
     async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
         if database_unavailable(exc):
             log.warning("database unavailable", exc_info=exc)
-            problem = Problem("The database is briefly unavailable; retry the request shortly.")
-            problem.status, problem.title, problem.slug = 503, "Service unavailable", "unavailable"
+            problem = Problem(messages.DATABASE_UNAVAILABLE())
+            problem.status, problem.title, problem.slug = 503, messages.SERVICE_UNAVAILABLE, "unavailable"
             problem.headers = {"Retry-After": "2"}
             return problem_response(problem)
         log.exception("unhandled error")
-        problem = Problem("The service failed to handle this request; it has been logged.")
-        problem.status, problem.title, problem.slug = 500, "Internal server error", "internal"
+        problem = Problem(messages.INTERNAL_ERROR_DETAIL())
+        problem.status, problem.title, problem.slug = 500, messages.INTERNAL_ERROR, "internal"
         return problem_response(problem)
 
 

@@ -21,15 +21,21 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from sinergi_shared import asyncapi, metrics
+from sinergi_shared import asyncapi, messages, metrics
 from sinergi_shared.auth import TokenVerifier, jwks_from_url
 from sinergi_shared.db import make_engine, make_sessionmaker
+from sinergi_shared.language import current_language, negotiate
 from sinergi_shared.logging import current_traceparent
 from sinergi_shared.problems import PayloadTooLarge, install_problem_handlers, problem_response
 from sinergi_shared.settings import ServiceSettings
 from sinergi_shared.tracing import continue_trace
 
 Hook = Callable[[FastAPI], Awaitable[None]]
+LANGUAGE_NOTE = (
+    "Texts for people (a problem's `title`, `detail` and `errors[].message`, import row messages) are in "
+    "Bahasa Indonesia; send `Accept-Language: en` for English. `Content-Language` says which was used. "
+    "Machine codes (`type`, `errors[].code`, `reason`, enum values) are the same in both."
+)
 # Reads figures for a scrape from the database into the service's Prometheus series.
 Collector = Callable[[AsyncSession], Awaitable[None]]
 log = logging.getLogger(__name__)
@@ -51,12 +57,14 @@ class ServiceMiddleware:
         headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
         traceparent = continue_trace(headers.get("traceparent"))
         current_traceparent.set(traceparent)
+        language = negotiate(headers.get("accept-language"))
+        current_language.set(language)
         started = time.perf_counter()
         status = 500
 
         declared = headers.get("content-length")
         if declared and declared.isdigit() and int(declared) > self.max_body_bytes:
-            response = problem_response(PayloadTooLarge(f"the body exceeds {self.max_body_bytes} bytes"))
+            response = problem_response(PayloadTooLarge(messages.BODY_TOO_LARGE(limit=self.max_body_bytes)))
             await response(scope, receive, send)
             self._observe(scope, 413, started)
             return
@@ -70,20 +78,24 @@ class ServiceMiddleware:
                 received += len(message.get("body", b""))
                 if received > self.max_body_bytes:
                     # An HTTPException, because FastAPI turns any other error while reading into a 400.
-                    raise BodyTooLarge(413, f"the body exceeds {self.max_body_bytes} bytes")
+                    raise BodyTooLarge(413, messages.BODY_TOO_LARGE(limit=self.max_body_bytes))
             return message
 
         async def traced_send(message: Message) -> None:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                message["headers"] = [*message.get("headers", []), (b"traceparent", traceparent.encode())]
+                message["headers"] = [
+                    *message.get("headers", []),
+                    (b"traceparent", traceparent.encode()),
+                    (b"content-language", language.encode()),
+                ]
             await send(message)
 
         try:
             await self.app(scope, capped_receive, traced_send)
         except BodyTooLarge:  # read outside a route (the app's own handlers render it otherwise)
-            response = problem_response(PayloadTooLarge(f"the body exceeds {self.max_body_bytes} bytes"))
+            response = problem_response(PayloadTooLarge(messages.BODY_TOO_LARGE(limit=self.max_body_bytes)))
             await response(scope, receive, send)
             status = 413
         self._observe(scope, status, started)
@@ -238,7 +250,8 @@ def create_service_app(
 def _openapi(app: FastAPI) -> dict[str, Any]:
     if app.openapi_schema:
         return app.openapi_schema
-    schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+    description = f"{app.description}\n\n{LANGUAGE_NOTE}"
+    schema = get_openapi(title=app.title, version=app.version, description=description, routes=app.routes)
     components = schema.setdefault("components", {})
     components.setdefault("schemas", {})["Problem"] = {
         "type": "object",

@@ -45,14 +45,14 @@ async def test_nomination_conflicts_and_invalid_nips(world: World):
     a, b, c = await world.staff(world.ids["kemenhub"], 3)
     await world.nominate(cohort, a, "kemenhub")
     dup = await world.nominate(cohort, a, "kemenhub", expect=409)
-    assert dup["status"] == 409 and "already active" in dup["detail"]
+    assert dup["status"] == 409 and "sudah terdaftar aktif" in dup["detail"]
     await world.nominate(cohort, b, "kemenhub")  # waitlisted, position 1
     full = await world.nominate(cohort, c, "kemenhub", expect=409)
-    assert "waitlist is full" in full["detail"]
+    assert "daftar tunggunya juga penuh" in full["detail"]
     unknown = await world.nominate(cohort, "199001012015031999", "kemenhub", expect=422)
     assert unknown["errors"][0]["field"] == "nip"
     foreign = await world.nominate(cohort, c, "papua", expect=422)
-    assert "not employed" in foreign["detail"]
+    assert "bukan pegawai" in foreign["detail"]
     missing = await world.client.post(
         f"/cohorts/{uuid.uuid4()}/enrollments",
         json={"nip": c, "funding_source": "APBN"},
@@ -270,7 +270,7 @@ async def test_cohort_closes_when_enrollment_closes_and_refuses_nominations(worl
 
     await eventually(closed, timeout=20)
     late = await world.nominate(cohort, b, "kemenhub", expect=409)
-    assert "closed" in late["detail"]
+    assert "ditutup" in late["detail"]
     assert (await world.cohort_state(cohort["id"]))["status"] == "closed"
     events = await world.db(
         "SELECT count(*) AS n FROM event_log WHERE type = 'cohort.closed' AND key = $1", cohort["id"]

@@ -57,7 +57,7 @@ async def test_the_same_nip_stored_while_waiting_for_the_lock_is_a_conflict_and_
     finally:
         await other.close()
     [stored] = await world.db("SELECT id FROM enrollments WHERE cohort_id = $1::uuid", cohort_id)
-    assert "already active" in dup["detail"] and str(stored["id"]) in dup["detail"]
+    assert "sudah terdaftar aktif" in dup["detail"] and str(stored["id"]) in dup["detail"]
     state = await world.cohort_state(cohort["id"])
     assert state["taken"]["central"] == 1
     rows = await world.db("SELECT count(*) AS n FROM enrollments WHERE cohort_id = $1::uuid", cohort_id)

@@ -27,7 +27,7 @@ def test_only_the_patterns_own_category_is_accepted(pattern: str) -> None:
     assert category_problem(pattern=pattern, category=fixed) is None
     for other in {"formal", "social", "experiential"} - {fixed}:
         problem = category_problem(pattern=pattern, category=other)
-        assert problem is not None and f"{pattern} is {fixed}" in problem
+        assert problem is not None and f"{pattern} termasuk {fixed}" in problem
 
 
 def test_the_category_table_is_perlan_lan_6_2023() -> None:
@@ -49,7 +49,7 @@ def test_each_horizon_admits_its_years_from_this_one(horizon: str, first: int, l
         problem = horizon_problem(horizon=horizon, fiscal_year=year, current_year=2026)
         assert (problem is None) is (first <= year <= last), year
         if problem is not None:
-            assert f"a {horizon} program" in problem and f"{first} to {last}" in problem
+            assert f"{first} sampai {last}" in problem
 
 
 @given(year=st.integers(2000, 2100), current=st.integers(2000, 2100))
@@ -64,11 +64,11 @@ def test_a_cohort_runs_inside_its_programs_calendar_year() -> None:
     assert cohort_dates_problem(starts_on=date(2027, 1, 1), ends_on=date(2027, 12, 31), fiscal_year=2027) is None
     assert cohort_dates_problem(starts_on=date(2027, 3, 2), ends_on=date(2027, 3, 1), fiscal_year=2027) == (
         "ends_on",
-        "must not be before starts_on",
+        "tidak boleh sebelum starts_on",
     )
     before = cohort_dates_problem(starts_on=date(2026, 12, 30), ends_on=date(2027, 1, 2), fiscal_year=2027)
     after = cohort_dates_problem(starts_on=date(2027, 12, 30), ends_on=date(2028, 1, 2), fiscal_year=2027)
-    assert before is not None and before[0] == "starts_on" and "fiscal year 2027" in before[1]
+    assert before is not None and before[0] == "starts_on" and "tahun anggaran programnya, 2027" in before[1]
     assert after is not None and after[0] == "ends_on"
 
 

@@ -116,7 +116,7 @@ async def test_the_category_follows_the_pattern_and_a_different_one_is_422_namin
     r = await world.client.post("/programs", json=body, headers=world.headers("bpsdm", "programs:write"))
     assert r.status_code == 422, r.text
     [error] = r.json()["errors"]
-    assert error["field"] == "category" and "on_the_job is experiential" in error["message"]
+    assert error["field"] == "category" and "on_the_job termasuk experiential" in error["message"]
 
 
 async def test_a_program_outside_its_horizon_is_422_on_fiscal_year(world: World):
@@ -134,7 +134,7 @@ async def test_a_program_outside_its_horizon_is_422_on_fiscal_year(world: World)
         )
         assert r.status_code == 422, (horizon, year, r.text)
         [error] = r.json()["errors"]
-        assert error["field"] == "fiscal_year" and f"a {horizon} program" in error["message"], error
+        assert error["field"] == "fiscal_year" and f"bukan {year}" in error["message"], error
     for horizon, year in (("short", THIS_YEAR), ("medium", THIS_YEAR + 4), ("long", THIS_YEAR + 19)):
         r = await world.client.post(
             "/programs", json={**body, "horizon": horizon, "fiscal_year": year}, headers=headers
@@ -159,7 +159,7 @@ async def test_a_cohort_outside_its_programs_fiscal_year_is_422_naming_the_date(
         r = await world.client.post(url, json={**base, **dates}, headers=world.headers("bpsdm", "programs:write"))
         assert r.status_code == 422, r.text
         [error] = r.json()["errors"]
-        assert error["field"] == field and f"fiscal year {y}" in error["message"], error
+        assert error["field"] == field and f"tahun anggaran programnya, {y}" in error["message"], error
     edges = await world.cohort(program, starts_on=f"{y}-01-01", ends_on=f"{y}-12-31")
     assert (edges["starts_on"], edges["ends_on"]) == (f"{y}-01-01", f"{y}-12-31")
 

@@ -13,7 +13,7 @@ async def test_a_registered_civil_servant_becomes_enrollable_through_kafka_alone
     cohort = await world.cohort(program, capacity=5)
     nip = new_nip()
     before = await world.nominate(cohort, nip, "kemenhub", expect=422)
-    assert "does not know" in before["detail"]
+    assert "tidak dikenal registri" in before["detail"]
     await world.bus.publish("civil_servant.registered", servant_snapshot(nip, world.ids["kemenhub"]))
     await world.wait_servants([nip])
     e = await world.nominate(cohort, nip, "kemenhub")
@@ -29,7 +29,7 @@ async def test_a_transferred_civil_servant_is_nominated_by_the_new_institution_o
     await world.bus.publish("civil_servant.transferred", moved)
     await world.wait_servants([nip], version=2)
     old = await world.nominate(cohort, nip, "kemenhub", expect=422)
-    assert "not employed" in old["detail"]
+    assert "bukan pegawai" in old["detail"]
     e = await world.nominate(cohort, nip, "merauke")
     assert (e["seat_class"], e["is_dob"], e["institution_id"]) == ("dob", True, str(world.ids["merauke"]))
 
@@ -43,7 +43,7 @@ async def test_a_retired_civil_servant_cannot_be_nominated(world: World):
     )
     await world.wait_servants([nip], version=2)
     r = await world.nominate(cohort, nip, "papua", expect=422)
-    assert "retired" in r["detail"]
+    assert "pensiun" in r["detail"]
 
 
 async def test_an_older_snapshot_never_overwrites_a_newer_one(world: World):

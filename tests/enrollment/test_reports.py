@@ -53,6 +53,12 @@ async def test_a_scripted_year_gives_exact_ledger_and_reports(world: World):
     await world.bus.publish("funding.rejected", funding_fact(rejected["id"], reason="ceiling_exceeded"))
     await world.wait_status(rejected["id"], "rejected")
     await world.nominate(x_cohort, d, asmat)  # reserved, funding pending
+    # A cohort of next year's program ending in January: its JP count in the year it ended, not in YEAR, and
+    # the PPPK who holds 8 JP in YEAR may take 20 JP in the new year.
+    january = await world.program(pattern="technical_training", hours_jp=20, fiscal_year=YEAR + 1)
+    j_cohort = await world.cohort(january, starts_on=f"{YEAR + 1}-01-05", ends_on=f"{YEAR + 1}-01-16")
+    await _complete(world, j_cohort, b, asmat, 20, True)
+    await _complete(world, j_cohort, p, asmat, 20, True)
 
     own = world.headers(asmat, "read")
     r = await world.client.get(f"/reports/civil-servants/{a}", params={"year": YEAR}, headers=own)
@@ -75,6 +81,10 @@ async def test_a_scripted_year_gives_exact_ledger_and_reports(world: World):
     assert (r.json()["total_jp"], r.json()["pppk_maximum_jp"], r.json()["above_pppk_maximum"]) == (26, None, False)
     r = await world.client.get(f"/reports/civil-servants/{a}", params={"year": YEAR + 1}, headers=own)
     assert r.json()["total_jp"] == 0
+    r = await world.client.get(f"/reports/civil-servants/{b}", params={"year": YEAR + 1}, headers=own)
+    assert (r.json()["total_jp"], r.json()["minimum_met"]) == (20, True)
+    r = await world.client.get(f"/reports/civil-servants/{p}", params={"year": YEAR + 1}, headers=own)
+    assert (r.json()["total_jp"], r.json()["above_pppk_maximum"]) == (20, False)
 
     r = await world.client.get(f"/reports/institutions/{asmat}", params={"year": YEAR}, headers=own)
     inst = r.json()
@@ -101,7 +111,7 @@ async def test_a_scripted_year_gives_exact_ledger_and_reports(world: World):
     r = await world.client.get("/reports/dob", params={"year": YEAR}, headers=own)
     provinces = {pr["institution_id"]: pr for pr in r.json()["provinces"]}
     papsel = provinces[str(world.ids["papua_selatan"])]
-    assert (papsel["people"], papsel["jp"], papsel["seats_taken"]) == (5, 104, 9)
+    assert (papsel["people"], papsel["jp"], papsel["seats_taken"]) == (5, 104, 9), papsel
     assert papsel["funding"] == {"reserved": 1, "confirmed": 8, "rejected": 1}
     units = {u["institution_id"]: u for u in papsel["units"]}
     assert units[str(asmat)]["jp"] == 104 and units[str(world.ids["merauke"])]["seats_taken"] == 0

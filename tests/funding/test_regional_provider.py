@@ -54,4 +54,4 @@ async def test_a_central_participant_of_a_regional_unit_is_refused_source_not_al
     await bus.publish("enrollment.reserved", seat.reserved())
     [_, refused] = await funding_events(topic_prefix, seat.id, count=2)
     assert (refused.type, refused.data["reason"]) == ("funding.rejected", "source_not_allowed")
-    assert "regional training unit" in refused.data["detail"]
+    assert "unit pelatihan daerah" in refused.data["detail"]

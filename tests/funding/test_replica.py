@@ -63,4 +63,4 @@ async def test_stale_snapshots_do_not_undo_newer_ones_and_inactive_institutions_
         headers=issuer.headers(inst, "funding:write"),
     )
     assert response.status_code == 422
-    assert "inactive" in response.json()["detail"]
+    assert "tidak aktif" in response.json()["detail"]

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from funding import messages
 from funding.domain.routing import (
-    REGIONAL_PROVIDER,
     SOURCES,
     Decision,
     LineFigures,
@@ -87,7 +87,7 @@ def test_enrollment_routing(source: str, sector: str, dob: bool, provider: str, 
 
 def test_central_participant_asking_apbd_is_refused_source_not_allowed() -> None:
     routed = route("APBD", "central")
-    assert routed == Refusal(Reason.SOURCE_NOT_ALLOWED, "APBD pays only for participants of a regional government")
+    assert routed == Refusal(Reason.SOURCE_NOT_ALLOWED, messages.APBD_ONLY_REGIONAL())
 
 
 @pytest.mark.parametrize("source", SOURCES)
@@ -103,7 +103,7 @@ def test_a_regional_providers_seat_is_paid_from_the_participants_own_apbd_withou
 def test_a_central_participant_of_a_regional_provider_is_refused_naming_the_regional_unit() -> None:
     routed = route("APBN", "central", provider="regional")
     assert isinstance(routed, Refusal) and routed.reason == Reason.SOURCE_NOT_ALLOWED
-    assert routed.detail.startswith(REGIONAL_PROVIDER)
+    assert routed.detail == messages.REGIONAL_PROVIDER_APBD()
 
 
 @pytest.mark.parametrize(

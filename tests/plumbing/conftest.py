@@ -39,6 +39,8 @@ def institution(seq: int, key: uuid.UUID | None = None, name: str = "Dinas") -> 
         "region_code": None,
         "status": "active",
         "version": seq,
+        "successor_ids": [],
+        "succeeded_on": None,
     }
 
 

@@ -92,12 +92,12 @@ async def test_expired_tampered_unsigned_and_foreign_tokens_are_refused(
     stranger.kid = issuer.kid  # same key id, different key: the signature must not verify
     foreign = stranger.token(inst, "admin")
     for token, reason in [
-        (expired, "expired"),
-        (tampered, "not valid"),
-        (unsigned, "algorithm"),
-        (wrong_audience, "not valid"),
-        (foreign, "not valid"),
-        ("not-a-jwt", "malformed"),
+        (expired, "kedaluwarsa"),
+        (tampered, "tidak sah"),
+        (unsigned, "Algoritme"),
+        (wrong_audience, "tidak sah"),
+        (foreign, "tidak sah"),
+        ("not-a-jwt", "Format token"),
     ]:
         with pytest.raises(Unauthorized, match=reason):
             await verifier.verify(token)
@@ -143,7 +143,7 @@ async def test_errors_are_problem_json_without_internals(issuer: TestIssuer) -> 
 
             r = await c.post("/things", json={"name": "x", "size": "big", "extra": 1}, headers=auth)
             body = r.json()
-            assert r.status_code == 422 and body["status"] == 422 and body["title"] == "Validation failed"
+            assert r.status_code == 422 and body["status"] == 422 and body["title"] == "Data tidak valid"
             assert {e["field"] for e in body["errors"]} == {"size", "extra"}
 
             r = await c.post("/things", content=b"{not json", headers={**auth, "content-type": "application/json"})

@@ -122,7 +122,27 @@ async def test_an_ni_pppk_breaking_its_rule_is_422_naming_each_rule(
         assert {e["code"] for e in errors} == expected, nip
         assert all(e["field"] == "nip" and e["message"] for e in errors)
         if "appointment_in_future" in expected:
-            assert f"the appointment year {next_year} is in the future" in response.json()["detail"]
+            assert f"tahun pengangkatan {next_year} belum terjadi" in response.json()["detail"]
+    assert await scalar(registry, "SELECT count(*) FROM civil_servants WHERE institution_id = $1", agency["id"]) == 0
+
+
+async def test_a_clerk_reads_the_nip_rules_in_indonesian_and_an_integrator_may_ask_for_english(
+    registry: RunningService, agency: dict[str, Any]
+) -> None:
+    body = {"name": "X", "institution_id": agency["id"], "employment": "PNS", "position_kind": "executor"}
+    body["nip"] = "199009132025242014"  # an NI PPPK sent as a PNS: digits 13-14 are no month
+    default = await registry.client.post("/civil-servants", json=body, headers=agency["clerk"])
+    english = await registry.client.post(
+        "/civil-servants", json=body, headers={**agency["clerk"], "Accept-Language": "en-US,en;q=0.9"}
+    )
+    assert (default.status_code, english.status_code) == (422, 422)
+    assert default.headers["content-language"] == "id" and english.headers["content-language"] == "en"
+    [error] = default.json()["errors"]
+    [english_error] = english.json()["errors"]
+    assert error["code"] == english_error["code"] == "appointment_month_invalid"
+    assert error["message"] == "digit 9-14 (202524) bukan bulan TMT pengangkatan yang sah (TTTTBB)"
+    assert english_error["message"] == "digits 9-14 (202524) are not a real appointment month YYYYMM"
+    assert (default.json()["title"], english.json()["title"]) == ("Data tidak valid", "Validation failed")
     assert await scalar(registry, "SELECT count(*) FROM civil_servants WHERE institution_id = $1", agency["id"]) == 0
 
 

@@ -30,7 +30,7 @@ def test_a_training_unit_stands_under_a_kl_or_a_pemda_only(parent_kind: str) -> 
     assert (problems_under("training_unit", parent_kind) == []) is allowed
     if not allowed:
         [(field, message)] = problems_under("training_unit", parent_kind)
-        assert field == "parent_id" and "a province, regency or city" in message
+        assert field == "parent_id" and "provinsi, kabupaten, atau kota" in message
 
 
 @pytest.mark.parametrize(
@@ -59,7 +59,7 @@ def test_a_training_unit_needs_a_parent_and_the_message_names_both_kinds_of_owne
     [(field, message)] = hierarchy_problems(
         kind="training_unit", parent=None, parent_given=False, is_new_autonomous_region=False, region_code=None
     )
-    assert field == "parent_id" and "ministry" in message and "regency" in message
+    assert field == "parent_id" and "kementerian" in message and "kabupaten" in message
 
 
 @pytest.mark.parametrize(

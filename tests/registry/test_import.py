@@ -90,7 +90,7 @@ async def test_csv_import_reports_file_lines_and_treats_empty_cells_as_absent(
     assert sorted(by_line) == [3, 5, 6, 7]
     assert by_line[3]["errors"][0]["code"] == "gender_invalid"
     assert by_line[5]["errors"][0]["code"] == "duplicate_in_db"
-    assert by_line[6]["errors"][0] == {"field": "nip", "message": "Field required"}
+    assert by_line[6]["errors"][0] == {"field": "nip", "message": "wajib diisi"}
     assert by_line[7]["errors"][0]["field"] == "row"
     stored = (await registry.client.get(f"/civil-servants/{good}", headers=office["clerk"])).json()
     assert stored["name"] == "Rahman, S.E."
@@ -109,8 +109,8 @@ async def test_a_csv_with_unknown_or_missing_columns_is_refused_whole(
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "header"
     detail = response.json()["detail"]
-    assert "unknown columns sektor" in detail
-    assert "missing columns status_kepegawaian (employment), jenis_jabatan (position_kind)" in detail
+    assert "kolom tidak dikenal: sektor" in detail
+    assert "kolom belum ada: status_kepegawaian (employment), jenis_jabatan (position_kind)" in detail
     assert await count_in(registry, office["id"]) == 0
 
 
@@ -120,7 +120,7 @@ async def test_too_many_rows_or_an_unsupported_type_are_refused_with_a_clear_pro
     rows = [{"nip": "x"}] * 10_001
     response = await registry.client.post("/civil-servants/import", json=rows, headers=office["clerk"])
     assert response.status_code == 413
-    assert "10,000" in response.json()["detail"]
+    assert "10.000" in response.json()["detail"]
     not_array = await registry.client.post("/civil-servants/import", json={"nip": "x"}, headers=office["clerk"])
     assert not_array.status_code == 422
     xml = await registry.client.post(
@@ -213,5 +213,5 @@ async def test_a_json_body_broken_anywhere_is_refused_whole_before_anything_is_s
     )
     assert response.status_code == 422, response.text
     assert response.headers["content-type"] == "application/problem+json"
-    assert "not valid JSON" in response.json()["detail"]
+    assert "bukan JSON yang sah" in response.json()["detail"]
     assert await count_in(registry, office["id"]) == 0

@@ -111,7 +111,7 @@ async def test_a_nip_in_scientific_notation_gets_its_own_error_and_the_other_row
         assert (rejected["line"], rejected["nip"]) == (3, nip)
         [error] = rejected["errors"]
         assert (error["field"], error["code"]) == ("nip", "nip_scientific_notation")
-        assert "Format the NIP column as text" in error["message"]
+        assert "Ubah format kolom NIP menjadi Teks" in error["message"]
     assert set(await stored(registry, office)) == set(good)
 
 
@@ -168,10 +168,10 @@ async def test_an_institution_named_by_code_must_exist_be_reachable_and_agree_wi
     assert response.json()["imported"] == 1
     by_line = {r["line"]: [(e["field"], e["message"]) for e in r["errors"]] for r in response.json()["rejected"]}
     assert by_line == {
-        2: [("institution_code", "the code and the id name two institutions")],
-        3: [("institution_code", "no institution has code NO-SUCH")],
-        4: [("institution_code", "you may only import civil servants of your own institution")],
-        5: [("institution_id", "name the institution by id or by code")],
+        2: [("institution_code", "kode dan id menunjuk dua instansi yang berbeda")],
+        3: [("institution_code", "tidak ada instansi dengan kode NO-SUCH")],
+        4: [("institution_code", "Anda hanya dapat mengimpor ASN instansi Anda sendiri")],
+        5: [("institution_id", "sebutkan instansi dengan id atau kodenya")],
     }
     assert await count_in(registry, office["id"]) == 1
     assert await count_in(registry, other["id"]) == 0
@@ -183,11 +183,11 @@ async def test_a_file_that_is_no_workbook_or_a_sheet_with_unknown_columns_is_ref
     not_xlsx = await upload(registry, office["clerk"], b"nip;nama\n1;2\n", XLSX)
     assert not_xlsx.status_code == 422
     assert not_xlsx.headers["content-type"] == "application/problem+json"
-    assert "not an XLSX workbook" in not_xlsx.json()["detail"]
+    assert "bukan buku kerja XLSX" in not_xlsx.json()["detail"]
     bad_header = await upload(registry, office["clerk"], workbook([*HEADER, "sektor"], [make_nip()]), XLSX)
     assert bad_header.status_code == 422
     assert bad_header.json()["errors"][0]["field"] == "header"
-    assert "unknown columns sektor" in bad_header.json()["detail"]
+    assert "kolom tidak dikenal: sektor" in bad_header.json()["detail"]
     xml = await upload(registry, office["clerk"], b"<rows/>", "application/xml")
     assert xml.status_code == 415
     assert XLSX in xml.json()["detail"]

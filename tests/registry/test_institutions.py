@@ -86,6 +86,72 @@ async def test_hierarchy_rules_are_enforced_with_field_errors(
     assert central_unit["sector"] == "central"
 
 
+async def test_region_codes_follow_kemendagri_numbering_and_a_broken_one_is_a_422_on_its_field(
+    registry: RunningService, operator: dict[str, str]
+) -> None:
+    ministry = await create_institution(registry, operator, kind="ministry")
+    province = await create_institution(registry, operator, kind="province", region_code="93")
+    under = {"parent_id": province["id"]}
+    cases = [
+        ({"kind": "regency", **under, "region_code": "9"}, "region_code"),
+        ({"kind": "regency", **under, "region_code": "93.1"}, "region_code"),
+        ({"kind": "regency", **under, "region_code": "93-01"}, "region_code"),
+        ({"kind": "regency", **under, "region_code": "94.01"}, "region_code"),  # another province's prefix
+        ({"kind": "regency", **under, "region_code": "93.71"}, "region_code"),  # 71-99 are cities
+        ({"kind": "city", **under, "region_code": "93.01"}, "region_code"),  # 01-69 are regencies
+        ({"kind": "regency", **under, "region_code": "93"}, "region_code"),
+        ({"kind": "province", "region_code": "93.01"}, "region_code"),
+        ({"kind": "regency", **under, "bps_code": "93.01"}, "bps_code"),
+        ({"kind": "regency", **under, "bps_code": "93"}, "bps_code"),  # 4 digits below a province
+        ({"kind": "province", "bps_code": "9301"}, "bps_code"),
+        ({"kind": "training_unit", "parent_id": ministry["id"], "bps_code": "94"}, "bps_code"),
+    ]
+    for fields, field in cases:
+        code = new_code()
+        response = await registry.client.post(
+            "/institutions", json={"code": code, "name": "X", **fields}, headers=operator
+        )
+        assert response.status_code == 422, (fields, response.text)
+        assert response.headers["content-type"] == "application/problem+json"
+        assert [e["field"] for e in response.json()["errors"]] == [field], (fields, response.json())
+        assert await scalar(registry, "SELECT count(*) FROM institutions WHERE code = $1", code) == 0
+
+    undotted = await create_institution(registry, operator, kind="regency", **under, region_code="9301")
+    assert undotted["region_code"] == "93.01"  # kept as Kemendagri writes it
+    city = await create_institution(registry, operator, kind="city", **under, region_code="93.71")
+    url = f"/institutions/{city['id']}"
+    moved = await registry.client.patch(url, json={"region_code": "94.71"}, headers={**operator, "If-Match": '"1"'})
+    assert moved.status_code == 422, moved.text
+    assert [e["field"] for e in moved.json()["errors"]] == ["region_code"]
+    fixed = await registry.client.patch(url, json={"region_code": "9372"}, headers={**operator, "If-Match": '"1"'})
+    assert (fixed.status_code, fixed.json()["region_code"]) == (200, "93.72")
+
+
+async def test_a_bps_code_is_kept_beside_the_kemendagri_code_and_stays_out_of_the_events(
+    registry: RunningService, operator: dict[str, str]
+) -> None:
+    # Papua: Kemendagri 91, BPS 94.
+    province = await create_institution(registry, operator, kind="province", region_code="91", bps_code="94")
+    assert (province["region_code"], province["bps_code"]) == ("91", "94")
+    url = f"/institutions/{province['id']}"
+    assert (await registry.client.get(url, headers=operator)).json()["bps_code"] == "94"
+    regency = await create_institution(
+        registry, operator, kind="regency", parent_id=province["id"], region_code="91.03", bps_code="9403"
+    )
+    assert regency["bps_code"] == "9403"
+
+    changed = await registry.client.patch(url, json={"bps_code": "95"}, headers={**operator, "If-Match": '"1"'})
+    assert (changed.status_code, changed.json()["bps_code"], changed.json()["region_code"]) == (200, "95", "91")
+    cleared = await registry.client.patch(url, json={"bps_code": None}, headers={**operator, "If-Match": '"2"'})
+    assert (cleared.status_code, cleared.json()["bps_code"]) == (200, None)
+    listed = await registry.client.get("/institutions", params={"parent_id": province["id"]}, headers=operator)
+    assert [i["bps_code"] for i in listed.json()["items"]] == ["9403"]
+
+    records = [r for r in await published(registry, "registry.institutions") if r.key == province["id"].encode()]
+    assert len(records) == 3
+    assert all("bps_code" not in json.loads(r.value) for r in records)
+
+
 async def test_a_bkpsdm_under_a_regency_and_a_bpsdm_under_a_province_are_regional_training_units(
     registry: RunningService, operator: dict[str, str]
 ) -> None:
@@ -123,7 +189,9 @@ async def test_a_training_unit_moves_within_its_sector_but_not_across_it(
         url, json={"parent_id": ministry["id"]}, headers={**operator, "If-Match": '"1"'}
     )
     assert across.status_code == 422, across.text
-    assert across.json()["errors"][0]["field"] == "parent_id" and "regional" in across.json()["errors"][0]["message"]
+    assert (
+        across.json()["errors"][0]["field"] == "parent_id" and "sektor daerah" in across.json()["errors"][0]["message"]
+    )
     within = await registry.client.patch(
         url, json={"parent_id": province["id"]}, headers={**operator, "If-Match": '"1"'}
     )
@@ -331,6 +399,8 @@ async def test_each_change_publishes_exactly_one_cloudevent_with_the_full_snapsh
             "region_code": "95",
             "status": status,
             "version": version,
+            "successor_ids": [],
+            "succeeded_on": None,
         }
     assert len({header(r, "ce_id") for r in records}) == 3
 

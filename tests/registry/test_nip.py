@@ -207,7 +207,7 @@ def test_messages_name_the_number_the_rule_applies_to() -> None:
     [pns] = nip_problems("1990", employment="PNS", today=TODAY)
     assert "NI PPPK" in pppk.message and "NIP" in pns.message and "PPPK" not in pns.message
     [future] = nip_problems("198001012026241001", employment="PPPK", today=TODAY)
-    assert future.message == "the appointment year 2026 is in the future"
+    assert future.message == "tahun pengangkatan 2026 belum terjadi"
 
 
 def test_with_the_employment_unknown_only_the_shared_parts_are_checked() -> None:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+from collections import Counter
 
 from registry.seed import seed
 from tests.registry.support import published, query, registry_service, scalar
-from tests.support.stack import REPO, sqlalchemy_url
+from tests.support.stack import REPO, header, sqlalchemy_url
 from tests.support.tokens import TestIssuer
 
 DOB = {
@@ -16,6 +17,22 @@ DOB = {
     "PROV-PAPUA-TENGAH": "94",
     "PROV-PAPUA-PEGUNUNGAN": "95",
     "PROV-PAPUA-BARAT-DAYA": "96",
+}
+# The regencies and the city of each DOB province (UU 14, 15, 16 and 29 of 2022).
+DOB_MEMBERS = {
+    "PROV-PAPUA-SELATAN": {"Merauke", "Boven Digoel", "Mappi", "Asmat"},
+    "PROV-PAPUA-TENGAH": {"Nabire", "Puncak Jaya", "Paniai", "Mimika", "Puncak", "Dogiyai", "Intan Jaya", "Deiyai"},
+    "PROV-PAPUA-PEGUNUNGAN": {
+        "Jayawijaya",
+        "Pegunungan Bintang",
+        "Yahukimo",
+        "Tolikara",
+        "Mamberamo Tengah",
+        "Yalimo",
+        "Lanny Jaya",
+        "Nduga",
+    },
+    "PROV-PAPUA-BARAT-DAYA": {"Sorong", "Sorong Selatan", "Raja Ampat", "Tambrauw", "Maybrat", "Kota Sorong"},
 }
 
 
@@ -25,15 +42,13 @@ async def test_seed_loads_the_reference_data_once_and_a_second_run_changes_and_a
     async with registry_service(topic_prefix, issuer) as svc:
         sessions = svc.app.state.sessions
         added = await seed(sessions)
-        assert added == 34  # the bootstrap already registered Kemendagri and BPSDM Kemendagri
 
         rows = {r["code"]: r for r in await query(svc, "SELECT * FROM institutions")}
-        assert len(rows) == 36
-        kinds = [r["kind"] for r in rows.values()]
-        assert kinds.count("ministry") == 10  # Kemendagri + 9
-        assert kinds.count("agency") == 5
-        assert kinds.count("training_unit") == 15
-        assert kinds.count("province") == 6
+        assert added == len(rows) - 2  # the bootstrap already registered Kemendagri and BPSDM Kemendagri
+        kinds = Counter(r["kind"] for r in rows.values())
+        assert kinds["ministry"] >= 10  # Kemendagri + 9 of the meeting, and the ministries that succeeded some
+        assert (kinds["agency"], kinds["training_unit"]) == (5, 15)
+        assert (kinds["province"], kinds["regency"], kinds["city"]) == (6, 25, 1)
         for unit in (r for r in rows.values() if r["kind"] == "training_unit"):
             parent = next(p for p in rows.values() if p["id"] == unit["parent_id"])
             assert parent["kind"] in ("ministry", "agency")
@@ -41,10 +56,25 @@ async def test_seed_loads_the_reference_data_once_and_a_second_run_changes_and_a
         dob = {code: r["region_code"] for code, r in rows.items() if r["is_new_autonomous_region"]}
         assert dob == DOB
         assert rows["PROV-PAPUA"]["region_code"] == "91" and rows["PROV-PAPUA-BARAT"]["region_code"] == "92"
-        assert all(r["sector"] == "regional" for r in rows.values() if r["kind"] == "province")
+        assert (rows["PROV-PAPUA"]["bps_code"], rows["PROV-PAPUA-BARAT"]["bps_code"]) == ("94", "91")
+        assert all(r["sector"] == "regional" for r in rows.values() if r["kind"] in ("province", "regency", "city"))
+        for province, members in DOB_MEMBERS.items():
+            under = [r for r in rows.values() if r["parent_id"] == rows[province]["id"]]
+            assert {r["name"].removeprefix("Kabupaten ") for r in under} == members, province
+            for r in under:
+                # Kemendagri writes NN.NN under the province's NN; a regency is 01-69, a city 71-99.
+                number = r["region_code"].removeprefix(DOB[province] + ".")
+                assert len(number) == 2 and (int(number) >= 71) is (r["kind"] == "city"), r["code"]
+                assert r["is_new_autonomous_region"] is False  # DOB through its province, not itself
+        assert rows["KOTA-SORONG"]["kind"] == "city" and rows["KOTA-SORONG"]["region_code"] == "96.71"
+        assert rows["KEMENDES-PDTT"]["name"] == "Kementerian Desa, Pembangunan Daerah Tertinggal, dan Transmigrasi"
+        assert rows["DITJEN-NAKES-KEMENKES"]["parent_id"] == rows["KEMENKES"]["id"]
+        assert "BPPSDM-KEMENKES" not in rows  # BPPSDM Kesehatan was dissolved by Perpres 18/2021
 
         records = await published(svc, "registry.institutions")
-        assert len(records) == 36
+        assert sorted(
+            json.loads(r.value)["code"] for r in records if header(r, "ce_type") == "institution.registered"
+        ) == sorted(rows)
         snapshot = {json.loads(r.value)["code"]: json.loads(r.value) for r in records}
         assert snapshot["PROV-PAPUA-TENGAH"]["is_new_autonomous_region"] is True
 

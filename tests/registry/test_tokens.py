@@ -202,7 +202,7 @@ async def test_a_deactivated_institutions_client_gets_no_more_tokens(
         "/oauth/token", data={"grant_type": "client_credentials", "client_id": client_id, "client_secret": secret}
     )
     assert refused.status_code == 401
-    assert refused.json()["error"] == "invalid_client" and "deactivated" in refused.json()["error_description"]
+    assert refused.json()["error"] == "invalid_client" and "dinonaktifkan" in refused.json()["error_description"]
 
 
 async def test_idempotent_client_creation_keeps_one_client_and_hands_out_a_working_secret(

@@ -80,7 +80,7 @@ DOB_REGIONS = [
     ("KOTA-SORONG", "Kota Sorong", "city", "PROV-PAPUA-BARAT-DAYA"),
     ("KAB-RAJA-AMPAT", "Kabupaten Raja Ampat", "regency", "PROV-PAPUA-BARAT-DAYA"),
 ]
-PROVIDERS = ["BPSDM-KEMENDAGRI", "BPSDM-KEMENHUB", "BPPSDM-KEMENKES", "PUSDIKLAT-PBJ-LKPP", "PUSBANG-ASN-BKN"]
+PROVIDERS = ["BPSDM-KEMENDAGRI", "BPSDM-KEMENHUB", "DITJEN-NAKES-KEMENKES", "PUSDIKLAT-PBJ-LKPP", "PUSBANG-ASN-BKN"]
 
 
 def nip_of(k: int) -> str:
@@ -111,8 +111,10 @@ async def _institutions(registry: Registry) -> dict[str, list[dict[str, Any]]]:
                 code=code, name=name, kind=kind, parent_id=registry.institutions[parent]["id"]
             )
     known = registry.institutions
-    central = sorted((i for i in known.values() if i["kind"] in ("ministry", "agency")), key=lambda i: i["code"])
-    assert len(central) == 15, [i["code"] for i in central]
+    # The seed's K/L: Kemendagri and the 14 of the meeting, three of them succeeded by six (October 2024).
+    active = [i for i in known.values() if i["kind"] in ("ministry", "agency") and i["status"] == "active"]
+    assert len(active) == 18, [i["code"] for i in active]
+    central = sorted(active, key=lambda i: i["code"])[:15]
     central += [known[code] for code in PROVIDERS]
     regional = [known["PROV-PAPUA"], known["PROV-PAPUA-BARAT"]] + [known[r[0]] for r in REGIONAL]
     dob = [i for i in known.values() if i["kind"] == "province" and i["is_new_autonomous_region"]]

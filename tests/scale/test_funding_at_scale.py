@@ -69,7 +69,9 @@ async def funding(registry: Registry, scale_prefix: str, issuer: TestIssuer, log
 def _lines(registry: Registry) -> list[Line]:
     """15 APBN lines of K/L with one amount each, 5 APBD lines of Papua provinces with mixed amounts."""
     known = registry.institutions
-    central = sorted((i for i in known.values() if i["kind"] in ("ministry", "agency")), key=lambda i: i["code"])
+    # Active K/L only: three seeded ministries were succeeded (October 2024) and take no new budget lines.
+    active = [i for i in known.values() if i["kind"] in ("ministry", "agency") and i["status"] == "active"]
+    central = sorted(active, key=lambda i: i["code"])[:CENTRAL_PAYERS]
     assert len(central) == CENTRAL_PAYERS
     lines: list[Line] = []
     for n, inst in enumerate(central):

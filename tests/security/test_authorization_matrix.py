@@ -72,6 +72,14 @@ def _fresh_institution(method: str, suffix: str, **kwargs: Any) -> Send:
     return send
 
 
+async def _succeed_fresh_institution(w: World, client: httpx.AsyncClient, headers: dict[str, str]) -> httpx.Response:
+    """A new K/L succeeded by another new one per cell, so each cell asks for a succession not yet recorded."""
+    target = (await w.institution(name="K/L B2"))["id"]
+    successor = (await w.institution(name="K/L B3"))["id"]
+    body = {"successor_ids": [successor], "effective_on": "2024-10-21"}
+    return await client.post(f"/institutions/{target}/succeed", json=body, headers=headers)
+
+
 def _fresh_request(action: str, **kwargs: Any) -> Send:
     """A new request of B awaiting approval per cell, since a coordinator may decide it."""
 
@@ -116,6 +124,7 @@ REQUESTS: dict[str, Send] = {
         "PATCH", "", json={"name": "K/L B2 renamed"}, headers={"If-Match": "*"}
     ),
     "registry POST /institutions/{institution_id}/deactivate": _fresh_institution("POST", "/deactivate"),
+    "registry POST /institutions/{institution_id}/succeed": _succeed_fresh_institution,
     "registry POST /civil-servants": _req("POST", "/civil-servants", json={"nip": "{nip_new}", **_CIVIL_SERVANT_B}),
     "registry GET /civil-servants": _req("GET", "/civil-servants", params={"institution_id": "{kb}"}),
     "registry POST /civil-servants/import": _import_b,
@@ -172,6 +181,7 @@ registry   GET /institutions                              seen   403     403    
 registry   GET /institutions/{institution_id}             200    403     403    403    403    403    403    200   200
 registry   PATCH /institutions/{institution_id}           200    403     403    403    403    403    403    403   403
 registry   POST /institutions/{institution_id}/deactivate 200    403     403    403    403    403    403    403   403
+registry   POST /institutions/{institution_id}/succeed    200    403     403    403    403    403    403    403   403
 registry   POST /civil-servants                           403    403     403    403    403    403    403    403   403
 registry   GET /civil-servants                            seen   403     403    403    403    403    403    seen  403
 registry   POST /civil-servants/import                    403    refused 403    403    403    403    403    403   403

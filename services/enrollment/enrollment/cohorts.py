@@ -15,7 +15,7 @@ from uuid import UUID, uuid4
 from sqlalchemy import Table, bindparam, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from enrollment import events, programs, replica
+from enrollment import events, messages, programs, replica
 from enrollment.domain import development, seat_rule
 from enrollment.models import CivilServant, Cohort, Enrollment, Institution, Program
 from enrollment.schemas import CohortIn, CohortOut, SeatCounts
@@ -29,7 +29,7 @@ async def create(session: AsyncSession, *, principal: Principal, program_id: UUI
     """Open a cohort of a program; emits cohort.opened."""
     program = await programs.get(session, program_id)
     if not programs.may_manage(principal, program):
-        raise Forbidden("cohorts can only be added to the token's own programs")
+        raise Forbidden(messages.COHORT_NOT_YOURS())
     dates = development.cohort_dates_problem(
         starts_on=body.starts_on, ends_on=body.ends_on, fiscal_year=program.fiscal_year
     )
@@ -51,15 +51,15 @@ async def create(session: AsyncSession, *, principal: Principal, program_id: UUI
     reserved = seat_rule.reserved_regional_seats(body.capacity, share)
     dob_seats = body.dob_seats or 0
     if dob_seats > reserved:
-        raise invalid("dob_seats", f"must not exceed the {reserved} reserved regional seats")
+        raise invalid("dob_seats", messages.DOB_SEATS_ABOVE_RESERVED(reserved=reserved))
     closes, release = body.enrollment_closes_at, body.reservation_release_at
     for name, moment in (("enrollment_closes_at", closes), ("reservation_release_at", release)):
         if moment is not None and moment.tzinfo is None:
-            raise invalid(name, "must carry a time zone (RFC 3339)")
+            raise invalid(name, messages.TIME_ZONE_REQUIRED())
     if closes is not None and release is not None and release > closes:
-        raise invalid("reservation_release_at", "must not be after enrollment_closes_at")
+        raise invalid("reservation_release_at", messages.RELEASE_AFTER_CLOSE())
     if closes is not None and closes.date() > body.ends_on:
-        raise invalid("enrollment_closes_at", "must not be after the cohort ends")
+        raise invalid("enrollment_closes_at", messages.CLOSE_AFTER_END())
     cohort = Cohort(
         **body.model_dump(exclude={"regional_share_pct", "regional_share_reason", "dob_seats"}),
         id=uuid4(),
@@ -84,7 +84,7 @@ async def create(session: AsyncSession, *, principal: Principal, program_id: UUI
 async def get(session: AsyncSession, cohort_id: UUID) -> CohortOut:
     cohort = await session.get(Cohort, cohort_id)
     if cohort is None:
-        raise NotFound(f"cohort {cohort_id} not found")
+        raise NotFound(messages.COHORT_NOT_FOUND(id=cohort_id))
     return await view(session, cohort, await programs.get(session, cohort.program_id))
 
 
@@ -245,14 +245,14 @@ async def enter(session: AsyncSession, arrival: Arrival, e: Enrollment, taken: s
     if taken is None:
         position = await waitlist_length(session, cohort.id) + 1
         if cohort.waitlist_limit is not None and position > cohort.waitlist_limit:
-            raise Conflict("the cohort is full and its waitlist is full")
+            raise Conflict(messages.WAITLIST_FULL())
     seats = taken or arrival.taken
     params = {f"e_{key}": value for key, value in columns_of(e).items()}
     params.update(central=seats.central, regional=seats.regional, dob=seats.dob, bump=int(taken is not None))
     params.update(at_cohort=cohort.id, arrivals=e.seq)
     if (await session.execute(_ENTER, params)).first() is None:
         live = await session.scalar(_live, {"e_cohort_id": cohort.id, "e_nip": e.nip})
-        raise Conflict(f"this NIP is already active in the cohort (enrollment {live})")
+        raise Conflict(messages.NIP_ALREADY_IN_COHORT(enrollment=live))
     return position
 
 

@@ -12,7 +12,7 @@ from sinergi_shared.inbox import EventHandlers
 handlers = EventHandlers()
 
 
-@handlers.on("institution.registered", "institution.updated", "institution.deactivated")
+@handlers.on("institution.registered", "institution.updated", "institution.deactivated", "institution.succeeded")
 async def on_institution(session: AsyncSession, event: CloudEvent) -> None:
     """Keep the institution replica at the newest version seen."""
     await replica.apply_institution(session, InstitutionSnapshot.model_validate(event.data))

@@ -9,7 +9,7 @@ from uuid import UUID, uuid4
 from sqlalchemy import Select, and_, bindparam, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from enrollment import cohorts, events, programs
+from enrollment import cohorts, events, messages, programs
 from enrollment.domain import development, jp, seat_rule
 from enrollment.models import Cohort, Enrollment, Program
 from enrollment.schemas import CompletionIn, EnrollmentFilters, EnrollmentOut, NominationIn
@@ -29,18 +29,18 @@ async def nominate(
     """
     arrival = await cohorts.lock_for_arrival(session, cohort_id=cohort_id, nip=body.nip)
     if arrival is None:
-        raise NotFound(f"cohort {cohort_id} not found")
+        raise NotFound(messages.COHORT_NOT_FOUND(id=cohort_id))
     cohort, program = arrival.cohort, arrival.program
     if arrival.nip is None:
-        raise invalid("nip", "the registry does not know this NIP")
+        raise invalid("nip", messages.NIP_UNKNOWN())
     if arrival.servant_status != "active":
-        raise invalid("nip", "this civil servant is retired")
+        raise invalid("nip", messages.CIVIL_SERVANT_RETIRED())
     if not principal.crosses_institutions and arrival.institution_id != principal.institution_id:
-        raise invalid("nip", "this civil servant is not employed by the nominating institution")
+        raise invalid("nip", messages.NOT_NOMINATOR_STAFF())
     if arrival.sector is None:
-        raise invalid("nip", "the civil servant's institution is not known to the registry replica")
+        raise invalid("nip", messages.EMPLOYER_UNKNOWN())
     if not arrival.open:
-        raise Conflict("the cohort is closed for nominations")
+        raise Conflict(messages.COHORT_CLOSED())
     if jp.pppk_maximum_applies(employment=arrival.employment or "", position_level=arrival.position_level):
         await _check_pppk_maximum(session, nip=arrival.nip, cohort=cohort, program=program)
 
@@ -111,9 +111,8 @@ async def _check_pppk_maximum(session: AsyncSession, *, nip: str, cohort: Cohort
     await session.execute(select(func.pg_advisory_xact_lock(func.hashtext("pppk:" + nip))))
     held = int(await session.scalar(_HELD_JP, {"nip": nip, "cohort_id": cohort.id, "year": cohort.ends_on.year}) or 0)
     if jp.over_pppk_maximum(held_jp=held, program_jp=program.hours_jp):
-        message = (
-            f"a PPPK may take at most {jp.PPPK_MAXIMUM_JP} JP a year; {held} JP are already held or credited "
-            f"in {cohort.ends_on.year} and this program has {program.hours_jp}"
+        message = messages.PPPK_JP_LIMIT(
+            maximum=jp.PPPK_MAXIMUM_JP, held=held, year=cohort.ends_on.year, program=program.hours_jp
         )
         raise invalid("nip", message, code="pppk_jp_limit")
 
@@ -147,7 +146,7 @@ async def get_visible(session: AsyncSession, *, principal: Principal, enrollment
         stmt = stmt.where(_visible(principal))
     e = (await session.scalars(stmt)).first()
     if e is None:
-        raise NotFound(f"enrollment {enrollment_id} not found")
+        raise NotFound(messages.ENROLLMENT_NOT_FOUND(id=enrollment_id))
     return e
 
 
@@ -196,11 +195,11 @@ async def cancel(
     assert locked is not None
     cohort, e, program = locked
     if not principal.may_reach(e.institution_id, e.nominated_by_id):
-        raise Forbidden("only the participant's or nominating institution may cancel an enrollment")
+        raise Forbidden(messages.CANCEL_NOT_YOURS())
     if if_match is not None:
         check_if_match(if_match, e.version)
     if e.status not in development.OPEN_STATUSES:
-        raise Conflict(f"an enrollment in status {e.status} cannot be cancelled")
+        raise Conflict(messages.CANCEL_STATUS(status=e.status))
     previous = e.status
     e.reason = reason
     _touch(e, "cancelled")
@@ -219,13 +218,13 @@ async def complete(
     assert locked is not None
     e, program = locked
     if not programs.may_manage(principal, program):
-        raise Forbidden("only the program's provider may record completion")
+        raise Forbidden(messages.COMPLETE_NOT_PROVIDER())
     if if_match is not None:
         check_if_match(if_match, e.version)
     if e.status != "confirmed":
-        raise Conflict(f"only a confirmed enrollment can be completed; this one is {e.status}")
+        raise Conflict(messages.COMPLETE_STATUS(status=e.status))
     if body.attended_jp > program.hours_jp:
-        raise invalid("attended_jp", f"must not exceed the program's {program.hours_jp} JP")
+        raise invalid("attended_jp", messages.ATTENDED_ABOVE_PROGRAM(hours=program.hours_jp))
     e.attended_jp = body.attended_jp
     e.passed = body.passed
     _touch(e, development.completion_outcome(attended_jp=body.attended_jp, passed=body.passed))

@@ -6,6 +6,8 @@ from datetime import date, datetime
 from uuid import UUID
 
 from sqlalchemy import BigInteger, Date, DateTime, ForeignKey, func
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.dialects.postgresql import UUID as PG_UUID
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from enrollment.domain.seat_rule import SeatPlan, Taken
@@ -30,6 +32,8 @@ class Institution(Base):
     region_code: Mapped[str | None]
     status: Mapped[str]
     version: Mapped[int]
+    successor_ids: Mapped[list[UUID]] = mapped_column(ARRAY(PG_UUID(as_uuid=True)), default=list)
+    succeeded_on: Mapped[date | None] = mapped_column(Date)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 

@@ -9,9 +9,9 @@ from uuid import UUID, uuid4
 from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from enrollment import replica
+from enrollment import messages, replica
 from enrollment.domain import development
-from enrollment.models import Cohort, Enrollment, Program
+from enrollment.models import Cohort, Enrollment, Institution, Program
 from enrollment.schemas import ProgramFilters, ProgramIn, ProgramOut
 from sinergi_shared.auth import Principal
 from sinergi_shared.http import filtered, keyset_page
@@ -29,16 +29,21 @@ async def create(session: AsyncSession, *, principal: Principal, body: ProgramIn
     """Register a program of a training unit (a K/L's or a Pemda's) or a K/L known to the replica."""
     provider = await replica.institution(session, body.provider_id)
     if provider is None or provider.status != "active":
-        raise invalid("provider_id", "not an active institution in the registry")
+        raise invalid("provider_id", await _successors_instead(session, provider) or messages.PROVIDER_NOT_ACTIVE())
     if provider.kind not in development.PROVIDER_KINDS:
-        raise invalid("provider_id", "a provider must be a training unit or a ministry/agency")
+        raise invalid("provider_id", messages.PROVIDER_KIND())
     ministry_id = development.provider_ministry(
         provider_id=provider.id, kind=provider.kind, parent_id=provider.parent_id
     )
     if ministry_id is None:
-        raise invalid("provider_id", "the training unit has no parent K/L or Pemda in the registry")
+        raise invalid("provider_id", messages.PROVIDER_WITHOUT_PARENT())
+    # A succeeded K/L's units keep their running programs and cohorts, but new programs belong to its successors.
+    owner = None if ministry_id == provider.id else await replica.institution(session, provider.parent_id)
+    if owner is not None and owner.status != "active":
+        deactivated = messages.PROVIDER_OWNER_INACTIVE()
+        raise invalid("provider_id", await _successors_instead(session, owner) or deactivated)
     if not principal.may_reach(provider.id, ministry_id):  # type: ignore[arg-type]
-        raise Forbidden("programs can only be created for the token's own training unit or its K/L or Pemda")
+        raise Forbidden(messages.PROGRAM_NOT_YOURS())
     category = development.category_problem(pattern=body.pattern, category=body.category)
     if category is not None:
         raise invalid("category", category)
@@ -58,10 +63,21 @@ async def create(session: AsyncSession, *, principal: Principal, body: ProgramIn
     return ProgramOut.model_validate(program)
 
 
+async def _successors_instead(session: AsyncSession, institution: Institution | None) -> str | None:
+    """Why a succeeded institution provides no new program, naming who carries on its work; None if not succeeded."""
+    if institution is None or not institution.successor_ids:
+        return None
+    known = await session.scalars(
+        select(Institution.code).where(Institution.id.in_(institution.successor_ids)).order_by(Institution.code)
+    )
+    successors = ", ".join(list(known) or map(str, institution.successor_ids))
+    return messages.PROVIDER_SUCCEEDED(code=institution.code, on=institution.succeeded_on, successors=successors)
+
+
 async def get(session: AsyncSession, program_id: UUID) -> Program:
     program = await session.get(Program, program_id)
     if program is None:
-        raise NotFound(f"program {program_id} not found")
+        raise NotFound(messages.PROGRAM_NOT_FOUND(id=program_id))
     return program
 
 

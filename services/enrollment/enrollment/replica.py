@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from enrollment.models import CivilServant, Institution
 from sinergi_shared.contracts import CivilServantSnapshot, InstitutionSnapshot
 from sinergi_shared.db import upsert_newer
+from sinergi_shared.succession import predecessors_of
 
 
 async def apply_institution(session: AsyncSession, snapshot: InstitutionSnapshot) -> None:
@@ -27,6 +28,16 @@ async def institution(session: AsyncSession, institution_id: UUID | None) -> Ins
     if institution_id is None:
         return None
     return await session.get(Institution, institution_id)
+
+
+async def predecessors(session: AsyncSession, institution_id: UUID) -> list[Institution]:
+    """The institutions this one succeeded, directly or through a chain of successions, in code order."""
+    succeeded = {
+        row.id: row
+        for row in await session.scalars(select(Institution).where(func.cardinality(Institution.successor_ids) > 0))
+    }
+    found = predecessors_of(institution_id, {row_id: row.successor_ids for row_id, row in succeeded.items()})
+    return sorted((succeeded[row_id] for row_id in found), key=lambda row: row.code)
 
 
 async def civil_servant(session: AsyncSession, nip: str) -> CivilServant | None:

@@ -8,7 +8,7 @@ from uuid import UUID
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from enrollment import enrollments, replica
+from enrollment import enrollments, messages, replica
 from enrollment.domain import development
 from enrollment.domain.jp import MINIMUM_JP_PER_YEAR, PPPK_MAXIMUM_JP, pppk_maximum_applies
 from enrollment.models import CivilServant, Cohort, Enrollment, Institution, Program
@@ -22,6 +22,7 @@ from enrollment.schemas import (
     DobUnit,
     FundingCounts,
     InstitutionReport,
+    Predecessor,
     SeatCounts,
     ShareAchieved,
 )
@@ -56,7 +57,7 @@ async def civil_servant_report(
     servant = await replica.civil_servant(session, nip)
     # Personal data: another institution's civil servant is reported as not found.
     if servant is None or not principal.may_reach(servant.institution_id):
-        raise NotFound(f"civil servant {nip} not found")
+        raise NotFound(messages.CIVIL_SERVANT_NOT_FOUND(nip=nip))
     jp = await _jp_by_category(session, year, Enrollment.nip == nip)
     count = await session.scalar(
         select(func.count()).where(Enrollment.nip == nip, Enrollment.status == "completed", enrollments.ended_in(year))
@@ -84,13 +85,16 @@ async def institution_report(
 ) -> InstitutionReport:
     # Institutions are public reference data, so a foreign one is forbidden rather than hidden.
     if not principal.may_reach(institution_id):
-        raise Forbidden("institution reports are for the token's own institution unless it is a coordinator")
+        raise Forbidden(messages.REPORT_OWN_INSTITUTION())
     if await replica.institution(session, institution_id) is None:
-        raise NotFound(f"institution {institution_id} not found")
-    jp = await _jp_by_category(session, year, Enrollment.institution_id == institution_id)
+        raise NotFound(messages.INSTITUTION_NOT_FOUND(id=institution_id))
+    # A successor carries its predecessors' history: their participants' training counts as its own.
+    predecessors = await replica.predecessors(session, institution_id)
+    reported = Enrollment.institution_id.in_([institution_id, *(p.id for p in predecessors)])
+    jp = await _jp_by_category(session, year, reported)
     people = await session.scalar(
         select(func.count(func.distinct(Enrollment.nip))).where(
-            Enrollment.institution_id == institution_id, enrollments.CREDITED, enrollments.ended_in(year)
+            reported, enrollments.CREDITED, enrollments.ended_in(year)
         )
     )
     staff = await replica.active_headcount(session, institution_id)
@@ -116,6 +120,7 @@ async def institution_report(
     return InstitutionReport(
         institution_id=institution_id,
         year=year,
+        predecessors=[Predecessor.model_validate(p) for p in predecessors],
         people_trained=int(people or 0),
         jp=CategoryJp(**jp),
         total_jp=total,
@@ -131,7 +136,7 @@ async def institution_report(
 async def cohort_report(session: AsyncSession, *, cohort_id: UUID) -> CohortReport:
     cohort = await session.get(Cohort, cohort_id)
     if cohort is None:
-        raise NotFound(f"cohort {cohort_id} not found")
+        raise NotFound(messages.COHORT_NOT_FOUND(id=cohort_id))
     taken = cohort.taken()
     regional_taken = taken.regional + taken.dob
 

@@ -8,6 +8,7 @@ from uuid import UUID
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from enrollment import messages
 from enrollment.domain.development import Category, EnrollmentStatus, Horizon, Location, Pattern
 from sinergi_shared.contracts import FundingSource
 from sinergi_shared.http import Paging
@@ -18,7 +19,7 @@ NIP_PATTERN = r"^[0-9]{18}$"
 def _no_nul(value: str) -> str:
     # Postgres text cannot hold NUL; refuse it as bad input instead of failing at the database.
     if "\x00" in value:
-        raise ValueError("must not contain NUL characters")
+        raise ValueError(messages.NUL_CHARACTER())
     return value
 
 
@@ -199,9 +200,24 @@ class CivilServantReport(BaseModel):
     completed_enrollments: int = Field(description="Completions in the year, passed or not")
 
 
+class Predecessor(BaseModel):
+    """An institution the reported one succeeded (a ministry split or merged), whose history it carries."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: UUID
+    code: str
+    name: str
+    succeeded_on: date | None
+
+
 class InstitutionReport(BaseModel):
     institution_id: UUID
     year: int
+    predecessors: list[Predecessor] = Field(
+        default_factory=list,
+        description="Institutions it succeeded, directly or in a chain: people, JP and mix include their history",
+    )
     people_trained: int
     jp: CategoryJp
     total_jp: int

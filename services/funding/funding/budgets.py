@@ -10,10 +10,12 @@ from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from funding import messages
 from funding.domain.access import ensure_reaches, scoped_institution
 from funding.domain.routing import line_terms_problem
 from funding.models import BudgetLine, BudgetRevision, Institution
 from funding.schemas import BudgetLineCreate, BudgetLineFilters, BudgetLinePatch
+from sinergi_shared import messages as shared_messages
 from sinergi_shared.auth import Principal
 from sinergi_shared.http import Paging, check_if_match, decode_cursor, encode_cursor, filtered, keyset_page, page
 from sinergi_shared.problems import Conflict, NotFound, Unprocessable, invalid
@@ -21,12 +23,12 @@ from sinergi_shared.problems import Conflict, NotFound, Unprocessable, invalid
 
 async def create_line(session: AsyncSession, *, principal: Principal, body: BudgetLineCreate) -> BudgetLine:
     """Open a line; 422 when its source does not suit the institution's sector, 409 when the tuple exists."""
-    ensure_reaches(principal, body.institution_id, what="the budget")
+    ensure_reaches(principal, body.institution_id, what="budget")
     institution = await session.get(Institution, body.institution_id)
     if institution is None:
-        raise invalid("institution_id", "the registry has not announced this institution")
+        raise invalid("institution_id", messages.INSTITUTION_NOT_ANNOUNCED())
     if institution.status != "active":
-        raise invalid("institution_id", "the institution is inactive")
+        raise invalid("institution_id", messages.INSTITUTION_INACTIVE())
     problem = line_terms_problem(sector=institution.sector, source=body.source, purpose=body.purpose)  # type: ignore[arg-type]
     if problem is not None:
         raise invalid("source", problem)
@@ -78,8 +80,8 @@ async def get_line(
         query = query.with_for_update()
     line = (await session.execute(query)).scalar_one_or_none()
     if line is None:
-        raise NotFound("no such budget line")
-    ensure_reaches(principal, line.institution_id, what="a budget line")
+        raise NotFound(messages.BUDGET_LINE_NOT_FOUND())
+    ensure_reaches(principal, line.institution_id, what="budget_line")
     return line
 
 
@@ -101,8 +103,8 @@ async def revise_line(
     check_if_match(if_match, line.version)
     if patch.ceiling_idr is None and patch.auto_approve_limit_idr is None:
         raise Unprocessable(
-            "send ceiling_idr and/or auto_approve_limit_idr",
-            errors=[{"field": "body", "message": "nothing to revise"}],
+            messages.SEND_CEILING_OR_LIMIT(),
+            errors=[{"field": "body", "message": messages.NOTHING_TO_REVISE()}],
         )
     ceiling = line.ceiling_idr if patch.ceiling_idr is None else patch.ceiling_idr
     limit = line.auto_approve_limit_idr if patch.auto_approve_limit_idr is None else patch.auto_approve_limit_idr
@@ -110,7 +112,7 @@ async def revise_line(
     if ceiling < spent:
         # The row is locked, so no approval can slip in between this check and the update.
         raise Conflict(
-            f"the ceiling cannot go below what is committed and realized ({spent} IDR)",
+            messages.CEILING_BELOW_SPENT(spent=messages.rupiah(spent)),
             extra={
                 "committed_idr": line.committed_idr,
                 "realized_idr": line.realized_idr,
@@ -149,7 +151,7 @@ async def list_revisions(
     if paging.cursor:
         (version,) = decode_cursor(paging.cursor, 1)
         if not version.isdigit():
-            raise invalid("cursor", "not a cursor this API issued")
+            raise invalid("cursor", shared_messages.CURSOR_INVALID())
         query = query.where(BudgetRevision.version > int(version))
     revisions = list(await session.scalars(query.order_by(BudgetRevision.version).limit(paging.limit + 1)))
     return page(revisions, paging.limit, lambda revision: encode_cursor(revision.version))

@@ -14,7 +14,7 @@ from sinergi_shared.inbox import EventHandlers
 handlers = EventHandlers()
 
 
-@handlers.on("institution.registered", "institution.updated", "institution.deactivated")
+@handlers.on("institution.registered", "institution.updated", "institution.deactivated", "institution.succeeded")
 async def institution_changed(session: AsyncSession, event: CloudEvent) -> None:
     """Keep the institution replica (sector decides which sources a line may have)."""
     await replica.apply_institution(session, InstitutionSnapshot.model_validate(event.data))

@@ -10,6 +10,7 @@ from uuid import UUID
 from sqlalchemy import BigInteger, ColumnElement, Table, bindparam, func, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from funding import messages
 from funding.domain.routing import Reason
 from funding.models import BudgetLine, FundingRequest
 
@@ -56,7 +57,7 @@ async def approval(
     """Commit the amount and approve; when it no longer fits, reject (insufficient_budget) instead."""
     if await commit(session, line_id=line_id, amount_idr=amount_idr):
         return status_change("approved", now=now, by=by)
-    detail = f"{amount_idr} IDR no longer fits the line"
+    detail = messages.NO_LONGER_FITS(amount=messages.rupiah(amount_idr))
     return status_change("rejected", now=now, reason=Reason.INSUFFICIENT_BUDGET, detail=detail, by=by)
 
 

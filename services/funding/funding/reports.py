@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from funding.domain.access import scoped_institution
 from funding.models import BudgetLine, FundingRequest, Institution
 from sinergi_shared.auth import Principal
+from sinergi_shared.succession import predecessors_of
 
 
 def _figures(ceiling: int, committed: int, realized: int) -> dict[str, int]:
@@ -79,10 +80,16 @@ async def funding_report(
         "scope": "all" if scope is None else "institution",
         "totals": _figures(*total),
         "by_source": [{"source": source, **_figures(c, m, r)} for source, c, m, r in by_source],
-        "by_institution": [
-            {"institution_id": inst, "institution_name": name, **_figures(c, m, r)}
-            for inst, name, c, m, r in by_institution
-        ],
+        "by_institution": await _with_successions(
+            session,
+            [
+                {"institution_id": inst, "institution_name": name, **_figures(c, m, r)}
+                for inst, name, c, m, r in by_institution
+            ],
+            fiscal_year=fiscal_year,
+            scope=scope,
+            sums=sums,
+        ),
         "dob": {
             "committed_idr": dob_committed,
             "realized_idr": dob_realized,
@@ -92,3 +99,55 @@ async def funding_report(
             "requests": sum(count for _, count in dob.values()),
         },
     }
+
+
+async def _with_successions(
+    session: AsyncSession, rows: list[dict[str, Any]], *, fiscal_year: int, scope: UUID | None, sums: tuple[Any, ...]
+) -> list[dict[str, Any]]:
+    """The rows with their successions: a succeeded institution's names its successors; a successor's names its
+    predecessors and adds their figures to its own in `including_predecessors`. A successor with no line of the
+    year gets a row of its own (figures 0) when a predecessor has one; each row's own figures stay as they are.
+    """
+    links = dict(
+        (
+            await session.execute(
+                select(Institution.id, Institution.successor_ids).where(func.cardinality(Institution.successor_ids) > 0)
+            )
+        )
+        .tuples()
+        .all()
+    )
+    if not links:
+        return rows
+    shown = {row["institution_id"]: row for row in rows}
+    candidates = set(shown) | (
+        {scope} if scope is not None else {s for successors in links.values() for s in successors}
+    )
+    predecessors = {inst: found for inst in candidates if (found := predecessors_of(inst, links))}
+    involved = set(predecessors).union(*predecessors.values())
+    year = {
+        inst: (c, m, r)
+        for inst, c, m, r in await session.execute(
+            select(BudgetLine.institution_id, *sums)
+            .where(BudgetLine.fiscal_year == fiscal_year, BudgetLine.institution_id.in_(involved))
+            .group_by(BudgetLine.institution_id)
+        )
+    }
+    added = [inst for inst, found in predecessors.items() if inst not in shown and found & year.keys()]
+    names = dict(
+        (await session.execute(select(Institution.id, Institution.name).where(Institution.id.in_(added))))
+        .tuples()
+        .all()
+    )
+    for inst in added:
+        shown[inst] = {"institution_id": inst, "institution_name": names.get(inst), **_figures(0, 0, 0)}
+    for inst, row in shown.items():
+        row["successor_ids"] = list(links.get(inst, []))
+        found = predecessors.get(inst, set())
+        row["predecessor_ids"] = sorted(found, key=str)
+        if found:
+            own_and_theirs = [year.get(i, (0, 0, 0)) for i in {inst, *found}]
+            row["including_predecessors"] = _figures(*(sum(f[k] for f in own_and_theirs) for k in range(3)))
+    if not added:
+        return rows
+    return sorted(shown.values(), key=lambda row: (row["institution_name"] or "", str(row["institution_id"])))

@@ -9,7 +9,7 @@ from uuid import UUID, uuid4
 from sqlalchemy import and_, bindparam, exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from funding import events, ledger
+from funding import events, ledger, messages
 from funding.config import get_settings
 from funding.domain.access import ensure_reaches, scoped_institution
 from funding.domain.routing import (
@@ -66,10 +66,10 @@ async def open_for_enrollment(session: AsyncSession, *, event: EnrollmentReserve
 
 async def open_by_hand(session: AsyncSession, *, principal: Principal, body: FundingRequestCreate) -> FundingRequest:
     """Open an activity-level request charged to the payer's own line and decide it."""
-    ensure_reaches(principal, body.institution_id, what="the budget")
+    ensure_reaches(principal, body.institution_id, what="budget")
     payer = await session.get(Institution, body.institution_id)
     if payer is None:
-        raise invalid("institution_id", "the registry has not announced this institution")
+        raise invalid("institution_id", messages.INSTITUTION_NOT_ANNOUNCED())
     routed = route_activity(
         payer_institution_id=payer.id,
         payer_sector=payer.sector,  # type: ignore[arg-type]
@@ -78,7 +78,7 @@ async def open_by_hand(session: AsyncSession, *, principal: Principal, body: Fun
     )
     if isinstance(routed, Refusal):
         # A hand-made request names its own line, so an impossible one is bad input, not a decision.
-        raise invalid("source", f"{routed.reason}: {routed.detail}")
+        raise invalid("source", messages.REFUSED_SOURCE(reason=routed.reason, detail=routed.detail))
     opening = {
         "origin": "manual",
         "requested_by": principal.client_id,
@@ -203,18 +203,18 @@ async def _for_decision(session: AsyncSession, principal: Principal, request_id:
     query = select(FundingRequest).where(FundingRequest.id == request_id).with_for_update()
     req = (await session.execute(query)).scalar_one_or_none()
     if req is None:
-        raise NotFound("no such funding request")
-    ensure_reaches(principal, req.payer_institution_id, req.participant_institution_id, what="a funding request")
+        raise NotFound(messages.FUNDING_REQUEST_NOT_FOUND())
+    ensure_reaches(principal, req.payer_institution_id, req.participant_institution_id, what="funding_request")
     if not may_approve(
         requires_coordinator=req.requires_coordinator,
         payer_institution_id=req.payer_institution_id,
         caller_institution_id=principal.institution_id,
         scopes=principal.scopes,
     ):
-        needed = "a coordinator" if req.requires_coordinator else "a funding:approve holder of the payer institution"
-        raise Forbidden(f"this request must be decided by {needed}")
+        needed = messages.DECIDED_BY_COORDINATOR if req.requires_coordinator else messages.DECIDED_BY_PAYER
+        raise Forbidden(needed())
     if req.status != "awaiting_approval":
-        raise Conflict(f"only a request awaiting approval can be decided; this one is {req.status}")
+        raise Conflict(messages.DECIDE_STATUS(status=req.status))
     return req
 
 
@@ -250,8 +250,8 @@ async def get_request(session: AsyncSession, *, principal: Principal, request_id
     """One request, visible to its payer, its requesting institution, coordinators and admins."""
     req = await session.get(FundingRequest, request_id)
     if req is None:
-        raise NotFound("no such funding request")
-    ensure_reaches(principal, req.payer_institution_id, req.participant_institution_id, what="a funding request")
+        raise NotFound(messages.FUNDING_REQUEST_NOT_FOUND())
+    ensure_reaches(principal, req.payer_institution_id, req.participant_institution_id, what="funding_request")
     return req
 
 
@@ -261,7 +261,7 @@ async def list_requests(
     """Requests the caller may see, oldest first, one page; institution_id filters by payer."""
     query = select(FundingRequest)
     if filters.institution_id is not None:
-        ensure_reaches(principal, filters.institution_id, what="the data")
+        ensure_reaches(principal, filters.institution_id, what="data")
     elif (own := scoped_institution(principal, None)) is not None:
         query = query.where(
             or_(FundingRequest.payer_institution_id == own, FundingRequest.participant_institution_id == own)

@@ -8,7 +8,7 @@ from uuid import UUID
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from funding import events, ledger
+from funding import events, ledger, messages
 from funding.domain.routing import Reason
 from funding.models import FundingRequest
 from sinergi_shared.outbox import record
@@ -58,7 +58,11 @@ async def expire_overdue(session: AsyncSession, *, batch: int = 100) -> int:
     for req in overdue.all():
         deadline = req.approval_deadline.isoformat() if req.approval_deadline else "deadline"
         change = ledger.status_change(
-            "rejected", now=now, reason=Reason.APPROVAL_TIMEOUT, detail=f"no decision before {deadline}", by="timeout"
+            "rejected",
+            now=now,
+            reason=Reason.APPROVAL_TIMEOUT,
+            detail=messages.APPROVAL_TIMEOUT(deadline=deadline),
+            by="timeout",
         )
         rejected = await ledger.settle(session, FundingRequest.id == req.id, change=change)
         assert rejected is not None  # locked above

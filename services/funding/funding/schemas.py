@@ -156,8 +156,19 @@ class SourceFigures(Figures):
 
 
 class InstitutionFigures(Figures):
+    """One institution's own lines: each rupiah is in one row only, so the rows add up to the totals."""
+
     institution_id: UUID
     institution_name: str | None
+    successor_ids: list[UUID] = Field(default_factory=list, description="Who carries on its work once succeeded")
+    predecessor_ids: list[UUID] = Field(
+        default_factory=list, description="The institutions it succeeded, directly or in a chain of successions"
+    )
+    including_predecessors: Figures | None = Field(
+        default=None,
+        description="A successor's own figures plus every predecessor's; a split predecessor's money appears in "
+        "each successor's, so these are never added up (the totals use the rows' own figures)",
+    )
 
 
 class DobShare(BaseModel):

@@ -9,10 +9,12 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DBAPIError
 
+from registry import messages
 from registry.api import ROUTERS
 from registry.clients import bootstrap
 from registry.config import Settings, get_settings
 from registry.tokens import published_keys
+from sinergi_shared import messages as shared_messages
 from sinergi_shared.auth import TokenVerifier
 from sinergi_shared.db import transaction
 from sinergi_shared.inbox import EventHandlers
@@ -71,11 +73,11 @@ def install_text_guard(app: FastAPI) -> None:
         if getattr(exc.orig, "sqlstate", None) == CHARACTER_NOT_IN_REPERTOIRE:
             return problem_response(
                 Unprocessable(
-                    "text must be valid UTF-8 without NUL (\\u0000) characters",
-                    errors=[{"field": "body", "message": "contains a NUL (\\u0000) character"}],
+                    messages.TEXT_NOT_UTF8(),
+                    errors=[{"field": "body", "message": messages.NUL_CHARACTER()}],
                 )
             )
         log.error("database error", exc_info=exc)
-        problem = Problem("The service failed to handle this request; it has been logged.")
-        problem.status, problem.title, problem.slug = 500, "Internal server error", "internal"
+        problem = Problem(shared_messages.INTERNAL_ERROR_DETAIL())
+        problem.status, problem.title, problem.slug = 500, shared_messages.INTERNAL_ERROR, "internal"
         return problem_response(problem)

@@ -9,7 +9,7 @@ from uuid import UUID
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registry import institutions, rows
+from registry import institutions, messages, rows
 from registry.domain.nip import InvalidNip, field_errors, parse_nip, today_in_indonesia
 from registry.events import CivilServantChange, civil_servant_changed
 from registry.models import CivilServant
@@ -29,12 +29,12 @@ async def register(
     except InvalidNip as exc:
         raise Unprocessable(f"nip: {exc}", errors=field_errors(exc.problems)) from exc
     if not principal.may_reach(body.institution_id):
-        raise Forbidden("you may only register civil servants of your own institution")
+        raise Forbidden(messages.CIVIL_SERVANT_OWN_INSTITUTION())
     await institutions.get_active(session, body.institution_id)
     facts = {"birth_date": parsed.birth_date, "appointment_month": parsed.appointment, "gender": parsed.gender}
     civil_servant = await rows.insert_new(session, CivilServant, key="nip", values={**body.model_dump(), **facts})
     if civil_servant is None:
-        raise Conflict(f"a civil servant with NIP {body.nip} is already registered")
+        raise Conflict(messages.NIP_TAKEN(nip=body.nip))
     await record(session, civil_servant_changed("civil_servant.registered", civil_servant))
     return civil_servant
 
@@ -42,14 +42,14 @@ async def register(
 async def get(session: AsyncSession, *, principal: Principal, nip: str, for_update: bool = False) -> CivilServant:
     """The civil servant; 404 when unknown or employed by an institution the caller may not reach."""
     if not (len(nip) == 18 and nip.isascii() and nip.isdigit()):
-        raise NotFound(f"no civil servant with NIP {nip!r} is visible to you")
+        raise NotFound(messages.NIP_NOT_VISIBLE(nip=nip))
     stmt = select(CivilServant).where(CivilServant.nip == nip)
     if for_update:
         stmt = stmt.with_for_update()
     civil_servant = (await session.scalars(stmt)).one_or_none()
     # Another institution's staff is private: answer as if the NIP did not exist.
     if civil_servant is None or not principal.may_reach(civil_servant.institution_id):
-        raise NotFound(f"no civil servant with NIP {nip} is visible to you")
+        raise NotFound(messages.NIP_NOT_VISIBLE(nip=nip))
     return civil_servant
 
 
@@ -57,7 +57,7 @@ async def staff_of(session: AsyncSession, *, principal: Principal, filters: Civi
     """A page of the civil servants of one institution (default: the caller's) in NIP order."""
     institution_id = filters.institution_id or principal.institution_id
     if not principal.may_reach(institution_id):
-        raise Forbidden("you may only list the civil servants of your own institution")
+        raise Forbidden(messages.CIVIL_SERVANT_LIST_OWN_INSTITUTION())
     stmt = filtered(
         select(CivilServant).where(CivilServant.institution_id == institution_id), (CivilServant.status, filters.status)
     )
@@ -70,9 +70,9 @@ async def transfer(
     """Move an active ASN to another active institution; the caller must own the current one (or cross)."""
     civil_servant = await _locked(session, principal=principal, nip=nip, if_match=if_match)
     if civil_servant.status != "active":
-        raise Conflict("a retired civil servant cannot be transferred")
+        raise Conflict(messages.RETIRED_NOT_TRANSFERABLE())
     if civil_servant.institution_id == institution_id:
-        raise Conflict("the civil servant already works at this institution")
+        raise Conflict(messages.ALREADY_AT_INSTITUTION())
     await institutions.get_active(session, institution_id)
     previous = civil_servant.institution_id
     civil_servant.institution_id = institution_id
@@ -83,7 +83,7 @@ async def retire(session: AsyncSession, *, principal: Principal, nip: str, if_ma
     """Retire an active ASN; 409 when already retired."""
     civil_servant = await _locked(session, principal=principal, nip=nip, if_match=if_match)
     if civil_servant.status != "active":
-        raise Conflict("the civil servant is already retired")
+        raise Conflict(messages.ALREADY_RETIRED())
     civil_servant.status = "retired"
     return await _changed(session, civil_servant, "civil_servant.retired")
 

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registry import institutions
+from registry import institutions, messages
 from registry.config import Settings
 from registry.domain.scopes import unknown_scopes
 from registry.models import ApiClient, Institution
@@ -80,11 +80,11 @@ async def authenticate(session: AsyncSession, *, client_id: str, client_secret: 
     client = await session.get(ApiClient, client_id)
     ok = await asyncio.to_thread(verify_secret, client_secret, client.secret_hash if client else _DUMMY_HASH)
     if client is None or not ok or not client.active:
-        raise OAuthError(401, "invalid_client", "unknown client or wrong secret")
+        raise OAuthError(401, "invalid_client", messages.CLIENT_UNKNOWN())
     institution = await session.get(Institution, client.institution_id)
     if institution is None or institution.status != "active":
         # A deactivated institution's systems must not act for it any more.
-        raise OAuthError(401, "invalid_client", "the client's institution is deactivated")
+        raise OAuthError(401, "invalid_client", messages.CLIENT_INSTITUTION_INACTIVE())
     return client
 
 
@@ -110,7 +110,7 @@ async def create_client(
     unique_scopes = list(dict.fromkeys(scopes))
     unknown = unknown_scopes(unique_scopes)
     if unknown:
-        raise invalid("scopes", f"unknown scopes: {', '.join(unknown)}")
+        raise invalid("scopes", messages.SCOPES_UNKNOWN(scopes=", ".join(unknown)))
     await institutions.get_active(session, institution_id)
     client_id = f"sinergi-{secrets.token_hex(8)}"
     secret = secrets.token_urlsafe(32)

@@ -9,7 +9,9 @@ from registry.models import Institution
 from sinergi_shared.contracts import CivilServantSnapshot, InstitutionSnapshot
 from sinergi_shared.outbox import Event
 
-InstitutionChange = Literal["institution.registered", "institution.updated", "institution.deactivated"]
+InstitutionChange = Literal[
+    "institution.registered", "institution.updated", "institution.deactivated", "institution.succeeded"
+]
 CivilServantChange = Literal["civil_servant.registered", "civil_servant.transferred", "civil_servant.retired"]
 
 

@@ -15,16 +15,18 @@ from pydantic import ValidationError
 from sqlalchemy import or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registry import sheets
+from registry import messages, sheets
 from registry.domain.nip import field_errors, nip_problems, parse_nip, today_in_indonesia
 from registry.events import civil_servant_changed
 from registry.models import CivilServant, Institution
 from registry.schemas import CivilServantCreate, CivilServantImportRow, ImportFile
 from registry.sheets import Row
+from sinergi_shared import messages as shared_messages
 from sinergi_shared.auth import Principal
 from sinergi_shared.contracts import CivilServantSnapshot, Employment
+from sinergi_shared.language import current_language
 from sinergi_shared.outbox import record
-from sinergi_shared.problems import PayloadTooLarge, Problem, invalid
+from sinergi_shared.problems import PayloadTooLarge, Problem, field_message, invalid
 
 JSON_TYPES = ("application/json", "")
 CSV_TYPES = ("text/csv", "application/csv")
@@ -33,11 +35,17 @@ FieldErrors = list[dict[str, str]]
 
 
 class UnsupportedMediaType(Problem):
-    status, title, slug = 415, "Unsupported media type", "unsupported-media-type"
+    status, title, slug = 415, shared_messages.UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type"
 
 
 def _too_many(count: int, limit: int) -> PayloadTooLarge:
-    return PayloadTooLarge(f"an import takes at most {limit:,} rows; this one has {count:,}. Split the file.")
+    return PayloadTooLarge(messages.IMPORT_TOO_MANY_ROWS(limit=_thousands(limit), count=_thousands(count)))
+
+
+def _thousands(number: int) -> str:
+    """A count as both languages group its digits: 10.000 in Indonesian, 10,000 in English."""
+    grouped = f"{number:,}"
+    return grouped if current_language.get() == "en" else grouped.replace(",", ".")
 
 
 class Rows:
@@ -68,9 +76,7 @@ def rows_of(file: ImportFile, *, max_rows: int) -> Rows:
     elif file.content_type == sheets.XLSX:
         content = sheets.xlsx_as_csv(file.content)
     else:
-        raise UnsupportedMediaType(
-            f"send application/json (an array), text/csv or {sheets.XLSX} (with a header row), not {file.content_type}"
-        )
+        raise UnsupportedMediaType(messages.IMPORT_MEDIA_TYPE(xlsx=sheets.XLSX, given=file.content_type))
     return Rows(lambda: sheets.records(content), max_rows=max_rows)
 
 
@@ -79,7 +85,7 @@ def rows_from_json(body: bytes, *, max_rows: int) -> Rows:
     try:
         content = body.decode(json.detect_encoding(body), "surrogatepass")  # as json.loads reads bytes
     except UnicodeDecodeError as exc:
-        raise invalid("body", f"not valid JSON: {exc}") from exc
+        raise invalid("body", messages.JSON_INVALID(error=exc)) from exc
     return Rows(lambda: _json_elements(content), max_rows=max_rows)
 
 
@@ -126,13 +132,13 @@ def _refuse_json(content: str) -> NoReturn:
     try:
         json.loads(content)
     except ValueError as exc:
-        raise invalid("body", f"not valid JSON: {exc}") from exc
-    raise invalid("body", "send a JSON array of civil servants")
+        raise invalid("body", messages.JSON_INVALID(error=exc)) from exc
+    raise invalid("body", messages.JSON_NOT_ARRAY())
 
 
 def _validation_errors(exc: ValidationError) -> FieldErrors:
     return [
-        {"field": ".".join(str(p) for p in e["loc"]) or "row", "message": str(e["msg"])}
+        {"field": ".".join(str(p) for p in e["loc"]) or "row", "message": field_message(e)}
         for e in exc.errors()
         if not (e["loc"] and e["loc"][0] == "nip" and e["type"] == "string_too_long")
     ]
@@ -168,7 +174,11 @@ async def import_civil_servants(
             if nip is not None and len(lines_of.get(nip, ())) > 1:
                 others = ", ".join(str(x) for x in lines_of[nip] if x != line)
                 errors[line].append(
-                    {"field": "nip", "code": "duplicate_in_file", "message": f"NIP {nip} also appears on line {others}"}
+                    {
+                        "field": "nip",
+                        "code": "duplicate_in_file",
+                        "message": messages.NIP_TWICE_IN_FILE(nip=nip, lines=others),
+                    }
                 )
                 candidates.pop(line, None)
         valid = await _check_against_registry(session, candidates, errors, principal=principal, known=institutions)
@@ -197,15 +207,13 @@ def _validated(rows: list[Row], errors: dict[int, FieldErrors], *, today: date) 
     valid: dict[int, CivilServantImportRow] = {}
     for line, raw in rows:
         if not isinstance(raw, dict):
-            errors[line].append({"field": "row", "message": "each row is an object with the civil servant's fields"})
+            errors[line].append({"field": "row", "message": messages.ROW_NOT_OBJECT()})
             continue
         if "__extra__" in raw:
-            errors[line].append(
-                {"field": "row", "message": f"the row has {raw['__extra__']} cells, more than the header"}
-            )
+            errors[line].append({"field": "row", "message": messages.ROW_TOO_WIDE(cells=raw["__extra__"])})
             continue
         for field in _nul_fields(raw):
-            errors[line].append({"field": field, "message": "contains a NUL (\\u0000) character"})
+            errors[line].append({"field": field, "message": messages.NUL_CHARACTER()})
         if errors[line]:
             continue
         nip, employment = raw.get("nip"), raw.get("employment")
@@ -220,7 +228,7 @@ def _validated(rows: list[Row], errors: dict[int, FieldErrors], *, today: date) 
             errors[line].extend(_validation_errors(exc))
             continue
         if model.institution_id is None and model.institution_code is None:
-            errors[line].append({"field": "institution_id", "message": "name the institution by id or by code"})
+            errors[line].append({"field": "institution_id", "message": messages.INSTITUTION_NAMED_BY_ID_OR_CODE()})
         if not errors[line]:
             valid[line] = model
     return valid
@@ -228,11 +236,7 @@ def _validated(rows: list[Row], errors: dict[int, FieldErrors], *, today: date) 
 
 def _scientific(nip: str) -> dict[str, str]:
     """The error of a NIP that a spreadsheet turned into a number shown in scientific notation."""
-    message = (
-        f"the NIP {nip} is a number in scientific notation: the spreadsheet has lost its last digits. "
-        "Format the NIP column as text and type the 18 digits again"
-    )
-    return {"field": "nip", "code": "nip_scientific_notation", "message": message}
+    return {"field": "nip", "code": "nip_scientific_notation", "message": messages.NIP_SCIENTIFIC(nip=nip)}
 
 
 class Institutions:
@@ -258,19 +262,21 @@ class Institutions:
         by_code = self.by_code.get(row.institution_code) if row.institution_code is not None else None
         errors: FieldErrors = []
         if row.institution_id is not None and by_id is None:
-            errors.append({"field": "institution_id", "message": "no institution has this id"})
+            errors.append({"field": "institution_id", "message": messages.INSTITUTION_ID_UNKNOWN()})
         if row.institution_code is not None and by_code is None:
-            errors.append({"field": "institution_code", "message": f"no institution has code {row.institution_code}"})
+            errors.append(
+                {"field": "institution_code", "message": messages.INSTITUTION_CODE_UNKNOWN(code=row.institution_code)}
+            )
         if by_id is not None and by_code is not None and by_id.id != by_code.id:
-            errors.append({"field": "institution_code", "message": "the code and the id name two institutions"})
+            errors.append({"field": "institution_code", "message": messages.INSTITUTION_CODE_AND_ID_DIFFER()})
         institution = by_id or by_code
         if errors or institution is None:
             return None, errors
         field = "institution_id" if by_id is not None else "institution_code"
         if institution.status != "active":
-            errors.append({"field": field, "message": "the institution is deactivated"})
+            errors.append({"field": field, "message": messages.INSTITUTION_INACTIVE()})
         elif not principal.may_reach(institution.id):
-            errors.append({"field": field, "message": "you may only import civil servants of your own institution"})
+            errors.append({"field": field, "message": messages.IMPORT_OWN_INSTITUTION()})
         return (None, errors) if errors else (institution, errors)
 
 
@@ -294,7 +300,7 @@ async def _check_against_registry(
         errors[line].extend(institution_errors)
         if model.nip in known_nips:
             errors[line].append(
-                {"field": "nip", "code": "duplicate_in_db", "message": f"NIP {model.nip} is already registered"}
+                {"field": "nip", "code": "duplicate_in_db", "message": messages.NIP_ALREADY_REGISTERED(nip=model.nip)}
             )
         if institution is not None and not errors[line]:
             fields = model.model_dump(exclude={"institution_id", "institution_code"})
@@ -310,7 +316,7 @@ async def _store(
     for line, model in list(valid.items()):
         if model.nip not in inserted:  # registered concurrently by another request
             errors[line].append(
-                {"field": "nip", "code": "duplicate_in_db", "message": f"NIP {model.nip} is already registered"}
+                {"field": "nip", "code": "duplicate_in_db", "message": messages.NIP_ALREADY_REGISTERED(nip=model.nip)}
             )
             del valid[line]
     await record(session, *(civil_servant_changed("civil_servant.registered", inserted[m.nip]) for m in valid.values()))

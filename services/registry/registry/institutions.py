@@ -1,21 +1,24 @@
-"""Institution use cases: register, read, list, update, deactivate; state and event in the caller's unit of work."""
+"""Institution use cases (register, read, list, update, deactivate, succeed) in the caller's unit of work."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 from uuid import UUID, uuid4
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registry import rows
+from registry import messages, rows
 from registry.domain.hierarchy import ParentView, hierarchy_problems, sector_of
+from registry.domain.succession import INDONESIA_EASTERNMOST, Party, succession_problems
 from registry.events import InstitutionChange, institution_changed
 from registry.models import Institution
-from registry.schemas import InstitutionCreate, InstitutionFilters
+from registry.schemas import InstitutionCreate, InstitutionFilters, Succession
 from sinergi_shared.http import check_if_match, filtered
 from sinergi_shared.outbox import record
 from sinergi_shared.problems import Conflict, NotFound, Unprocessable, invalid
+from sinergi_shared.succession import predecessors_of
 
 
 async def get(session: AsyncSession, institution_id: UUID, *, for_update: bool = False) -> Institution:
@@ -25,7 +28,7 @@ async def get(session: AsyncSession, institution_id: UUID, *, for_update: bool =
         stmt = stmt.with_for_update()
     institution = (await session.scalars(stmt)).one_or_none()
     if institution is None:
-        raise NotFound(f"institution {institution_id} does not exist")
+        raise NotFound(messages.INSTITUTION_NOT_FOUND(id=institution_id))
     return institution
 
 
@@ -33,9 +36,9 @@ async def get_active(session: AsyncSession, institution_id: UUID) -> Institution
     """The active institution a body names in `institution_id`; 422 on that field otherwise."""
     institution = await session.get(Institution, institution_id)
     if institution is None:
-        raise invalid("institution_id", "no institution has this id")
+        raise invalid("institution_id", messages.INSTITUTION_ID_UNKNOWN())
     if institution.status != "active":
-        raise invalid("institution_id", "the institution is deactivated")
+        raise invalid("institution_id", messages.INSTITUTION_INACTIVE())
     return institution
 
 
@@ -49,6 +52,7 @@ async def register(session: AsyncSession, *, body: InstitutionCreate) -> Institu
             parent_given=body.parent_id is not None,
             is_new_autonomous_region=body.is_new_autonomous_region,
             region_code=body.region_code,
+            bps_code=body.bps_code,
         )
     )
     sector = sector_of(body.kind, None if parent is None else parent.kind)
@@ -56,7 +60,7 @@ async def register(session: AsyncSession, *, body: InstitutionCreate) -> Institu
         session, Institution, key="code", values={**body.model_dump(), "id": uuid4(), "sector": sector}
     )
     if institution is None:
-        raise Conflict(f"an institution with code {body.code} already exists")
+        raise Conflict(messages.INSTITUTION_CODE_TAKEN(code=body.code))
     await record(session, institution_changed("institution.registered", institution))
     return institution
 
@@ -94,14 +98,15 @@ async def update(
     institution = await get(session, institution_id, for_update=True)
     check_if_match(if_match, institution.version)
     if institution.status != "active":
-        raise Conflict("a deactivated institution cannot be changed")
+        raise Conflict(messages.INSTITUTION_INACTIVE_UNCHANGEABLE())
     if "name" in changes and changes["name"] is None:
-        raise invalid("name", "an institution needs a name")
+        raise invalid("name", messages.INSTITUTION_NAME_REQUIRED())
     if "is_new_autonomous_region" in changes and changes["is_new_autonomous_region"] is None:
-        raise invalid("is_new_autonomous_region", "must be true or false")
+        raise invalid("is_new_autonomous_region", messages.TRUE_OR_FALSE())
     merged = {
         "name": institution.name,
         "region_code": institution.region_code,
+        "bps_code": institution.bps_code,
         "parent_id": institution.parent_id,
         "is_new_autonomous_region": institution.is_new_autonomous_region,
         **changes,
@@ -112,10 +117,11 @@ async def update(
         parent_given=merged["parent_id"] is not None,
         is_new_autonomous_region=merged["is_new_autonomous_region"],
         region_code=merged["region_code"],
+        bps_code=merged["bps_code"],
         sector=institution.sector,
     )
     if merged["parent_id"] == institution.id:
-        problems.append(("parent_id", "an institution cannot be its own parent"))
+        problems.append(("parent_id", messages.OWN_PARENT()))
     _refuse(problems)
     if all(getattr(institution, field) == value for field, value in merged.items()):
         return institution
@@ -130,14 +136,72 @@ async def deactivate(session: AsyncSession, institution_id: UUID, *, if_match: s
     if if_match is not None:
         check_if_match(if_match, institution.version)
     if institution.status != "active":
-        raise Conflict("the institution is already deactivated")
+        raise Conflict(messages.INSTITUTION_ALREADY_INACTIVE())
     child = await session.scalar(
         select(Institution.code).where(Institution.parent_id == institution.id, Institution.status == "active").limit(1)
     )
     if child is not None:
-        raise Conflict(f"deactivate the institutions under it first (e.g. {child})")
+        raise Conflict(messages.INSTITUTION_HAS_ACTIVE_CHILDREN(child=child))
     institution.status = "inactive"
     return await _changed(session, institution, "institution.deactivated")
+
+
+async def succeed(
+    session: AsyncSession, institution_id: UUID, *, body: Succession, if_match: str | None = None
+) -> Institution:
+    """Mark an institution succeeded (inactive, naming its successors); the same succession again changes nothing,
+    another one is 409. Its active units stay under it until an operator moves them (PATCH parent_id)."""
+    # The institution and its successors locked in one order, so two opposite successions cannot both pass.
+    parties = {
+        row.id: row
+        for row in await session.scalars(
+            select(Institution)
+            .where(Institution.id.in_([institution_id, *body.successor_ids]))
+            .order_by(Institution.id)
+            .with_for_update()
+        )
+    }
+    institution = parties.get(institution_id)
+    if institution is None:
+        raise NotFound(messages.INSTITUTION_NOT_FOUND(id=institution_id))
+    if institution.successor_ids:
+        if set(institution.successor_ids) == set(body.successor_ids) and institution.succeeded_on == body.effective_on:
+            return institution
+        codes = await session.scalars(
+            select(Institution.code).where(Institution.id.in_(institution.successor_ids)).order_by(Institution.code)
+        )
+        raise Conflict(messages.ALREADY_SUCCEEDED(on=institution.succeeded_on, codes=", ".join(codes)))
+    if if_match is not None:
+        check_if_match(if_match, institution.version)
+    if institution.status != "active":
+        raise Conflict(messages.INACTIVE_NOT_SUCCEEDABLE())
+    links = await session.execute(
+        select(Institution.id, Institution.successor_ids).where(func.cardinality(Institution.successor_ids) > 0)
+    )
+    _refuse(
+        succession_problems(
+            institution=_party(institution),
+            successor_ids=body.successor_ids,
+            successors={party_id: _party(row) for party_id, row in parties.items()},
+            predecessor_ids=predecessors_of(institution.id, dict(links.tuples().all())),
+            effective_on=body.effective_on,
+            today=datetime.now(INDONESIA_EASTERNMOST).date(),
+        )
+    )
+    institution.status = "inactive"
+    institution.successor_ids = list(body.successor_ids)
+    institution.succeeded_on = body.effective_on
+    return await _changed(session, institution, "institution.succeeded")
+
+
+async def predecessor_ids(session: AsyncSession, institution_id: UUID) -> list[UUID]:
+    """The institutions that name this one among their successors (its direct predecessors), in code order."""
+    stmt = select(Institution.id).where(Institution.successor_ids.contains([institution_id])).order_by(Institution.code)
+    return list(await session.scalars(stmt))
+
+
+def _party(row: Institution) -> Party:
+    return Party(id=row.id, code=row.code, kind=row.kind, sector=row.sector, status=row.status)
 
 
 async def _changed(session: AsyncSession, institution: Institution, change: InstitutionChange) -> Institution:

@@ -27,7 +27,10 @@ class Institution(Base):
     sector: Mapped[str] = mapped_column(Text)
     parent_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True), ForeignKey("institutions.id"))
     is_new_autonomous_region: Mapped[bool] = mapped_column(Boolean, default=False)
-    region_code: Mapped[str | None] = mapped_column(Text)
+    region_code: Mapped[str | None] = mapped_column(Text)  # Kemendagri kode wilayah
+    bps_code: Mapped[str | None] = mapped_column(Text)  # BPS numbers the same regions differently
+    successor_ids: Mapped[list[uuid.UUID]] = mapped_column(ARRAY(UUID(as_uuid=True)), default=list)
+    succeeded_on: Mapped[date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(Text, default="active")
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

@@ -9,7 +9,9 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationInfo, computed_field, field_validator
 from pydantic.json_schema import SkipJsonSchema
 
+from registry import messages
 from registry.domain.hierarchy import CODE_PATTERN
+from registry.domain.regions import is_bps_code, kemendagri_code
 from sinergi_shared.contracts import (
     CivilServantSnapshot,
     Employment,
@@ -33,6 +35,26 @@ class Request(BaseModel):
 
 # --- institutions ------------------------------------------------------------------------
 
+REGION_CODE_DOC = (
+    "Kemendagri region code (kode wilayah, Kepmendagri 100.1.1-6117/2022): NN for a province, NN.NN for a "
+    "regency (01-69) or city (71-99) beginning with its province's code, e.g. 93.01; NNNN is read as NN.NN"
+)
+BPS_CODE_DOC = "BPS code where known, numbered apart from Kemendagri's: 2 digits for a province, 4 for a regency/city"
+
+
+def _region_codes(value: str | None, info: ValidationInfo) -> str | None:
+    """region_code as Kemendagri writes it (NNNN becomes NN.NN); bps_code in BPS's shape."""
+    if value is None:
+        return None
+    if info.field_name == "region_code":
+        code = kemendagri_code(value)
+        if code is None:
+            raise ValueError(messages.KEMENDAGRI_FORMAT())
+        return code
+    if not is_bps_code(value.strip()):
+        raise ValueError(messages.BPS_FORMAT())
+    return value.strip()
+
 
 class InstitutionCreate(Request):
     code: str = Field(description="Unique code in capitals, e.g. BPSDM-KEMENDAGRI", max_length=64)
@@ -40,23 +62,27 @@ class InstitutionCreate(Request):
     kind: InstitutionKind
     parent_id: UUID | None = None
     is_new_autonomous_region: bool = False
-    region_code: str | None = Field(default=None, description="BPS code: 2 digits for a province, 4 for a regency/city")
+    region_code: str | None = Field(default=None, max_length=16, description=REGION_CODE_DOC)
+    bps_code: str | None = Field(default=None, max_length=16, description=BPS_CODE_DOC)
+    _codes = field_validator("region_code", "bps_code")(_region_codes)
 
     @field_validator("code")
     @classmethod
     def _code(cls, value: str) -> str:
         if not CODE_PATTERN.match(value):
-            raise ValueError("use 2 to 64 capital letters, digits or . _ / - (e.g. BPSDM-KEMENDAGRI)")
+            raise ValueError(messages.INSTITUTION_CODE_FORMAT())
         return value
 
 
 class InstitutionUpdate(Request):
-    """Only the fields sent change; parent_id or region_code sent as null clear them."""
+    """Only the fields sent change; parent_id, region_code or bps_code sent as null clear them."""
 
     name: Name | None = None
-    region_code: str | None = None
+    region_code: str | None = Field(default=None, max_length=16, description=REGION_CODE_DOC)
+    bps_code: str | None = Field(default=None, max_length=16, description=BPS_CODE_DOC)
     parent_id: UUID | None = None
     is_new_autonomous_region: bool | None = None
+    _codes = field_validator("region_code", "bps_code")(_region_codes)
 
 
 class InstitutionOut(InstitutionSnapshot):
@@ -64,8 +90,34 @@ class InstitutionOut(InstitutionSnapshot):
 
     model_config = ConfigDict(from_attributes=True)
 
+    # Not in the events: the replicas copy the snapshot column for column and have no use for it.
+    bps_code: str | None = Field(default=None, description=BPS_CODE_DOC)
     created_at: datetime
     updated_at: datetime
+
+
+class InstitutionDetail(InstitutionOut):
+    """One institution as a single read or write answers it: also who it succeeded."""
+
+    predecessor_ids: list[UUID] = Field(
+        default_factory=list, description="The institutions that name this one among their successor_ids"
+    )
+
+
+class Succession(Request):
+    """The institutions that carry on an institution's work from a day on (a ministry split or merged)."""
+
+    successor_ids: list[UUID] = Field(
+        min_length=1, max_length=20, description="One successor (a merger or a rename) or several (a split)"
+    )
+    effective_on: date = Field(description="The day the successors took over, e.g. 2024-10-21; not in the future")
+
+    @field_validator("successor_ids")
+    @classmethod
+    def _distinct(cls, ids: list[UUID]) -> list[UUID]:
+        if len(set(ids)) != len(ids):
+            raise ValueError(messages.SUCCESSOR_TWICE())
+        return ids
 
 
 class InstitutionFilters(Paging):
@@ -106,7 +158,7 @@ class CivilServantFields(Request):
     @classmethod
     def _structural_only(cls, level: str | None, info: ValidationInfo) -> str | None:
         if level is not None and info.data.get("position_kind") != "structural":
-            raise ValueError("only a structural post has a level (JPT, administrator, pengawas)")
+            raise ValueError(messages.LEVEL_ONLY_STRUCTURAL())
         return level
 
 

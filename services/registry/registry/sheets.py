@@ -19,6 +19,7 @@ from xml.etree.ElementTree import ParseError
 import openpyxl
 from openpyxl.utils.exceptions import InvalidFileException
 
+from registry import messages
 from sinergi_shared.problems import PayloadTooLarge, invalid
 
 Row = tuple[int, Any]  # (line, raw row)
@@ -60,13 +61,6 @@ VALUES: dict[str, dict[str, str]] = {
         "pengawas": "pengawas",
     },
 }
-COLUMNS_HELP = (
-    "nip, nama (name), kode_instansi (institution_code) or id_instansi (institution_id), "
-    "status_kepegawaian (employment: PNS or PPPK), jenis_jabatan (position_kind: struktural, fungsional or "
-    "pelaksana), jabatan (position_title), golongan (grade), eselon (position_level: JPT Utama, JPT Madya, JPT "
-    "Pratama, Administrator or Pengawas)"
-)
-
 # A number in scientific notation, as a spreadsheet shows a NIP typed into a number cell (1,98E+17).
 SCIENTIFIC = re.compile(r"[0-9]+(?:[.,][0-9]*)?[eE][+-]?[0-9]+")
 # Excel keeps 15 significant digits: a number cell this large has already lost the end of a NIP.
@@ -91,7 +85,7 @@ def csv_text(body: bytes) -> str:
     try:
         return body.decode("cp1252")
     except UnicodeDecodeError as exc:
-        raise invalid("body", "the CSV file must be UTF-8 (or Windows-1252, as Excel saves plain CSV)") from exc
+        raise invalid("body", messages.CSV_ENCODING()) from exc
 
 
 def xlsx_as_csv(body: bytes) -> str:
@@ -100,10 +94,10 @@ def xlsx_as_csv(body: bytes) -> str:
         with zipfile.ZipFile(io.BytesIO(body)) as archive:
             unpacked = sum(member.file_size for member in archive.infolist())
     except zipfile.BadZipFile as exc:
-        raise invalid("body", "not an XLSX workbook: save the sheet as .xlsx, or send it as CSV") from exc
+        raise invalid("body", messages.NOT_XLSX()) from exc
     if unpacked > XLSX_MAX_UNPACKED:
         limit = XLSX_MAX_UNPACKED // 2**20
-        raise PayloadTooLarge(f"the workbook unpacks to more than {limit} MiB: send the staff sheet alone")
+        raise PayloadTooLarge(messages.XLSX_TOO_LARGE(limit=limit))
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     try:
@@ -116,7 +110,7 @@ def xlsx_as_csv(body: bytes) -> str:
         finally:
             workbook.close()
     except UNREADABLE as exc:
-        raise invalid("body", f"not a readable XLSX workbook ({type(exc).__name__}): save it again from Excel") from exc
+        raise invalid("body", messages.XLSX_UNREADABLE(error=type(exc).__name__)) from exc
     return out.getvalue()
 
 
@@ -143,7 +137,7 @@ def records(content: str) -> Iterator[Row]:
     try:
         header = next(reader, None)
         if header is None:
-            raise invalid("body", f"the file is empty; its first line names the columns: {COLUMNS_HELP}")
+            raise invalid("body", messages.FILE_EMPTY(columns=messages.COLUMNS_HELP()))
         fields = _fields(header)
         previous_end = reader.line_num
         for record in reader:
@@ -155,7 +149,7 @@ def records(content: str) -> Iterator[Row]:
                 continue
             yield start, {f: _value(f, v) for f, v in zip(fields, record, strict=False) if v.strip()}
     except csv.Error as exc:
-        raise invalid("body", f"the CSV file is malformed near line {reader.line_num}: {exc}") from exc
+        raise invalid("body", messages.CSV_MALFORMED(line=reader.line_num, error=exc)) from exc
 
 
 def _fields(header: list[str]) -> list[str]:
@@ -164,20 +158,20 @@ def _fields(header: list[str]) -> list[str]:
     while names and not names[-1]:  # Excel writes empty cells past the last header when later rows are wider
         names.pop()
     fields = [HEADERS.get(name, name) for name in names]
-    unknown = [name or "(a column without a name)" for name in names if name not in HEADERS]
+    unknown = [name or messages.COLUMN_WITHOUT_NAME() for name in names if name not in HEADERS]
     missing = [_column(f) for f in REQUIRED_FIELDS if f not in fields]
     if not any(f in fields for f in INSTITUTION_FIELDS):
-        missing.append(f"{_column('institution_code')} or {_column('institution_id')}")
+        missing.append(messages.COLUMN_EITHER(first=_column("institution_code"), second=_column("institution_id")))
     repeated = sorted({_column(f) for f in fields if f in INDONESIAN_HEADERS and fields.count(f) > 1})
     parts = []
     if unknown:
-        parts.append(f"unknown columns {', '.join(unknown)}")
+        parts.append(messages.COLUMNS_UNKNOWN(columns=", ".join(unknown)))
     if missing:
-        parts.append(f"missing columns {', '.join(missing)}")
+        parts.append(messages.COLUMNS_MISSING(columns=", ".join(missing)))
     if repeated:
-        parts.append(f"columns given twice (in English and Indonesian, or twice): {', '.join(repeated)}")
+        parts.append(messages.COLUMNS_TWICE(columns=", ".join(repeated)))
     if parts:
-        raise invalid("header", f"{'; '.join(parts)}; the columns are: {COLUMNS_HELP}")
+        raise invalid("header", messages.HEADER_PROBLEMS(problems="; ".join(parts), columns=messages.COLUMNS_HELP()))
     return fields
 
 

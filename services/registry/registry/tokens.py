@@ -18,6 +18,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from registry import messages
 from registry.config import Settings
 from registry.domain.scopes import narrowed_scopes
 from registry.models import ApiClient, SigningKey
@@ -29,7 +30,7 @@ class OAuthError(Problem):
 
     def __init__(self, status: int, error: str, description: str) -> None:
         super().__init__(description, extra={"error": error, "error_description": description})
-        self.status, self.title, self.slug = status, error.replace("_", " ").capitalize(), error.replace("_", "-")
+        self.status, self.title, self.slug = status, messages.OAUTH_TITLES[error], error.replace("_", "-")
         if status == 401:
             self.headers = {"WWW-Authenticate": 'Basic realm="sinergi", error="invalid_client"'}
 
@@ -38,7 +39,7 @@ async def issue(session: AsyncSession, settings: Settings, *, client: ApiClient,
     """A signed JWT for an authenticated client, with all its scopes or the subset it asked for."""
     granted = narrowed_scopes(frozenset(client.scopes), scope)
     if granted is None:
-        raise OAuthError(400, "invalid_scope", f"this client may only ask for: {' '.join(sorted(client.scopes))}")
+        raise OAuthError(400, "invalid_scope", messages.SCOPES_ALLOWED(scopes=" ".join(sorted(client.scopes))))
     signer = await current_signer(session, settings)
     now = int(time.time())
     scope_text = " ".join(s for s in client.scopes if s in granted)

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from typing import Literal
 
+from enrollment import messages
+
 Pattern = Literal[
     "technical_training",
     "functional_training",
@@ -42,11 +44,6 @@ CENTRAL_SHARE_PCT = 30  # central BPSDM trainings hold 30% of seats for regional
 WIB = timezone(timedelta(hours=7), "WIB")
 # How many fiscal years after the current one a program of each horizon may be for (SPEC section 1).
 HORIZON_YEARS_AHEAD: dict[str, int] = {"short": 1, "medium": 4, "long": 19}
-_HORIZON_RULE: dict[str, str] = {
-    "short": "this fiscal year or the next (the annual plan, PP 11/2017 art. 205)",
-    "medium": "within the 5 fiscal years from this one (the Renstra)",
-    "long": "within the 20 fiscal years from this one (the RPJPN)",
-}
 
 OPEN_STATUSES: tuple[EnrollmentStatus, ...] = ("waitlisted", "reserved", "confirmed")
 # Statuses that occupy a seat: the cohort counters count exactly these rows.
@@ -60,7 +57,7 @@ def category_problem(*, pattern: str, category: str | None) -> str | None:
     fixed = CATEGORY_OF_PATTERN[pattern]
     if category is None or category == fixed:
         return None
-    return f"the category follows the pattern (Perlan LAN 6/2023 art. 18): {pattern} is {fixed}, not {category}"
+    return messages.CATEGORY_FOLLOWS_PATTERN(pattern=pattern, fixed=fixed, category=category)
 
 
 def current_fiscal_year(now: datetime) -> int:
@@ -73,16 +70,17 @@ def horizon_problem(*, horizon: str, fiscal_year: int, current_year: int) -> str
     last = current_year + HORIZON_YEARS_AHEAD[horizon]
     if current_year <= fiscal_year <= last:
         return None
-    return f"a {horizon} program is for {_HORIZON_RULE[horizon]}: {current_year} to {last}, not {fiscal_year}"
+    rule, name = messages.HORIZON_RULES[horizon](), messages.HORIZON_NAMES[horizon]()
+    return messages.HORIZON_YEAR(horizon=name, rule=rule, first=current_year, last=last, fiscal_year=fiscal_year)
 
 
 def cohort_dates_problem(*, starts_on: date, ends_on: date, fiscal_year: int) -> tuple[str, str] | None:
     """(field, message) when a cohort does not run inside its program's fiscal year (a calendar year)."""
     if ends_on < starts_on:
-        return "ends_on", "must not be before starts_on"
+        return "ends_on", messages.ENDS_BEFORE_START()
     for field, day in (("starts_on", starts_on), ("ends_on", ends_on)):
         if day.year != fiscal_year:
-            return field, f"a cohort runs within its program's fiscal year {fiscal_year} (1 January to 31 December)"
+            return field, messages.COHORT_OUTSIDE_FISCAL_YEAR(fiscal_year=fiscal_year)
     return None
 
 
@@ -108,19 +106,17 @@ def share_refusal(
     if share_pct >= default_pct:
         if reason is not None:
             return ShareRefusal(
-                "regional_share_reason", f"only a share below the default {default_pct}% takes a reason", False
+                "regional_share_reason", messages.SHARE_REASON_NOT_NEEDED(default_pct=default_pct), False
             )
         return None
     if not crosses_institutions:
         return ShareRefusal(
             "regional_share_pct",
-            f"only a coordinator may set the regional share below the default {default_pct}%; a provider may raise it",
+            messages.SHARE_LOWERED_BY_COORDINATOR(default_pct=default_pct),
             True,
         )
     if reason is None or not reason.strip():
-        return ShareRefusal(
-            "regional_share_reason", f"a share below the default {default_pct}% needs the reason, which is kept", False
-        )
+        return ShareRefusal("regional_share_reason", messages.SHARE_REASON_REQUIRED(default_pct=default_pct), False)
     return None
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
+from funding import messages
 from sinergi_shared.auth import Principal
 from sinergi_shared.problems import Forbidden
 
@@ -15,12 +16,12 @@ def ensure_reaches(principal: Principal, *institution_ids: UUID | None, what: st
     their ids are unguessable, and a clear refusal helps integrators more than a feigned absence.
     """
     if not principal.may_reach(*institution_ids):
-        raise Forbidden(f"{what} of another institution is out of this token's reach")
+        raise Forbidden(messages.OUT_OF_REACH[what]())
 
 
 def scoped_institution(principal: Principal, institution_id: UUID | None) -> UUID | None:
     """The institution a list is limited to: the one asked for, or the caller's own unless it crosses."""
     if institution_id is not None:
-        ensure_reaches(principal, institution_id, what="the data")
+        ensure_reaches(principal, institution_id, what="data")
         return institution_id
     return None if principal.crosses_institutions else principal.institution_id

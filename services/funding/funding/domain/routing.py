@@ -14,6 +14,9 @@ from enum import StrEnum
 from typing import Literal
 from uuid import UUID
 
+from funding import messages
+from sinergi_shared.language import Text
+
 Source = Literal["APBN", "BLU", "PNBP", "APBD"]
 Sector = Literal["central", "regional"]
 Purpose = Literal["general", "dob_facilitation"]
@@ -22,7 +25,6 @@ SOURCES: tuple[Source, ...] = ("APBN", "BLU", "PNBP", "APBD")
 CENTRAL_SOURCES: frozenset[str] = frozenset({"APBN", "BLU", "PNBP"})
 REGIONAL_SOURCES: frozenset[str] = frozenset({"APBD"})
 DOB_SOURCE: Source = "APBN"
-REGIONAL_PROVIDER = "a regional training unit's seats are paid from APBD; "
 
 
 class Reason(StrEnum):
@@ -61,10 +63,10 @@ def sources_allowed(sector: Sector) -> frozenset[str]:
 def line_terms_problem(*, sector: Sector, source: Source, purpose: Purpose) -> str | None:
     """Why an institution of this sector may not hold such a budget line; None when it may."""
     if source not in sources_allowed(sector):
-        owner = "regional governments" if source == "APBD" else "central ministries and agencies"
-        return f"{source} lines belong to {owner}; this institution is {sector}"
+        owner = messages.SOURCE_OWNERS["APBD" if source == "APBD" else "central"]()
+        return messages.SOURCE_NOT_OF_SECTOR(source=source, owner=owner, sector=messages.SECTOR_NAMES[sector]())
     if purpose == "dob_facilitation" and source != DOB_SOURCE:
-        return "dob_facilitation lines are funded from APBN"
+        return messages.DOB_LINES_APBN()
     return None
 
 
@@ -82,7 +84,7 @@ def route_enrollment(
     regional government; APBN/BLU/PNBP → the provider's K/L."""
     if provider_sector == "regional":
         # A Pemda's BPSDM/BKPSDM has no K/L (hence no APBN, BLU, PNBP or DOB line): APBD pays, whatever was asked.
-        return _apbd_of_participant(participant_institution_id, participant_sector, REGIONAL_PROVIDER)
+        return _apbd_of_participant(participant_institution_id, participant_sector, messages.REGIONAL_PROVIDER_APBD)
     if is_dob:
         # The special DOB mechanism overrides whatever the nominating region asked for.
         return Route(provider_ministry_id, DOB_SOURCE, "dob_facilitation", requires_coordinator=True)
@@ -92,11 +94,11 @@ def route_enrollment(
 
 
 def _apbd_of_participant(
-    participant_institution_id: UUID, participant_sector: Sector, why: str = ""
+    participant_institution_id: UUID, participant_sector: Sector, refusal: Text = messages.APBD_ONLY_REGIONAL
 ) -> Route | Refusal:
     """The participant's own regional government pays from its APBD; a central participant has none."""
     if participant_sector != "regional":
-        return Refusal(Reason.SOURCE_NOT_ALLOWED, f"{why}APBD pays only for participants of a regional government")
+        return Refusal(Reason.SOURCE_NOT_ALLOWED, refusal())
     return Route(participant_institution_id, "APBD", "general", requires_coordinator=False)
 
 
@@ -145,13 +147,15 @@ def decide(*, route: Route, line: LineFigures | None, amount_idr: int) -> Decisi
         return Decision(
             "reject",
             Reason.NO_BUDGET_LINE,
-            f"no {route.purpose} {route.source} line for institution {route.payer_institution_id}",
+            messages.NO_BUDGET_LINE(purpose=route.purpose, source=route.source, institution=route.payer_institution_id),
         )
     if amount_idr > line.available_idr:
         return Decision(
             "reject",
             Reason.INSUFFICIENT_BUDGET,
-            f"{amount_idr} IDR requested, {line.available_idr} IDR available",
+            messages.INSUFFICIENT_BUDGET(
+                requested=messages.rupiah(amount_idr), available=messages.rupiah(line.available_idr)
+            ),
         )
     if route.requires_coordinator or amount_idr > line.auto_approve_limit_idr:
         return Decision("await_approval")

@@ -9,7 +9,7 @@ from urllib.parse import unquote
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from registry import clients, tokens
+from registry import clients, messages, tokens
 from registry.schemas import TokenResponse
 from registry.tokens import OAuthError
 from sinergi_shared.http import Session
@@ -26,10 +26,10 @@ def _basic_credentials(request: Request) -> tuple[str, str] | None:
     try:
         decoded = base64.b64decode(value.strip(), validate=True).decode()
     except (binascii.Error, UnicodeDecodeError) as exc:
-        raise OAuthError(401, "invalid_client", "the Basic credentials are malformed") from exc
+        raise OAuthError(401, "invalid_client", messages.BASIC_MALFORMED()) from exc
     client_id, sep, secret = decoded.partition(":")
     if not sep:
-        raise OAuthError(401, "invalid_client", "the Basic credentials are malformed")
+        raise OAuthError(401, "invalid_client", messages.BASIC_MALFORMED())
     return unquote(client_id), unquote(secret)
 
 
@@ -65,17 +65,17 @@ def _basic_credentials(request: Request) -> tuple[str, str] | None:
 async def token(request: Request, session: Session) -> JSONResponse:
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type != "application/x-www-form-urlencoded":
-        raise OAuthError(400, "invalid_request", "send the token request as application/x-www-form-urlencoded")
+        raise OAuthError(400, "invalid_request", messages.TOKEN_FORM_REQUIRED())
     form = await request.form()
     fields: dict[str, str] = {k: v for k, v in form.items() if isinstance(v, str)}
     if fields.get("grant_type") != "client_credentials":
         if not fields.get("grant_type"):
-            raise OAuthError(400, "invalid_request", "grant_type is required")
-        raise OAuthError(400, "unsupported_grant_type", "only grant_type=client_credentials is supported")
+            raise OAuthError(400, "invalid_request", messages.GRANT_TYPE_REQUIRED())
+        raise OAuthError(400, "unsupported_grant_type", messages.GRANT_TYPE_UNSUPPORTED())
     basic = _basic_credentials(request)
     client_id, client_secret = basic or (fields.get("client_id", ""), fields.get("client_secret", ""))
     if not client_id or not client_secret or "\x00" in client_id:
-        raise OAuthError(401, "invalid_client", "client_id and client_secret are required")
+        raise OAuthError(401, "invalid_client", messages.CLIENT_CREDENTIALS_REQUIRED())
     client = await clients.authenticate(session, client_id=client_id, client_secret=client_secret)
     issued = await tokens.issue(session, request.app.state.settings, client=client, scope=fields.get("scope"))
     return JSONResponse(issued, headers={"Cache-Control": "no-store", "Pragma": "no-cache"})

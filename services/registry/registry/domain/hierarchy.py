@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from registry import messages
+from registry.domain.regions import bps_code_problem, region_code_problem
 from sinergi_shared.contracts import Sector
 
 MINISTRY_KINDS: frozenset[str] = frozenset({"ministry", "agency"})
@@ -20,8 +22,6 @@ PARENT_KINDS: dict[str, frozenset[str]] = {
     "city": frozenset({"province"}),
 }
 CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9._/-]{1,63}$")
-PROVINCE_REGION_CODE = re.compile(r"^\d{2}$")
-LOCAL_REGION_CODE = re.compile(r"^\d{4}$")
 
 
 def sector_of(kind: str, parent_kind: str | None = None) -> Sector:
@@ -34,8 +34,13 @@ def sector_of(kind: str, parent_kind: str | None = None) -> Sector:
 def _parents_wanted(kind: str) -> str:
     """The parents a kind accepts, as a reader would name them."""
     if kind == "training_unit":
-        return "a ministry or an agency (a K/L's unit), or a province, regency or city (a regional unit)"
-    return "a province"
+        return messages.PARENTS_OF_TRAINING_UNIT()
+    return messages.PARENTS_OF_LOCAL_GOVERNMENT()
+
+
+def _named(kind: str) -> str:
+    """A kind as a clerk names it: kabupaten, not regency."""
+    return messages.KIND_NAMES[kind]()
 
 
 @dataclass(frozen=True)
@@ -55,6 +60,7 @@ def hierarchy_problems(
     is_new_autonomous_region: bool,
     region_code: str | None,
     sector: str | None = None,
+    bps_code: str | None = None,
 ) -> list[tuple[str, str]]:
     """(field, message) for every hierarchy rule an institution would break; parent_given with parent None = unknown.
 
@@ -63,36 +69,38 @@ def hierarchy_problems(
     problems: list[tuple[str, str]] = []
     allowed = PARENT_KINDS[kind]
     if parent_given and parent is None:
-        problems.append(("parent_id", "no institution has this id"))
+        problems.append(("parent_id", messages.INSTITUTION_ID_UNKNOWN()))
     elif not allowed and parent is not None:
-        problems.append(("parent_id", f"a {kind} stands at the top of the hierarchy and takes no parent"))
+        problems.append(("parent_id", messages.PARENT_TOP_LEVEL(kind=_named(kind))))
     elif allowed and parent is None:
-        problems.append(("parent_id", f"a {kind} needs {_parents_wanted(kind)} as its parent"))
+        problems.append(("parent_id", messages.PARENT_REQUIRED(kind=_named(kind), wanted=_parents_wanted(kind))))
     elif parent is not None and parent.kind not in allowed:
-        problems.append(("parent_id", f"the parent of a {kind} must be {_parents_wanted(kind)}, not a {parent.kind}"))
+        wrong = messages.PARENT_WRONG_KIND(kind=_named(kind), wanted=_parents_wanted(kind), parent=_named(parent.kind))
+        problems.append(("parent_id", wrong))
     elif parent is not None and parent.status != "active":
-        problems.append(("parent_id", "the parent institution is deactivated"))
+        problems.append(("parent_id", messages.PARENT_INACTIVE()))
     elif parent is not None and sector is not None and sector_of(kind, parent.kind) != sector:
         # Programs, replicas and funding routes were built on the sector: a move across it is a new institution.
         problems.append(
-            ("parent_id", f"a {sector} {kind} cannot move under a {parent.kind}; register a new institution instead")
+            (
+                "parent_id",
+                messages.SECTOR_MOVE(
+                    kind=_named(kind), sector=messages.SECTOR_NAMES[sector](), parent=_named(parent.kind)
+                ),
+            )
         )
     if is_new_autonomous_region and kind not in REGIONAL_KINDS:
-        problems.append(("is_new_autonomous_region", "only a province, regency or city can be a new autonomous region"))
+        problems.append(("is_new_autonomous_region", messages.DOB_ONLY_REGIONAL()))
     if region_code is not None:
         if kind not in REGIONAL_KINDS:
-            problems.append(("region_code", "only a regional government has a region code"))
-        elif kind == "province" and not PROVINCE_REGION_CODE.match(region_code):
-            problems.append(("region_code", "a province's region code is its 2-digit BPS code, e.g. 93"))
-        elif kind != "province" and not LOCAL_REGION_CODE.match(region_code):
-            problems.append(("region_code", "a regency's or city's region code is its 4-digit BPS code, e.g. 9301"))
-        elif (
-            kind != "province"
-            and parent is not None
-            and parent.region_code
-            and not region_code.startswith(parent.region_code)
-        ):
-            problems.append(
-                ("region_code", f"the region code must start with the province's code {parent.region_code}")
-            )
+            problems.append(("region_code", messages.REGION_CODE_ONLY_REGIONAL()))
+        else:
+            province_code = None if parent is None else parent.region_code
+            if (problem := region_code_problem(kind, region_code, province_code)) is not None:
+                problems.append(("region_code", problem))
+    if bps_code is not None:
+        if kind not in REGIONAL_KINDS:
+            problems.append(("bps_code", messages.BPS_CODE_ONLY_REGIONAL()))
+        elif (problem := bps_code_problem(kind, bps_code)) is not None:
+            problems.append(("bps_code", problem))
     return problems

@@ -6,14 +6,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from typing import Literal
 
+from registry import messages
 from sinergi_shared.contracts import Employment
 
 NIP_LENGTH = 18
 ADULT_AGE = 18
 # Indonesia's easternmost time zone (WIT, UTC+9): a TMT month valid anywhere in the country is never "future".
 INDONESIA_LATEST = timezone(timedelta(hours=9))
-# What the number is called in a message, by the employment whose rule applies (None: not known yet).
-NUMBER_NAMES: dict[Employment | None, str] = {"PNS": "a NIP", "PPPK": "an NI PPPK", None: "a NIP or NI PPPK"}
 
 NipErrorCode = Literal[
     "nip_length",
@@ -85,23 +84,23 @@ def nip_problems(nip: str, *, employment: Employment | None, today: date) -> lis
     Both forms: YYYYMMDD birth date, six digits of appointment, gender digit 1/2, 3-digit serial (not 000).
     With the employment unknown (None), only the parts both forms share are checked.
     """
-    name = NUMBER_NAMES[employment]
+    name = messages.NUMBER_NAMES[employment]()
     if len(nip) != NIP_LENGTH:
-        return [NipProblem("nip_length", f"{name} has exactly {NIP_LENGTH} digits; this one has {len(nip)} characters")]
+        return [NipProblem("nip_length", messages.NIP_LENGTH(number=name, length=NIP_LENGTH, given=len(nip)))]
     if not (nip.isascii() and nip.isdigit()):
-        return [NipProblem("nip_not_digits", f"{name} contains only the digits 0-9")]
+        return [NipProblem("nip_not_digits", messages.NIP_NOT_DIGITS(number=name))]
     problems: list[NipProblem] = []
     birth = _real_date(int(nip[0:4]), int(nip[4:6]), int(nip[6:8]))
     if birth is None:
-        problems.append(NipProblem("birth_date_invalid", f"digits 1-8 ({nip[0:8]}) are not a real birth date YYYYMMDD"))
+        problems.append(NipProblem("birth_date_invalid", messages.NIP_BIRTH_DATE(digits=nip[0:8])))
     if employment == "PNS":
         problems += _tmt_problems(nip, birth, today)
     elif employment == "PPPK":
         problems += _pppk_year_problems(nip, birth, today)
     if nip[14] not in "12":
-        problems.append(NipProblem("gender_invalid", f"digit 15 is the gender: 1 or 2, not {nip[14]}"))
+        problems.append(NipProblem("gender_invalid", messages.NIP_GENDER(digit=nip[14])))
     if nip[15:18] == "000":
-        problems.append(NipProblem("serial_zero", "the last three digits (serial number) cannot be 000"))
+        problems.append(NipProblem("serial_zero", messages.NIP_SERIAL_ZERO()))
     return problems
 
 
@@ -112,21 +111,14 @@ def _tmt_problems(nip: str, birth: date | None, today: date) -> list[NipProblem]
     """
     tmt = _real_date(int(nip[8:12]), int(nip[12:14]), 1)
     if tmt is None:
-        message = f"digits 9-14 ({nip[8:14]}) are not a real appointment month YYYYMM"
-        return [NipProblem("appointment_month_invalid", message)]
+        return [NipProblem("appointment_month_invalid", messages.NIP_TMT_INVALID(digits=nip[8:14]))]
     problems: list[NipProblem] = []
+    month = f"{nip[8:12]}-{nip[12:14]}"
     if (tmt.year, tmt.month) > (today.year, today.month):
-        problems.append(
-            NipProblem("appointment_in_future", f"the appointment month {nip[8:12]}-{nip[12:14]} is in the future")
-        )
+        problems.append(NipProblem("appointment_in_future", messages.NIP_TMT_FUTURE(month=month)))
     if birth is not None and (tmt.year, tmt.month) < (birth.year + ADULT_AGE, birth.month):
-        problems.append(
-            NipProblem(
-                "appointment_before_18",
-                f"the appointment month {nip[8:12]}-{nip[12:14]} is before the 18th birthday "
-                f"({birth.year + ADULT_AGE}-{birth.month:02d})",
-            )
-        )
+        adult = f"{birth.year + ADULT_AGE}-{birth.month:02d}"
+        problems.append(NipProblem("appointment_before_18", messages.NIP_TMT_BEFORE_18(month=month, adult=adult)))
     return problems
 
 
@@ -137,17 +129,13 @@ def _pppk_year_problems(nip: str, birth: date | None, today: date) -> list[NipPr
     """
     year = int(nip[8:12])
     if _real_date(year, 1, 1) is None:
-        return [NipProblem("appointment_year_invalid", f"digits 9-12 ({nip[8:12]}) are not a real appointment year")]
+        return [NipProblem("appointment_year_invalid", messages.PPPK_YEAR_INVALID(digits=nip[8:12]))]
     problems: list[NipProblem] = []
     if year > today.year:
-        problems.append(NipProblem("appointment_in_future", f"the appointment year {nip[8:12]} is in the future"))
+        problems.append(NipProblem("appointment_in_future", messages.PPPK_YEAR_FUTURE(year=nip[8:12])))
     if birth is not None and year < birth.year + ADULT_AGE:
-        problems.append(
-            NipProblem(
-                "appointment_before_18",
-                f"the appointment year {nip[8:12]} is before the year of the 18th birthday ({birth.year + ADULT_AGE})",
-            )
-        )
+        adult = birth.year + ADULT_AGE
+        problems.append(NipProblem("appointment_before_18", messages.PPPK_YEAR_BEFORE_18(year=nip[8:12], adult=adult)))
     return problems
 
 
