@@ -126,3 +126,51 @@ FIELD_ERRORS: dict[str, Text] = {
     "multiple_of": Text(id="harus kelipatan {multiple_of}", en="Input should be a multiple of {multiple_of}"),
     "finite_number": Text(id="harus berupa angka terhingga", en="Input should be a finite number"),
 }
+
+# Imports and sheets (sheets.py): `{rows}` is what the caller's rows hold, e.g. "data ASN".
+IMPORT_MEDIA_TYPE = Text(
+    id="kirim application/json (array), text/csv, atau {xlsx} (dengan baris judul kolom), bukan {given}",
+    en="send application/json (an array), text/csv or {xlsx} (with a header row), not {given}",
+)
+IMPORT_TOO_MANY_ROWS = Text(
+    id="satu impor paling banyak {limit} baris; berkas ini berisi {count} baris. Bagi berkasnya.",
+    en="an import takes at most {limit} rows; this one has {count}. Split the file.",
+)
+JSON_INVALID = Text(id="bukan JSON yang sah: {error}", en="not valid JSON: {error}")
+JSON_NOT_ARRAY = Text(id="kirim array JSON berisi {rows}", en="send a JSON array of {rows}")
+ROW_TOO_WIDE = Text(
+    id="baris ini berisi {cells} sel, lebih banyak daripada judul kolom",
+    en="the row has {cells} cells, more than the header",
+)
+CSV_ENCODING = Text(
+    id="berkas CSV harus berpengodean UTF-8 (atau Windows-1252, seperti CSV biasa dari Excel)",
+    en="the CSV file must be UTF-8 (or Windows-1252, as Excel saves plain CSV)",
+)
+NOT_XLSX = Text(
+    id="bukan buku kerja XLSX: simpan lembarnya sebagai .xlsx, atau kirim sebagai CSV",
+    en="not an XLSX workbook: save the sheet as .xlsx, or send it as CSV",
+)
+XLSX_TOO_LARGE = Text(
+    id="isi buku kerja melebihi {limit} MiB setelah dibuka: kirim lembar {rows} saja",
+    en="the workbook unpacks to more than {limit} MiB: send the sheet of {rows} alone",
+)
+XLSX_UNREADABLE = Text(
+    id="buku kerja XLSX tidak dapat dibaca ({error}): simpan ulang dari Excel",
+    en="not a readable XLSX workbook ({error}): save it again from Excel",
+)
+FILE_EMPTY = Text(
+    id="berkas kosong; baris pertama berisi judul kolom: {columns}",
+    en="the file is empty; its first line names the columns: {columns}",
+)
+CSV_MALFORMED = Text(
+    id="berkas CSV rusak di sekitar baris {line}: {error}", en="the CSV file is malformed near line {line}: {error}"
+)
+COLUMNS_UNKNOWN = Text(id="kolom tidak dikenal: {columns}", en="unknown columns {columns}")
+COLUMNS_MISSING = Text(id="kolom belum ada: {columns}", en="missing columns {columns}")
+COLUMNS_TWICE = Text(
+    id="kolom tercantum dua kali (dalam bahasa Inggris dan Indonesia, atau dua kali): {columns}",
+    en="columns given twice (in English and Indonesian, or twice): {columns}",
+)
+COLUMN_WITHOUT_NAME = Text(id="(kolom tanpa judul)", en="(a column without a name)")
+COLUMN_EITHER = Text(id="{first} atau {second}", en="{first} or {second}")
+HEADER_PROBLEMS = Text(id="{problems}; kolom yang dikenal: {columns}", en="{problems}; the columns are: {columns}")

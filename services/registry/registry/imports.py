@@ -3,137 +3,36 @@ reported."""
 
 from __future__ import annotations
 
-import itertools
-import json
 from collections import defaultdict
-from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
-from typing import Any, NoReturn, get_args
+from typing import Any, get_args
 from uuid import UUID
 
 from pydantic import ValidationError
 from sqlalchemy import or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registry import messages, sheets
+from registry import messages
 from registry.domain.nip import field_errors, nip_problems, parse_nip, today_in_indonesia
 from registry.events import civil_servant_changed
 from registry.models import CivilServant, Institution
 from registry.schemas import CivilServantCreate, CivilServantImportRow, ImportFile
-from registry.sheets import Row
+from registry.sheets import CIVIL_SERVANTS
 from sinergi_shared import messages as shared_messages
+from sinergi_shared import sheets
 from sinergi_shared.auth import Principal
 from sinergi_shared.contracts import CivilServantSnapshot, Employment
-from sinergi_shared.language import current_language
 from sinergi_shared.outbox import record
-from sinergi_shared.problems import PayloadTooLarge, Problem, field_message, invalid
+from sinergi_shared.problems import field_message
+from sinergi_shared.sheets import Row, Rows, WideRow
 
-JSON_TYPES = ("application/json", "")
-CSV_TYPES = ("text/csv", "application/csv")
 EMPLOYMENTS = get_args(Employment)
 FieldErrors = list[dict[str, str]]
 
 
-class UnsupportedMediaType(Problem):
-    status, title, slug = 415, shared_messages.UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type"
-
-
-def _too_many(count: int, limit: int) -> PayloadTooLarge:
-    return PayloadTooLarge(messages.IMPORT_TOO_MANY_ROWS(limit=_thousands(limit), count=_thousands(count)))
-
-
-def _thousands(number: int) -> str:
-    """A count as both languages group its digits: 10.000 in Indonesian, 10,000 in English."""
-    grouped = f"{number:,}"
-    return grouped if current_language.get() == "en" else grouped.replace(",", ".")
-
-
-class Rows:
-    """The rows of an import file, parsed anew on every pass so that a pass holds one slice, not the whole file
-    as dicts, at a time. Counting them checks the whole file."""
-
-    def __init__(self, parse: Callable[[], Iterator[Row]], *, max_rows: int) -> None:
-        self._parse = parse
-        self.count = sum(1 for _ in parse())
-        if self.count > max_rows:
-            raise _too_many(self.count, max_rows)
-
-    def __iter__(self) -> Iterator[Row]:
-        return self._parse()
-
-    def slices(self, size: int) -> Iterator[list[Row]]:
-        rows = iter(self)
-        while chunk := list(itertools.islice(rows, size)):
-            yield chunk
-
-
 def rows_of(file: ImportFile, *, max_rows: int) -> Rows:
-    """The rows of a JSON array, a CSV file or an XLSX workbook's first sheet; 415 for any other media type."""
-    if file.content_type in JSON_TYPES:
-        return rows_from_json(file.content, max_rows=max_rows)
-    if file.content_type in CSV_TYPES:
-        content = sheets.csv_text(file.content)
-    elif file.content_type == sheets.XLSX:
-        content = sheets.xlsx_as_csv(file.content)
-    else:
-        raise UnsupportedMediaType(messages.IMPORT_MEDIA_TYPE(xlsx=sheets.XLSX, given=file.content_type))
-    return Rows(lambda: sheets.records(content), max_rows=max_rows)
-
-
-def rows_from_json(body: bytes, *, max_rows: int) -> Rows:
-    """(1-based position, element) of a JSON array."""
-    try:
-        content = body.decode(json.detect_encoding(body), "surrogatepass")  # as json.loads reads bytes
-    except UnicodeDecodeError as exc:
-        raise invalid("body", messages.JSON_INVALID(error=exc)) from exc
-    return Rows(lambda: _json_elements(content), max_rows=max_rows)
-
-
-_DECODER = json.JSONDecoder()
-
-
-def _past_blanks(content: str, at: int) -> int:
-    """The index of the first character at or after `at` that is not JSON whitespace."""
-    while at < len(content) and content[at] in " \t\n\r":
-        at += 1
-    return at
-
-
-def _json_elements(content: str) -> Iterator[Row]:
-    """The elements of a JSON array one at a time; anything else is reported as json.loads would report it."""
-    at = _past_blanks(content, 0)
-    if not content.startswith("[", at):
-        _refuse_json(content)
-    at = _past_blanks(content, at + 1)
-    position = 0
-    if content.startswith("]", at):
-        at += 1
-    else:
-        while True:
-            try:
-                element, at = _DECODER.raw_decode(content, at)
-            except json.JSONDecodeError:
-                _refuse_json(content)
-            position += 1
-            yield position, element
-            at = _past_blanks(content, at)
-            if content.startswith(",", at):
-                at = _past_blanks(content, at + 1)
-                continue
-            if not content.startswith("]", at):
-                _refuse_json(content)
-            at += 1
-            break
-    if _past_blanks(content, at) != len(content):
-        _refuse_json(content)
-
-
-def _refuse_json(content: str) -> NoReturn:
-    try:
-        json.loads(content)
-    except ValueError as exc:
-        raise invalid("body", messages.JSON_INVALID(error=exc)) from exc
-    raise invalid("body", messages.JSON_NOT_ARRAY())
+    """The civil servants of a JSON array, a CSV file or an XLSX workbook's first sheet."""
+    return sheets.rows_of(file.content_type, file.content, columns=CIVIL_SERVANTS, max_rows=max_rows)
 
 
 def _validation_errors(exc: ValidationError) -> FieldErrors:
@@ -189,7 +88,7 @@ async def import_civil_servants(
 
 def _nip_of(raw: Any) -> str | None:
     """The row's NIP as written, or None when the row is not one (not an object, extra cells, a NUL)."""
-    if not isinstance(raw, dict) or "__extra__" in raw:
+    if not isinstance(raw, dict):
         return None
     if _nul_fields(raw):
         return None
@@ -206,11 +105,11 @@ def _validated(rows: list[Row], errors: dict[int, FieldErrors], *, today: date) 
     """The rows that are valid on their own, by line; the others' errors go to `errors`."""
     valid: dict[int, CivilServantImportRow] = {}
     for line, raw in rows:
+        if isinstance(raw, WideRow):
+            errors[line].append({"field": "row", "message": shared_messages.ROW_TOO_WIDE(cells=raw.cells)})
+            continue
         if not isinstance(raw, dict):
             errors[line].append({"field": "row", "message": messages.ROW_NOT_OBJECT()})
-            continue
-        if "__extra__" in raw:
-            errors[line].append({"field": "row", "message": messages.ROW_TOO_WIDE(cells=raw["__extra__"])})
             continue
         for field in _nul_fields(raw):
             errors[line].append({"field": field, "message": messages.NUL_CHARACTER()})

@@ -224,23 +224,10 @@ PPPK_YEAR_BEFORE_18 = Text(
     en="the appointment year {year} is before the year of the 18th birthday ({adult})",
 )
 
-# Imports.
-IMPORT_MEDIA_TYPE = Text(
-    id="kirim application/json (array), text/csv, atau {xlsx} (dengan baris judul kolom), bukan {given}",
-    en="send application/json (an array), text/csv or {xlsx} (with a header row), not {given}",
-)
-IMPORT_TOO_MANY_ROWS = Text(
-    id="satu impor paling banyak {limit} baris; berkas ini berisi {count} baris. Bagi berkasnya.",
-    en="an import takes at most {limit} rows; this one has {count}. Split the file.",
-)
-JSON_INVALID = Text(id="bukan JSON yang sah: {error}", en="not valid JSON: {error}")
-JSON_NOT_ARRAY = Text(id="kirim array JSON berisi data ASN", en="send a JSON array of civil servants")
+# Imports (the sheet reading itself speaks from sinergi_shared.messages).
+CIVIL_SERVANT_ROWS = Text(id="data ASN", en="civil servants")
 ROW_NOT_OBJECT = Text(
     id="setiap baris berupa objek berisi data ASN", en="each row is an object with the civil servant's fields"
-)
-ROW_TOO_WIDE = Text(
-    id="baris ini berisi {cells} sel, lebih banyak daripada judul kolom",
-    en="the row has {cells} cells, more than the header",
 )
 NIP_TWICE_IN_FILE = Text(id="NIP {nip} juga ada di baris {lines}", en="NIP {nip} also appears on line {lines}")
 NIP_ALREADY_REGISTERED = Text(id="NIP {nip} sudah terdaftar", en="NIP {nip} is already registered")
@@ -250,38 +237,6 @@ NIP_SCIENTIFIC = Text(
     en="the NIP {nip} is a number in scientific notation: the spreadsheet has lost its last digits. "
     "Format the NIP column as text and type the 18 digits again",
 )
-CSV_ENCODING = Text(
-    id="berkas CSV harus berpengodean UTF-8 (atau Windows-1252, seperti CSV biasa dari Excel)",
-    en="the CSV file must be UTF-8 (or Windows-1252, as Excel saves plain CSV)",
-)
-NOT_XLSX = Text(
-    id="bukan buku kerja XLSX: simpan lembarnya sebagai .xlsx, atau kirim sebagai CSV",
-    en="not an XLSX workbook: save the sheet as .xlsx, or send it as CSV",
-)
-XLSX_TOO_LARGE = Text(
-    id="isi buku kerja melebihi {limit} MiB setelah dibuka: kirim lembar data pegawai saja",
-    en="the workbook unpacks to more than {limit} MiB: send the staff sheet alone",
-)
-XLSX_UNREADABLE = Text(
-    id="buku kerja XLSX tidak dapat dibaca ({error}): simpan ulang dari Excel",
-    en="not a readable XLSX workbook ({error}): save it again from Excel",
-)
-FILE_EMPTY = Text(
-    id="berkas kosong; baris pertama berisi judul kolom: {columns}",
-    en="the file is empty; its first line names the columns: {columns}",
-)
-CSV_MALFORMED = Text(
-    id="berkas CSV rusak di sekitar baris {line}: {error}", en="the CSV file is malformed near line {line}: {error}"
-)
-COLUMNS_UNKNOWN = Text(id="kolom tidak dikenal: {columns}", en="unknown columns {columns}")
-COLUMNS_MISSING = Text(id="kolom belum ada: {columns}", en="missing columns {columns}")
-COLUMNS_TWICE = Text(
-    id="kolom tercantum dua kali (dalam bahasa Inggris dan Indonesia, atau dua kali): {columns}",
-    en="columns given twice (in English and Indonesian, or twice): {columns}",
-)
-COLUMN_WITHOUT_NAME = Text(id="(kolom tanpa judul)", en="(a column without a name)")
-COLUMN_EITHER = Text(id="{first} atau {second}", en="{first} or {second}")
-HEADER_PROBLEMS = Text(id="{problems}; kolom yang dikenal: {columns}", en="{problems}; the columns are: {columns}")
 COLUMNS_HELP = Text(
     id="nip, nama, kode_instansi atau id_instansi, status_kepegawaian (PNS atau PPPK), jenis_jabatan "
     "(struktural, fungsional, atau pelaksana), jabatan, golongan, eselon (JPT Utama, JPT Madya, JPT Pratama, "

@@ -23,9 +23,9 @@ from registry.schemas import (
     ImportReport,
     TransferRequest,
 )
-from registry.sheets import XLSX
 from sinergi_shared.http import IfMatch, Session, api_router, idempotent, resource
 from sinergi_shared.problems import problem_responses
+from sinergi_shared.sheets import XLSX
 
 router = api_router("civil servants")
 Nip = Path(max_length=64, description="The 18-digit NIP")
