@@ -27,6 +27,8 @@ SCOPES = (
     "enrollments:complete",
     "funding:write",
     "funding:approve",
+    "plans:write",
+    "plans:approve",
     "coordinator",
     "read",
 )

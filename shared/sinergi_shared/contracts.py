@@ -145,6 +145,49 @@ class EnrollmentCompleted(EnrollmentFact):
     fiscal_year: int
 
 
+class PlanFact(Payload):
+    """Fields every development plan event carries: which revision of whose plan, and what it plans."""
+
+    plan_id: UUID
+    lineage_id: UUID = Field(description="The first revision's id, shared by every revision of the plan")
+    revision: int
+    institution_id: UUID
+    horizon: Literal["short", "medium", "long"]
+    first_year: int
+    last_year: int
+    item_count: int
+    planned_jp: int = Field(description="JP planned, a target-group item counting its JP once per person")
+    estimated_cost_idr: int
+
+
+class PlanYearSummary(Payload):
+    """What the checks found for one year of a submitted plan."""
+
+    year: int
+    active_pns: int
+    pns_below_minimum: int = Field(description="Active PNS with fewer than 20 JP planned by name")
+    pppk_above_maximum: int = Field(description="Active PPPK (not in a JPT post) with more than 24 JP planned")
+    people_planned: int
+    people_planned_by_group: int
+    planned_jp: int
+    mix_pct: dict[LearningCategory, float]
+    estimated_cost_idr: int
+
+
+class PlanSubmitted(PlanFact):
+    checks: list[PlanYearSummary]
+    budget_lines_known: bool = Field(description="False: the enrollment service does not know budget lines")
+
+
+class PlanApproved(PlanFact):
+    approved_by: str
+    supersedes_id: UUID | None = Field(description="The revision this one replaces, superseded by this approval")
+
+
+class PlanSuperseded(PlanFact):
+    superseded_by_id: UUID
+
+
 # --- funding ----------------------------------------------------------------------------
 
 
@@ -201,6 +244,7 @@ T_INSTITUTIONS = "registry.institutions"
 T_CIVIL_SERVANTS = "registry.civil-servants"
 T_ENROLLMENTS = "enrollment.enrollments"
 T_COHORTS = "enrollment.cohorts"
+T_PLANS = "enrollment.plans"
 T_FUNDING = "funding.requests"
 
 EVENTS: dict[str, EventSpec] = {
@@ -314,6 +358,18 @@ EVENTS: dict[str, EventSpec] = {
             "enrollment",
             "The provider recorded completion or no-show.",
         ),
+        _spec("plan.submitted", T_PLANS, PlanSubmitted, "plan_id", "enrollment", "A development plan was submitted."),
+        _spec(
+            "plan.approved", T_PLANS, PlanApproved, "plan_id", "enrollment", "A development plan was approved (PPK)."
+        ),
+        _spec(
+            "plan.superseded",
+            T_PLANS,
+            PlanSuperseded,
+            "plan_id",
+            "enrollment",
+            "An approved plan was replaced by its approved revision.",
+        ),
         _spec(
             "funding.requested",
             T_FUNDING,
@@ -357,7 +413,7 @@ EVENTS: dict[str, EventSpec] = {
     ]
 }
 
-ALL_TOPICS: tuple[str, ...] = (T_INSTITUTIONS, T_CIVIL_SERVANTS, T_COHORTS, T_ENROLLMENTS, T_FUNDING)
+ALL_TOPICS: tuple[str, ...] = (T_INSTITUTIONS, T_CIVIL_SERVANTS, T_COHORTS, T_ENROLLMENTS, T_PLANS, T_FUNDING)
 
 
 def spec_of(event_type: str) -> EventSpec:

@@ -36,6 +36,8 @@ COLUMNS = (
     "enrollments:complete",
     "funding:write",
     "funding:approve",
+    "plans:write",
+    "plans:approve",
     "coordinator",
     "read",
 )
@@ -48,7 +50,7 @@ def _req(method: str, path: str, **kwargs: Any) -> Send:
     """A request whose path and body may name B's resources by world attribute: "{kb}", "{nip_b}" ..."""
 
     async def send(w: World, client: httpx.AsyncClient, headers: dict[str, str]) -> httpx.Response:
-        fill = {**vars(w), "nip_new": new_nip()}
+        fill = {**vars(w), **_B_PLANS, "nip_new": new_nip()}
         body = kwargs.get("json")
         if isinstance(body, dict):
             body = {k: v.format(**fill) if isinstance(v, str) else v for k, v in body.items()}
@@ -100,6 +102,52 @@ def _new_institution(w: World, client: httpx.AsyncClient, headers: dict[str, str
     return client.post("/institutions", json=body, headers=headers)
 
 
+# B's development plans, made once by B's own clerk: a draft with one item, a submitted and an approved plan.
+_B_PLANS: dict[str, str] = {}
+_PLAN_ITEM_B = {
+    "nip": "{nip_b}",
+    "competency": {"type": "technical", "name": "Keamanan informasi"},
+    "need": "competency_gap",
+    "pattern": "technical_training",
+    "target_jp": 20,
+    "target_year": YEAR,
+    "estimated_cost_idr": 0,
+    "funding_source": "APBN",
+}
+
+
+async def _plans_of_b(w: World) -> dict[str, str]:
+    if _B_PLANS:
+        return _B_PLANS
+    client = w.services.enrollment.client
+    states = {"plan_b": (), "plan_b_submitted": ("submit",), "plan_b_approved": ("submit", "approve")}
+    for name, actions in states.items():
+        body = {"institution_id": w.kb, "horizon": "medium", "first_year": YEAR, "last_year": YEAR + 1}
+        plan = await client.post("/plans", json=body, headers=w.b("plans:write"))
+        assert plan.status_code == 201, plan.text
+        path = f"/plans/{plan.json()['id']}"
+        item = await client.post(f"{path}/items", json={**_PLAN_ITEM_B, "nip": w.nip_b}, headers=w.b("plans:write"))
+        assert item.status_code == 201, item.text
+        for action in actions:
+            scope = "plans:approve" if action == "approve" else "plans:write"
+            done = await client.post(f"{path}/{action}", headers={**w.b(scope), "If-Match": "*"})
+            assert done.status_code == 200, done.text
+        _B_PLANS[name] = plan.json()["id"]
+        _B_PLANS.setdefault("plan_b_item", item.json()["id"])
+    return _B_PLANS
+
+
+def _on_plans_of_b(method: str, path: str, **kwargs: Any) -> Send:
+    """A request naming B's plans ("{plan_b}", "{plan_b_item}", "{plan_b_submitted}", "{plan_b_approved}")."""
+    request = _req(method, path, **kwargs)
+
+    async def send(w: World, client: httpx.AsyncClient, headers: dict[str, str]) -> httpx.Response:
+        await _plans_of_b(w)
+        return await request(w, client, headers)
+
+    return send
+
+
 _CIVIL_SERVANT_B = {"name": "B", "institution_id": "{kb}", "employment": "PNS", "position_kind": "executor"}
 _PROGRAM_B = {
     "provider_id": "{tb}",
@@ -149,6 +197,23 @@ REQUESTS: dict[str, Send] = {
     "enrollment POST /enrollments/{enrollment_id}/complete": _req(
         "POST", "/enrollments/{enrollment_b}/complete", json={"attended_jp": 1, "passed": True}
     ),
+    "enrollment POST /plans": _req(
+        "POST", "/plans", json={"institution_id": "{kb}", "horizon": "medium", "first_year": YEAR, "last_year": YEAR}
+    ),
+    "enrollment GET /plans": _on_plans_of_b("GET", "/plans", params={"institution_id": "{kb}"}),
+    "enrollment GET /plans/{plan_id}": _on_plans_of_b("GET", "/plans/{plan_b}"),
+    "enrollment GET /plans/{plan_id}/items": _on_plans_of_b("GET", "/plans/{plan_b}/items"),
+    "enrollment POST /plans/{plan_id}/items": _on_plans_of_b("POST", "/plans/{plan_b}/items", json=_PLAN_ITEM_B),
+    "enrollment DELETE /plans/{plan_id}/items/{item_id}": _on_plans_of_b(
+        "DELETE", "/plans/{plan_b}/items/{plan_b_item}", headers={"If-Match": "*"}
+    ),
+    "enrollment POST /plans/{plan_id}/submit": _on_plans_of_b(
+        "POST", "/plans/{plan_b}/submit", headers={"If-Match": "*"}
+    ),
+    "enrollment POST /plans/{plan_id}/approve": _on_plans_of_b(
+        "POST", "/plans/{plan_b_submitted}/approve", headers={"If-Match": "*"}
+    ),
+    "enrollment POST /plans/{plan_id}/revise": _on_plans_of_b("POST", "/plans/{plan_b_approved}/revise"),
     "enrollment GET /reports/civil-servants/{nip}": _req("GET", "/reports/civil-servants/{nip_b}"),
     "enrollment GET /reports/institutions/{institution_id}": _req("GET", "/reports/institutions/{kb}"),
     "enrollment GET /reports/cohorts/{cohort_id}": _req("GET", "/reports/cohorts/{cohort_b}"),
@@ -172,55 +237,72 @@ REQUESTS: dict[str, Send] = {
     ),
 }
 
-# What a client of A must get, per endpoint (rows) and per single scope of its token (columns).
+# What a client of A must get, per endpoint (rows, under their service) and per single scope of its token (columns,
+# in the order of COLUMNS, abbreviated).
 MATRIX = """
-endpoint                                                  admin  reg:w   prog:w enr:w  enr:c  fund:w fund:a coord read
-registry   POST /clients                                  201    403     403    403    403    403    403    403   403
-registry   POST /institutions                             201    403     403    403    403    403    403    403   403
-registry   GET /institutions                              seen   403     403    403    403    403    403    seen  seen
-registry   GET /institutions/{institution_id}             200    403     403    403    403    403    403    200   200
-registry   PATCH /institutions/{institution_id}           200    403     403    403    403    403    403    403   403
-registry   POST /institutions/{institution_id}/deactivate 200    403     403    403    403    403    403    403   403
-registry   POST /institutions/{institution_id}/succeed    200    403     403    403    403    403    403    403   403
-registry   POST /civil-servants                           403    403     403    403    403    403    403    403   403
-registry   GET /civil-servants                            seen   403     403    403    403    403    403    seen  403
-registry   POST /civil-servants/import                    403    refused 403    403    403    403    403    403   403
-registry   GET /civil-servants/{nip}                      200    403     403    403    403    403    403    200   404
-registry   POST /civil-servants/{nip}/transfer            403    404     403    403    403    403    403    403   403
-registry   POST /civil-servants/{nip}/retire              403    404     403    403    403    403    403    403   403
-enrollment POST /programs                                 403    403     403    403    403    403    403    403   403
-enrollment GET /programs                                  seen   403     seen   seen   seen   403    403    seen  seen
-enrollment GET /programs/{program_id}                     200    403     200    200    200    403    403    200   200
-enrollment POST /programs/{program_id}/cohorts            403    403     403    403    403    403    403    403   403
-enrollment GET /cohorts/{cohort_id}                       200    403     200    200    200    403    403    200   200
-enrollment POST /cohorts/{cohort_id}/enrollments          403    403     403    422    403    403    403    403   403
-enrollment GET /enrollments/{enrollment_id}               200    403     404    404    404    403    403    200   404
-enrollment GET /enrollments                               seen   403     hidden hidden hidden 403    403    seen  hidden
-enrollment POST /enrollments/{enrollment_id}/cancel       403    403     403    404    403    403    403    403   403
-enrollment POST /enrollments/{enrollment_id}/complete     403    403     403    403    404    403    403    403   403
-enrollment GET /reports/civil-servants/{nip}              403    403     403    403    403    403    403    200   404
-enrollment GET /reports/institutions/{institution_id}     403    403     403    403    403    403    403    200   403
-enrollment GET /reports/cohorts/{cohort_id}               403    403     403    403    403    403    403    200   200
-enrollment GET /reports/dob                               403    403     403    403    403    403    403    200   200
-funding    POST /budgets                                  403    403     403    403    403    403    403    403   403
-funding    GET /budgets                                   seen   403     403    403    403    403    403    seen  403
-funding    GET /budgets/{line_id}                         200    403     403    403    403    403    403    200   403
-funding    PATCH /budgets/{line_id}                       403    403     403    403    403    403    403    403   403
-funding    GET /budgets/{line_id}/revisions               200    403     403    403    403    403    403    200   403
-funding    POST /funding-requests                         403    403     403    403    403    403    403    403   403
-funding    GET /funding-requests                          seen   403     403    403    403    403    403    seen  403
-funding    GET /funding-requests/{request_id}             200    403     403    403    403    403    403    200   403
-funding    POST /funding-requests/{request_id}/approve    403    403     403    403    403    403    403    200   403
-funding    POST /funding-requests/{request_id}/reject     403    403     403    403    403    403    403    200   403
-funding    GET /reports/funding                           200    403     403    403    403    403    403    200   403
+endpoint                                       adm  reg:w   prg:w  enr:w  enr:c  f:w f:a pln:w  pln:a  crd  read
+registry
+POST /clients                                  201  403     403    403    403    403 403 403    403    403  403
+POST /institutions                             201  403     403    403    403    403 403 403    403    403  403
+GET /institutions                              seen 403     403    403    403    403 403 403    403    seen seen
+GET /institutions/{institution_id}             200  403     403    403    403    403 403 403    403    200  200
+PATCH /institutions/{institution_id}           200  403     403    403    403    403 403 403    403    403  403
+POST /institutions/{institution_id}/deactivate 200  403     403    403    403    403 403 403    403    403  403
+POST /institutions/{institution_id}/succeed    200  403     403    403    403    403 403 403    403    403  403
+POST /civil-servants                           403  403     403    403    403    403 403 403    403    403  403
+GET /civil-servants                            seen 403     403    403    403    403 403 403    403    seen 403
+POST /civil-servants/import                    403  refused 403    403    403    403 403 403    403    403  403
+GET /civil-servants/{nip}                      200  403     403    403    403    403 403 403    403    200  404
+POST /civil-servants/{nip}/transfer            403  404     403    403    403    403 403 403    403    403  403
+POST /civil-servants/{nip}/retire              403  404     403    403    403    403 403 403    403    403  403
+enrollment
+POST /programs                                 403  403     403    403    403    403 403 403    403    403  403
+GET /programs                                  seen 403     seen   seen   seen   403 403 seen   seen   seen seen
+GET /programs/{program_id}                     200  403     200    200    200    403 403 200    200    200  200
+POST /programs/{program_id}/cohorts            403  403     403    403    403    403 403 403    403    403  403
+GET /cohorts/{cohort_id}                       200  403     200    200    200    403 403 200    200    200  200
+POST /cohorts/{cohort_id}/enrollments          403  403     403    422    403    403 403 403    403    403  403
+GET /enrollments/{enrollment_id}               200  403     404    404    404    403 403 404    404    200  404
+GET /enrollments                               seen 403     hidden hidden hidden 403 403 hidden hidden seen hidden
+POST /enrollments/{enrollment_id}/cancel       403  403     403    404    403    403 403 403    403    403  403
+POST /enrollments/{enrollment_id}/complete     403  403     403    403    404    403 403 403    403    403  403
+POST /plans                                    403  403     403    403    403    403 403 403    403    403  403
+GET /plans                                     seen 403     403    403    403    403 403 403    403    seen 403
+GET /plans/{plan_id}                           200  403     403    403    403    403 403 404    404    200  404
+GET /plans/{plan_id}/items                     200  403     403    403    403    403 403 404    404    200  404
+POST /plans/{plan_id}/items                    403  403     403    403    403    403 403 404    403    403  403
+DELETE /plans/{plan_id}/items/{item_id}        403  403     403    403    403    403 403 404    403    403  403
+POST /plans/{plan_id}/submit                   403  403     403    403    403    403 403 404    403    403  403
+POST /plans/{plan_id}/approve                  403  403     403    403    403    403 403 403    404    403  403
+POST /plans/{plan_id}/revise                   403  403     403    403    403    403 403 404    403    403  403
+GET /reports/civil-servants/{nip}              403  403     403    403    403    403 403 403    403    200  404
+GET /reports/institutions/{institution_id}     403  403     403    403    403    403 403 403    403    200  403
+GET /reports/cohorts/{cohort_id}               403  403     403    403    403    403 403 403    403    200  200
+GET /reports/dob                               403  403     403    403    403    403 403 403    403    200  200
+funding
+POST /budgets                                  403  403     403    403    403    403 403 403    403    403  403
+GET /budgets                                   seen 403     403    403    403    403 403 403    403    seen 403
+GET /budgets/{line_id}                         200  403     403    403    403    403 403 403    403    200  403
+PATCH /budgets/{line_id}                       403  403     403    403    403    403 403 403    403    403  403
+GET /budgets/{line_id}/revisions               200  403     403    403    403    403 403 403    403    200  403
+POST /funding-requests                         403  403     403    403    403    403 403 403    403    403  403
+GET /funding-requests                          seen 403     403    403    403    403 403 403    403    seen 403
+GET /funding-requests/{request_id}             200  403     403    403    403    403 403 403    403    200  403
+POST /funding-requests/{request_id}/approve    403  403     403    403    403    403 403 403    403    200  403
+POST /funding-requests/{request_id}/reject     403  403     403    403    403    403 403 403    403    200  403
+GET /reports/funding                           200  403     403    403    403    403 403 403    403    200  403
 """
 
 
 def _rows(table: str) -> dict[str, tuple[str, ...]]:
-    """{"<service> <METHOD> <path>": (outcome per column)} from the table above."""
-    rows = {}
+    """{"<service> <METHOD> <path>": (outcome per column)} from the table above, a line naming the service
+    above its endpoints."""
+    rows, service = {}, ""
     for line in table.strip().splitlines()[1:]:
-        service, method, path, *outcomes = line.split()
+        if len(line.split()) == 1:
+            service = line.strip()
+            continue
+        method, path, *outcomes = line.split()
         assert len(outcomes) == len(COLUMNS), line
         rows[f"{service} {method} {path}"] = tuple(outcomes)
     return rows
@@ -235,6 +317,7 @@ TARGETS = {
     "GET /civil-servants": ("nip", "nip_b"),
     "GET /programs": ("id", "program_b"),
     "GET /enrollments": ("id", "enrollment_b"),
+    "GET /plans": ("id", "plan_b"),
     "GET /budgets": ("id", "line_b"),
     "GET /funding-requests": ("id", "request_b"),
 }
@@ -292,5 +375,5 @@ async def test_a_client_of_a_reaching_for_b(
         assert body["imported"] == 0 and len(body["rejected"]) == 1, cell
         return
     field, attribute = TARGETS[endpoint]
-    present = getattr(world, attribute) in {str(item[field]) for item in body["items"]}
+    present = {**vars(world), **_B_PLANS}[attribute] in {str(item[field]) for item in body["items"]}
     assert present == (expected == "seen"), cell

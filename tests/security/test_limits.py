@@ -12,7 +12,7 @@ import pytest
 from sinergi_shared.auth import SCOPES
 from sinergi_shared.http import encode_cursor
 from tests.security.support import PUBLIC_PATHS, Services
-from tests.security.world import World, new_nip
+from tests.security.world import YEAR, World, new_nip
 
 PROBLEM = "application/problem+json"
 # A body-taking operation per service that a valid token reaches (the cap applies before any parsing).
@@ -110,6 +110,14 @@ def _list_operations(document: dict[str, Any]) -> list[str]:
     ]
 
 
+async def _plan_of_b(world: World) -> str:
+    """A plan of B, whose items are a list of their own."""
+    body = {"institution_id": world.kb, "horizon": "medium", "first_year": YEAR, "last_year": YEAR}
+    response = await world.services.enrollment.client.post("/plans", json=body, headers=world.b("plans:write"))
+    assert response.status_code == 201, response.text
+    return str(response.json()["id"])
+
+
 GARBAGE_CURSORS = [
     "garbage!!",
     "%%%",
@@ -130,8 +138,9 @@ async def test_page_sizes_and_cursors_are_bounded(service: str, services: Servic
     paths = _list_operations(svc.app.openapi())
     assert paths, service
     checked = 0
+    plan_b = await _plan_of_b(world) if service == "enrollment" else ""
     for template in paths:
-        path = template.replace("{line_id}", world.line_b)
+        path = template.replace("{line_id}", world.line_b).replace("{plan_id}", plan_b)
         params: dict[str, Any] = {"fiscal_year": 2025} if path == "/reports/funding" else {}
         ok = await svc.client.get(path, params={**params, "limit": 500}, headers=headers)
         assert ok.status_code == 200, f"{path} limit=500: {ok.status_code} {ok.text[:200]}"

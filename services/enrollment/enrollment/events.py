@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
-from enrollment.models import Cohort, Enrollment, Program
-from sinergi_shared.contracts import CohortClosed, CohortOpened, spec_of
+from enrollment.domain.plans import PlanChecks, Totals
+from enrollment.models import Cohort, Enrollment, Plan, Program
+from sinergi_shared.contracts import (
+    CohortClosed,
+    CohortOpened,
+    PlanApproved,
+    PlanSubmitted,
+    PlanSuperseded,
+    PlanYearSummary,
+    spec_of,
+)
 from sinergi_shared.db import columns_of
 from sinergi_shared.outbox import Event
 
@@ -50,3 +60,33 @@ def _enrollment_event(event_type: str, e: Enrollment, program: Program, **facts:
     """An enrollment event: what its program and the enrollment itself say, and what this event adds."""
     values = {**columns_of(program), **columns_of(e), "enrollment_id": e.id, **facts}
     return Event(event_type, spec_of(event_type).payload.model_validate(values), e.id)
+
+
+def plan_submitted(plan: Plan, totals: Totals, checks: PlanChecks) -> Event:
+    summary = [
+        PlanYearSummary(
+            **{key: getattr(year, key) for key in PlanYearSummary.model_fields if key not in _COUNTED},
+            **{key: len(getattr(year, key)) for key in _COUNTED},
+        )
+        for year in checks.years
+    ]
+    facts = {"checks": summary, "budget_lines_known": checks.budget_lines_known}
+    return Event("plan.submitted", PlanSubmitted.model_validate(_plan_facts(plan, totals) | facts), plan.id)
+
+
+# The checks list these people; the event says how many.
+_COUNTED = ("pns_below_minimum", "pppk_above_maximum")
+
+
+def plan_approved(plan: Plan, totals: Totals, *, supersedes: Plan | None) -> Event:
+    facts = {"supersedes_id": None if supersedes is None else supersedes.id}
+    return Event("plan.approved", PlanApproved.model_validate(_plan_facts(plan, totals) | facts), plan.id)
+
+
+def plan_superseded(plan: Plan, totals: Totals) -> Event:
+    return Event("plan.superseded", PlanSuperseded.model_validate(_plan_facts(plan, totals)), plan.id)
+
+
+def _plan_facts(plan: Plan, totals: Totals) -> dict[str, Any]:
+    """What every plan event says: the revision, whose plan, its years, and what it plans in all."""
+    return {**columns_of(plan), "plan_id": plan.id, **asdict(totals)}

@@ -146,3 +146,98 @@ REPORT_OWN_INSTITUTION = Text(
     en="institution reports are for the token's own institution unless it is a coordinator",
 )
 INSTITUTION_NOT_FOUND = Text(id="Instansi {id} tidak ditemukan.", en="institution {id} not found")
+
+# Plans.
+PLAN_NOT_FOUND = Text(id="Rencana {id} tidak ditemukan.", en="plan {id} not found")
+PLAN_NOT_YOURS = Text(
+    id="rencana hanya dapat disusun untuk instansi pemilik token, kecuali koordinator",
+    en="plans can only be drafted for the token's own institution unless it is a coordinator",
+)
+PLAN_LIST_OWN = Text(
+    id="daftar rencana hanya untuk instansi pemilik token, kecuali koordinator",
+    en="plans can only be listed for the token's own institution unless it is a coordinator",
+)
+PLAN_APPROVE_OWN = Text(
+    id="rencana hanya dapat disetujui oleh PPK instansinya sendiri (cakupan plans:approve instansi itu)",
+    en="a plan can only be approved by its own institution's PPK (plans:approve of that institution)",
+)
+PLAN_SHORT_EXISTS = Text(
+    id="Instansi ini sudah memiliki rencana jangka pendek tahun {year}: rencana {plan}.",
+    en="the institution already has a short plan for {year}: plan {plan}",
+)
+PLAN_LAST_BEFORE_FIRST = Text(id="tidak boleh sebelum first_year", en="must not be before first_year")
+PLAN_SHORT_ONE_YEAR = Text(
+    id="rencana jangka pendek mencakup satu tahun anggaran: last_year harus sama dengan first_year ({first})",
+    en="a short plan covers one fiscal year: last_year must equal first_year ({first})",
+)
+PLAN_SPAN = Text(
+    id="rencana {horizon} mencakup paling banyak {most} tahun anggaran; {first} sampai {last} adalah {years} tahun",
+    en="a {horizon} plan covers at most {most} fiscal years; {first} to {last} is {years}",
+)
+PLAN_ACTIONS: dict[str, Text] = {
+    "edit": Text(id="diubah", en="changed"),
+    "submit": Text(id="diajukan", en="submitted"),
+    "approve": Text(id="disetujui", en="approved"),
+    "revise": Text(id="direvisi", en="revised"),
+}
+PLAN_STATUS = Text(
+    id="Rencana berstatus {status} tidak dapat {action}; hanya rencana berstatus {required}.",
+    en="a plan in status {status} cannot be {action}; only a {required} plan can",
+)
+PLAN_EMPTY = Text(id="Rencana tanpa butir tidak dapat diajukan.", en="a plan without items cannot be submitted")
+PLAN_UNDECIDED_REVISION = Text(
+    id="Rencana ini sudah memiliki revisi yang belum disetujui: rencana {plan} (revisi {revision}).",
+    en="this plan already has a revision not yet approved: plan {plan} (revision {revision})",
+)
+PLAN_ITEM_NOT_FOUND = Text(
+    id="Butir {item} tidak ditemukan pada rencana {plan}.", en="item {item} not found in plan {plan}"
+)
+PLAN_ITEM_WHOM = Text(id="isi tepat satu dari nip atau target_group", en="give exactly one of nip or target_group")
+PLAN_YEAR_OUTSIDE = Text(
+    id="tahun sasaran harus di antara {first} dan {last}", en="the target year must be between {first} and {last}"
+)
+PLAN_NOT_STAFF = Text(
+    id="ASN ini bukan pegawai instansi pemilik rencana",
+    en="this civil servant is not employed by the plan's institution",
+)
+PLAN_PROGRAM_UNKNOWN = Text(id="program ini tidak dikenal", en="no such program")
+PLAN_PATTERN_OF_PROGRAM = Text(
+    id="harus sama dengan pola program yang direncanakan ({pattern})",
+    en="must be the planned program's pattern ({pattern})",
+)
+PLAN_YEAR_OF_PROGRAM = Text(
+    id="program yang direncanakan untuk tahun anggaran {fiscal_year}, bukan {target_year}",
+    en="the planned program is for fiscal year {fiscal_year}, not {target_year}",
+)
+PLAN_PROVIDER_OF_PROGRAM = Text(
+    id="harus penyelenggara program yang direncanakan ({provider})",
+    en="must be the planned program's provider ({provider})",
+)
+PLAN_PROVIDER_NOT_ACTIVE = Text(
+    id="bukan unit pelatihan atau K/L yang aktif di registri",
+    en="not an active training unit or ministry/agency in the registry",
+)
+PLAN_FINDINGS: dict[str, Text] = {
+    "pns_below_minimum": Text(
+        id="{year}: {count} PNS direncanakan kurang dari {minimum} JP",
+        en="{year}: {count} PNS have fewer than {minimum} JP planned",
+    ),
+    "pppk_above_maximum": Text(
+        id="{year}: {count} PPPK direncanakan lebih dari {maximum} JP",
+        en="{year}: {count} PPPK have more than {maximum} JP planned",
+    ),
+    "people_not_on_staff": Text(
+        id="{year}: {count} ASN dalam rencana bukan lagi pegawai aktif instansi ini",
+        en="{year}: {count} people in the plan are no longer active staff of the institution",
+    ),
+    "mix_off_target": Text(
+        id="{year}: komposisi 10:20:70 yang direncanakan menyimpang lebih dari {tolerance} poin persen dari sasaran",
+        en="{year}: the planned 10:20:70 mix is more than {tolerance} percentage points off the target",
+    ),
+    "budget_lines_unknown": Text(
+        id="Pagu anggaran instansi tidak diketahui layanan enrollment (layanan ini tidak menerima peristiwa "
+        "anggaran): biaya rencana ditampilkan per sumber dana tanpa dibandingkan dengan pagu.",
+        en="the institution's budget lines are not known to the enrollment service (it receives no budget events): "
+        "planned cost is shown per funding source, not against the ceilings",
+    ),
+}

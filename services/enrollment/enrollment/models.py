@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 from uuid import UUID
 
 from sqlalchemy import BigInteger, Date, DateTime, ForeignKey, func
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.dialects.postgresql import UUID as PG_UUID
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -138,3 +139,56 @@ class Enrollment(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     version: Mapped[int] = mapped_column(default=1)
+
+
+class Plan(Base):
+    """An institution's competency development plan (PP 11/2017 art. 205): one revision of it.
+
+    Revisions of one plan share `lineage_id` (the first revision's id); an approved revision is never
+    edited, a new draft revision supersedes it when approved.
+    """
+
+    __tablename__ = "plans"
+
+    id: Mapped[UUID] = mapped_column(primary_key=True)
+    lineage_id: Mapped[UUID]
+    revision: Mapped[int] = mapped_column(default=1)
+    institution_id: Mapped[UUID]
+    horizon: Mapped[str]
+    first_year: Mapped[int]
+    last_year: Mapped[int]
+    status: Mapped[str] = mapped_column(default="draft")
+    checks: Mapped[dict[str, Any] | None] = mapped_column(JSONB)  # what submitting found, kept as shown
+    created_by: Mapped[str]
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    approved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    approved_by: Mapped[str | None]
+    superseded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    superseded_by_id: Mapped[UUID | None]
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    version: Mapped[int] = mapped_column(default=1)
+
+
+class PlanItem(Base):
+    """One planned development: for a person (NIP) or a target group (position kind and head count)."""
+
+    __tablename__ = "plan_items"
+
+    id: Mapped[UUID] = mapped_column(primary_key=True)
+    plan_id: Mapped[UUID] = mapped_column(ForeignKey("plans.id"))
+    nip: Mapped[str | None]
+    target_position_kind: Mapped[str | None]
+    target_count: Mapped[int | None]
+    competency_type: Mapped[str]
+    competency_name: Mapped[str]
+    need: Mapped[str]
+    pattern: Mapped[str]
+    category: Mapped[str]
+    target_jp: Mapped[int]
+    target_year: Mapped[int]
+    planned_program_id: Mapped[UUID | None]
+    planned_provider_id: Mapped[UUID | None]
+    quarter: Mapped[int | None]
+    estimated_cost_idr: Mapped[int] = mapped_column(BigInteger)
+    funding_source: Mapped[str]
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

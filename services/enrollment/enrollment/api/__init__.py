@@ -1,5 +1,5 @@
 """The enrollment service's HTTP routers: thin, parse → call a use case → shape."""
 
-from enrollment.api import cohorts, enrollments, programs, reports
+from enrollment.api import cohorts, enrollments, plans, programs, reports
 
-routers = [programs.router, cohorts.router, enrollments.router, reports.router]
+routers = [programs.router, cohorts.router, enrollments.router, plans.router, reports.router]
