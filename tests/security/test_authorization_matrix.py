@@ -204,6 +204,7 @@ REQUESTS: dict[str, Send] = {
     "enrollment GET /plans/{plan_id}": _on_plans_of_b("GET", "/plans/{plan_b}"),
     "enrollment GET /plans/{plan_id}/items": _on_plans_of_b("GET", "/plans/{plan_b}/items"),
     "enrollment POST /plans/{plan_id}/items": _on_plans_of_b("POST", "/plans/{plan_b}/items", json=_PLAN_ITEM_B),
+    "enrollment POST /plans/{plan_id}/items/import": _on_plans_of_b("POST", "/plans/{plan_b}/items/import", json=[]),
     "enrollment DELETE /plans/{plan_id}/items/{item_id}": _on_plans_of_b(
         "DELETE", "/plans/{plan_b}/items/{plan_b_item}", headers={"If-Match": "*"}
     ),
@@ -218,6 +219,10 @@ REQUESTS: dict[str, Send] = {
     "enrollment GET /reports/institutions/{institution_id}": _req("GET", "/reports/institutions/{kb}"),
     "enrollment GET /reports/cohorts/{cohort_id}": _req("GET", "/reports/cohorts/{cohort_b}"),
     "enrollment GET /reports/dob": _req("GET", "/reports/dob"),
+    "enrollment GET /reports/plans/{plan_id}": _on_plans_of_b("GET", "/reports/plans/{plan_b_approved}"),
+    "enrollment GET /reports/demand": _req(
+        "GET", "/reports/demand", params={"fiscal_year": YEAR, "provider_id": "{tb}"}
+    ),
     "funding POST /budgets": _req(
         "POST", "/budgets", json={"institution_id": "{kb}", "source": "PNBP", "fiscal_year": YEAR, "ceiling_idr": 1}
     ),
@@ -271,6 +276,7 @@ GET /plans                                     seen 403     403    403    403   
 GET /plans/{plan_id}                           200  403     403    403    403    403 403 404    404    200  404
 GET /plans/{plan_id}/items                     200  403     403    403    403    403 403 404    404    200  404
 POST /plans/{plan_id}/items                    403  403     403    403    403    403 403 404    403    403  403
+POST /plans/{plan_id}/items/import             403  403     403    403    403    403 403 404    403    403  403
 DELETE /plans/{plan_id}/items/{item_id}        403  403     403    403    403    403 403 404    403    403  403
 POST /plans/{plan_id}/submit                   403  403     403    403    403    403 403 404    403    403  403
 POST /plans/{plan_id}/approve                  403  403     403    403    403    403 403 403    404    403  403
@@ -279,6 +285,8 @@ GET /reports/civil-servants/{nip}              403  403     403    403    403   
 GET /reports/institutions/{institution_id}     403  403     403    403    403    403 403 403    403    200  403
 GET /reports/cohorts/{cohort_id}               403  403     403    403    403    403 403 403    403    200  200
 GET /reports/dob                               403  403     403    403    403    403 403 403    403    200  200
+GET /reports/plans/{plan_id}                   200  403     403    403    403    403 403 404    404    200  404
+GET /reports/demand                            403  403     403    403    403    403 403 403    403    200  403
 funding
 POST /budgets                                  403  403     403    403    403    403 403 403    403    403  403
 GET /budgets                                   seen 403     403    403    403    403 403 403    403    seen 403

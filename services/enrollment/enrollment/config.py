@@ -13,6 +13,9 @@ class Settings(ServiceSettings):
     service_name: str = "enrollment"
     database_url: str = "postgresql+asyncpg://sinergi:sinergi@127.0.0.1:55432/sinergi_enrollment"
 
+    # How many rows one plan import may hold (ENROLLMENT_IMPORT_MAX_ROWS); more are refused whole with 413.
+    import_max_rows: int = 10_000
+
 
 @lru_cache
 def get_settings() -> Settings:

@@ -106,6 +106,12 @@ CIVIL_SERVANT_RETIRED = Text(id="ASN ini sudah pensiun", en="this civil servant 
 NOT_NOMINATOR_STAFF = Text(
     id="ASN ini bukan pegawai instansi pengusul", en="this civil servant is not employed by the nominating institution"
 )
+NOMINEE_NOT_STAFF = Text(
+    id="ASN dengan NIP ini bukan pegawai instansi pengusul menurut data registri; "
+    "ASN yang baru didaftarkan tercatat beberapa detik kemudian",
+    en="no civil servant with this NIP is on the nominating institution's staff in the registry's data; "
+    "one registered just now appears a few seconds later",
+)
 EMPLOYER_UNKNOWN = Text(
     id="instansi ASN ini belum dikenal replika registri",
     en="the civil servant's institution is not known to the registry replica",
@@ -146,6 +152,14 @@ REPORT_OWN_INSTITUTION = Text(
     en="institution reports are for the token's own institution unless it is a coordinator",
 )
 INSTITUTION_NOT_FOUND = Text(id="Instansi {id} tidak ditemukan.", en="institution {id} not found")
+
+# Plan reports.
+DEMAND_OWN_PROVIDER = Text(
+    id="kebutuhan pelatihan hanya dapat dilihat untuk penyelenggara pemilik token atau unit pelatihan K/L atau "
+    "Pemda-nya, kecuali koordinator",
+    en="demand can only be read for the token's own provider or a training unit of its K/L or Pemda, "
+    "unless it is a coordinator",
+)
 
 # Plans.
 PLAN_NOT_FOUND = Text(id="Rencana {id} tidak ditemukan.", en="plan {id} not found")
@@ -241,3 +255,38 @@ PLAN_FINDINGS: dict[str, Text] = {
         "planned cost is shown per funding source, not against the ceilings",
     ),
 }
+
+# Plan import.
+PLAN_ITEM_ROWS = Text(id="butir rencana", en="plan items")
+PLAN_COLUMNS_HELP = Text(
+    id="nip, atau kelompok_jabatan (struktural, fungsional, atau pelaksana) dengan jumlah_orang; jenis_kompetensi "
+    "(teknis, manajerial, atau sosial_kultural); nama_kompetensi; kebutuhan (kesenjangan_kompetensi, "
+    "kesenjangan_kinerja, atau karier); pola (pelatihan_teknis, pelatihan_fungsional, magang, fasilitasi_daerah, "
+    "in_house_training, coaching, mentoring, atau on_the_job); kategori (boleh kosong: mengikuti pola); jp_sasaran; "
+    "tahun_sasaran; id_program; id_penyelenggara; triwulan (1-4 atau I-IV); perkiraan_biaya (rupiah, mis. "
+    "Rp1.500.000); sumber_dana (APBN, BLU, PNBP, atau APBD); judul kolom dan isian bahasa Inggris juga diterima",
+    en="nip, or kelompok_jabatan (target_position_kind: struktural, fungsional or pelaksana) with jumlah_orang "
+    "(target_count); jenis_kompetensi (competency_type: teknis, manajerial or sosial_kultural); nama_kompetensi "
+    "(competency_name); kebutuhan (need: kesenjangan_kompetensi, kesenjangan_kinerja or karier); pola (pattern: "
+    "pelatihan_teknis, pelatihan_fungsional, magang, fasilitasi_daerah, in_house_training, coaching, mentoring or "
+    "on_the_job); kategori (category, may be empty: the pattern's); jp_sasaran (target_jp); tahun_sasaran "
+    "(target_year); id_program (planned_program_id); id_penyelenggara (planned_provider_id); triwulan (quarter: 1-4 "
+    "or I-IV); perkiraan_biaya (estimated_cost_idr, in rupiah, e.g. Rp1.500.000); sumber_dana (funding_source: "
+    "APBN, BLU, PNBP or APBD); English headers and values are accepted too",
+)
+PLAN_IMPORT_NIP_SCIENTIFIC = Text(
+    id="NIP {nip} terbaca sebagai angka berformat ilmiah sehingga digit terakhirnya hilang. Format kolom NIP "
+    "sebagai Teks, lalu ketik ulang ke-18 digitnya",
+    en="the NIP {nip} reads as a number in scientific notation, its last digits lost. Format the NIP column as "
+    "text and type its 18 digits again",
+)
+PLAN_IMPORT_TEXT_INVALID = Text(
+    id="teks harus UTF-8 yang sah (tanpa surrogate tunggal)", en="text must be valid UTF-8 (no lone surrogates)"
+)
+PLAN_IMPORT_WHOM = Text(
+    id="isi tepat satu dari nip atau kelompok_jabatan (dengan jumlah_orang)",
+    en="give exactly one of nip or kelompok_jabatan (target_position_kind) with jumlah_orang (target_count)",
+)
+PLAN_IMPORT_WORDS = Text(
+    id="isi salah satu dari: {words} (atau kode bahasa Inggrisnya)", en="write one of: {words} (or the English code)"
+)

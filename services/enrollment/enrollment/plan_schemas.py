@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field, ValidationInfo, field_validator
 from enrollment import messages
 from enrollment.domain.development import Category, Horizon, Pattern
 from enrollment.domain.plans import CompetencyType, Need, PlanStatus
+from enrollment.domain.realization import Status as RealizationStatus
 from enrollment.models import PlanItem
 from enrollment.schemas import NIP_PATTERN, CategoryJp, CategoryPct, Page, Request, Text
 from sinergi_shared.contracts import FundingSource, PositionKind
@@ -203,3 +204,116 @@ def findings_shown(checks: dict[str, Any] | None) -> list[PlanFinding]:
         PlanFinding(**f, message=messages.PLAN_FINDINGS[f["code"]](**figures, year=f["year"], count=f["count"]))
         for f in checks["warnings"]
     ]
+
+
+# Plan reports: a plan's realization and the demand plans place on providers.
+
+MATCHING = (
+    "A credited completion (passed, in the year its cohort ended) counts toward at most one item: (a) a person item "
+    "of the same NIP and planned program; else (b) a person item of the same NIP and pattern in its target year; "
+    "else (c) a target-group item of the person's position kind (staff of the plan's institution), of the same "
+    "planned program if it names one else the same pattern, in its target year, up to its head count of people. "
+    "Among several items of one step the first listed counts; completions are taken in the order their cohorts "
+    "ended. Realized cost is the program's cost per participant for each matched completion."
+)
+
+
+class Realization(BaseModel):
+    """Planned against realized, in JP and rupiah."""
+
+    planned_jp: int = Field(description="target_jp × people planned")
+    realized_jp: int = Field(description="JP credited by the completions counted")
+    planned_cost_idr: int = Field(description="The items' estimated cost")
+    realized_cost_idr: int = Field(description="The programs' cost per participant, per completion counted")
+
+
+class ItemRealization(Realization):
+    item_id: UUID
+    nip: str | None
+    target_group: TargetGroup | None
+    pattern: Pattern
+    category: Category
+    target_jp: int = Field(description="Per person")
+    target_year: int
+    planned_program_id: UUID | None
+    planned_provider_id: UUID | None
+    people_planned: int = Field(description="1 for a person item, the head count of a target group")
+    people_trained: int = Field(description="Distinct people with a completion counted toward the item")
+    completions: int
+    status: RealizationStatus = Field(
+        description="done: each planned person reached target_jp; partial: some completion counted"
+    )
+
+
+class CategoryRealization(BaseModel):
+    formal: Realization
+    social: Realization
+    experiential: Realization
+
+
+class YearInForce(BaseModel):
+    year: int
+    plan_id: UUID | None = Field(description="The institution's plan in force for the year; null when none is")
+
+
+class PlanReport(Realization):
+    plan_id: UUID
+    lineage_id: UUID
+    revision: int
+    status: PlanStatus
+    superseded_by_id: UUID | None
+    institution_id: UUID
+    horizon: Horizon
+    first_year: int
+    last_year: int
+    in_force: bool = Field(description="Whether this revision is the institution's plan in force for one of its years")
+    in_force_by_year: list[YearInForce]
+    people_planned: int = Field(description="Distinct people named, plus the head count of target groups")
+    people_trained: int = Field(description="Distinct people with a completion counted toward an item")
+    completions: int = Field(description="Completions counted toward an item")
+    categories: CategoryRealization = Field(description="Per 10:20:70 category")
+    planned_mix_pct: CategoryPct
+    realized_mix_pct: CategoryPct
+    target_mix_pct: CategoryPct
+    items_not_started: list[UUID] = Field(description="Items no completion counted toward, in the order listed")
+    items: list[ItemRealization] = Field(description=MATCHING)
+
+
+class PeopleBySector(BaseModel):
+    """People planned, by the sector of the planning institution, as the seat rule classes them."""
+
+    central: int = Field(description="Staff of K/L and their units")
+    regional: int = Field(description="Staff of Pemda outside the DOB")
+    dob: int = Field(description="Staff of the DOB (a new autonomous region or a regency/city of one)")
+    total: int
+    regional_share_pct: float = Field(description="(regional + dob) over total: what the regional share is sized on")
+
+
+class Demand(BaseModel):
+    institutions: int = Field(description="Institutions planning it")
+    people: PeopleBySector = Field(description="Distinct people named, plus the head count of target groups")
+    planned_jp: int = Field(description="target_jp × people")
+    estimated_cost_idr: int
+
+
+class ProgramDemand(Demand):
+    program_id: UUID
+    title: str
+    provider_id: UUID
+    pattern: Pattern
+    category: Category
+    hours_jp: int
+    cost_per_participant_idr: int
+
+
+class PatternDemand(Demand):
+    pattern: Pattern
+    category: Category
+
+
+class DemandReport(BaseModel):
+    fiscal_year: int
+    provider_id: UUID | None = Field(description="The provider whose demand this is; null: every item of every plan")
+    plans_in_force: int = Field(description="Plans in force for the fiscal year, whose items of that year count")
+    programs: list[ProgramDemand] = Field(description="Items naming a planned program, most people first")
+    patterns: list[PatternDemand] = Field(description="Every item in scope, with or without a program, by pattern")

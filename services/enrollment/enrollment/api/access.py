@@ -26,3 +26,5 @@ PlanWriter = Annotated[Principal, Depends(require_scope("plans:write"))]
 PlanApprover = Annotated[Principal, Depends(require_scope("plans:approve"))]
 PLAN_READERS = ("read", "plans:write", "plans:approve", "coordinator", "admin")
 PlanReader = Annotated[Principal, Depends(require_scope(*PLAN_READERS))]
+# A provider reads the demand for its own programs; `read` of a provider institution sees the same.
+DemandReader = Annotated[Principal, Depends(require_scope("programs:write", "read", "coordinator"))]

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import Query, Response
+from fastapi import Depends, Query, Request, Response
 from fastapi.responses import JSONResponse
 
-from enrollment import plan_items, plans
+from enrollment import plan_imports, plan_items, plans
 from enrollment.api.access import PlanApprover, PlanReader, PlanWriter
 from enrollment.plan_schemas import (
     PlanDetail,
@@ -22,6 +22,7 @@ from enrollment.plan_schemas import (
 )
 from sinergi_shared.http import IfMatch, ModelResponse, Session, api_router, etag, idempotent, resource
 from sinergi_shared.problems import problem_responses
+from sinergi_shared.sheets import XLSX
 
 router = api_router("plans")
 
@@ -64,6 +65,67 @@ async def add_plan_item(
     """Add an item to a draft plan (If-Match optional; the ETag answered is the plan's new version)."""
     item, version = await plan_items.add(session, principal=principal, plan_id=plan_id, body=body, if_match=if_match)
     return ModelResponse(item, status_code=201, headers={"ETag": etag(version)})
+
+
+async def _plan_sheet(request: Request) -> plan_imports.PlanSheet:
+    """The uploaded file as sent, whatever its media type."""
+    media_type = request.headers.get("content-type", "").partition(";")[0].strip().lower()
+    return plan_imports.PlanSheet(content_type=media_type, content=await request.body())
+
+
+def _import_max_rows(request: Request) -> int:
+    """How many rows one import may hold, as configured."""
+    return int(request.app.state.settings.import_max_rows)
+
+
+@router.post(
+    "/plans/{plan_id}/items/import",
+    response_model=plan_imports.PlanImportReport,
+    responses=problem_responses(409, 413, 415),
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {"schema": {"type": "array", "items": PlanItemIn.model_json_schema()}},
+                "text/csv": {"schema": {"type": "string"}},
+                XLSX: {"schema": {"type": "string", "format": "binary"}},
+            },
+        }
+    },
+)
+@idempotent
+async def import_plan_items(
+    plan_id: UUID,
+    file: Annotated[plan_imports.PlanSheet, Depends(_plan_sheet)],
+    max_rows: Annotated[int, Depends(_import_max_rows)],
+    session: Session,
+    principal: PlanWriter,
+    if_match: IfMatch = None,
+) -> JSONResponse:
+    """Import up to 10,000 items into a draft plan from a JSON array, a CSV file or an XLSX workbook.
+
+    The valid rows are stored as one new version of the plan (the ETag answered); every other row is reported with
+    its line (CSV: the file line, XLSX: the sheet row, the header being line 1; JSON: the 1-based position) and its
+    reasons, in the request's language, and none of it is stored. If-Match is optional. More rows than the limit:
+    413 and nothing stored; a header naming an unknown column: 422 and nothing stored.
+
+    - JSON (`application/json`): an array of `PlanItemIn` objects, as `POST /plans/{id}/items` takes them.
+    - CSV (`text/csv`): a header row, then a row per item; cells separated by `,` or `;`; UTF-8 with or without a
+      BOM, or Windows-1252. XLSX: the first sheet, its first row the header.
+
+    Sheet columns, in Indonesian or English, any order and case: `nip`, or `kelompok_jabatan`/target_position_kind
+    with `jumlah_orang`/target_count; `jenis_kompetensi`/competency_type; `nama_kompetensi`/competency_name;
+    `kebutuhan`/need; `pola`/pattern; optional `kategori`/category; `jp_sasaran`/target_jp;
+    `tahun_sasaran`/target_year; optional `id_program`/planned_program_id, `id_penyelenggara`/planned_provider_id,
+    `triwulan`/quarter (1-4 or I-IV); `perkiraan_biaya`/estimated_cost_idr (Rp1.500.000 or 1500000);
+    `sumber_dana`/funding_source. Coded cells take the Indonesian words (teknis, kesenjangan_kinerja,
+    pelatihan_teknis, magang, ...) or the API's codes. Keep the NIP column formatted as text: a NIP turned into a
+    number (1,98E+17) has lost its digits and is refused with the code `nip_scientific_notation`.
+    """
+    report, version = await plan_imports.import_items(
+        session, principal=principal, plan_id=plan_id, file=file, max_rows=max_rows, if_match=if_match
+    )
+    return ModelResponse(report, headers={"ETag": etag(version)})
 
 
 @router.delete("/plans/{plan_id}/items/{item_id}", status_code=204, responses=problem_responses(409))

@@ -1,4 +1,4 @@
-"""Report routes: the competency ledger, cohort shares, the DOB picture."""
+"""Report routes: the competency ledger, cohort shares, the DOB picture, plan realization and demand."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ from uuid import UUID
 
 from fastapi import Depends, Path, Query
 
-from enrollment import reports
-from enrollment.api.access import ReportReader
+from enrollment import plan_reports, reports
+from enrollment.api.access import DemandReader, PlanReader, ReportReader
+from enrollment.plan_schemas import DemandReport, PlanReport
 from enrollment.schemas import NIP_PATTERN, CivilServantReport, CohortReport, DobReport, InstitutionReport
 from sinergi_shared.http import Session, api_router
 
@@ -51,3 +52,31 @@ async def cohort_report(cohort_id: UUID, session: Session, _: ReportReader) -> C
 async def dob_report(session: Session, _: ReportReader, year: Year) -> DobReport:
     """Per DOB province and its regencies/cities: people, JP, seats, funding status."""
     return await reports.dob_report(session, year=year)
+
+
+@router.get("/reports/plans/{plan_id}", response_model=PlanReport)
+async def plan_report(plan_id: UUID, session: Session, principal: PlanReader) -> PlanReport:
+    """A plan's realization: per item, per category and in all, planned against realized (404 if not yours).
+
+    Any revision may be reported; in_force says whether it is the institution's plan in force.
+    """
+    return await plan_reports.plan_report(session, principal=principal, plan_id=plan_id)
+
+
+@router.get("/reports/demand", response_model=DemandReport)
+async def demand_report(
+    session: Session,
+    principal: DemandReader,
+    fiscal_year: Annotated[int, Query(ge=2000, le=2100)],
+    provider_id: Annotated[
+        UUID | None, Query(description="Default: the caller's own institution; all for a coordinator")
+    ] = None,
+) -> DemandReport:
+    """People planned per program and pattern for a fiscal year, by sector and DOB, across the plans in force.
+
+    A provider (programs:write or read) sees the demand naming itself or a training unit of its K/L or Pemda; a
+    coordinator sees any provider's, or every item without provider_id.
+    """
+    return await plan_reports.demand_report(
+        session, principal=principal, fiscal_year=fiscal_year, provider_id=provider_id
+    )
