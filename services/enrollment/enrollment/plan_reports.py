@@ -236,13 +236,7 @@ async def _demand_scope(session: AsyncSession, principal: Principal, provider_id
 
 async def _plans_in_force(session: AsyncSession, year: int) -> list[UUID]:
     """The plan in force for the year of every institution with an approved plan covering it."""
-    institutions = await session.scalars(
-        select(Plan.institution_id)
-        .where(Plan.status == "approved", Plan.first_year <= year, Plan.last_year >= year)
-        .distinct()
-    )
-    found = [await plans.in_force(session, institution_id, year) for institution_id in list(institutions)]
-    return [plan.id for plan in found if plan is not None]
+    return [plan.id for plan in await plans.all_in_force(session, year)]
 
 
 def _by_key(rows: Iterable[Any]) -> dict[Any, list[Any]]:

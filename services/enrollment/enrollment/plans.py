@@ -186,21 +186,25 @@ async def revise(session: AsyncSession, *, principal: Principal, plan_id: UUID) 
 _HORIZON_ORDER = case({"short": 0, "medium": 1, "long": 2}, value=Plan.horizon)
 
 
-async def in_force(session: AsyncSession, institution_id: UUID, year: int) -> Plan | None:
-    """The institution's approved, not superseded plan covering the year: the short one, else a medium, else a
-    long one, the latest approved among equals; None when no approved plan covers the year."""
-    stmt = (
+def _in_force(year: int) -> Select[tuple[Plan]]:
+    """Per institution, its approved, not superseded plan covering the year: the short one, else a medium,
+    else a long one, the latest approved among equals."""
+    return (
         select(Plan)
-        .where(
-            Plan.institution_id == institution_id,
-            Plan.status == "approved",
-            Plan.first_year <= year,
-            Plan.last_year >= year,
-        )
-        .order_by(_HORIZON_ORDER, Plan.approved_at.desc())
-        .limit(1)
+        .where(Plan.status == "approved", Plan.first_year <= year, Plan.last_year >= year)
+        .distinct(Plan.institution_id)
+        .order_by(Plan.institution_id, _HORIZON_ORDER, Plan.approved_at.desc())
     )
-    return (await session.scalars(stmt)).first()
+
+
+async def in_force(session: AsyncSession, institution_id: UUID, year: int) -> Plan | None:
+    """The institution's plan in force for the year; None when no approved plan covers it."""
+    return (await session.scalars(_in_force(year).where(Plan.institution_id == institution_id))).first()
+
+
+async def all_in_force(session: AsyncSession, year: int) -> list[Plan]:
+    """Every institution's plan in force for the year, in one query."""
+    return list(await session.scalars(_in_force(year)))
 
 
 async def _lock_lineage(session: AsyncSession, plan_id: UUID) -> dict[UUID, Plan]:
