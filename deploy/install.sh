@@ -16,6 +16,9 @@ if [ ! -x .venv/bin/python ]; then
   fi
 fi
 
+# pdftoppm renders printed PDFs to PNG so the tests can look at them as a reader would.
+command -v pdftoppm >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils; }
+
 # The official AsyncAPI JSON schemas (npm package @asyncapi/specs), to validate docs/asyncapi.json in the tests.
 specs=.stack/asyncapi/package/schemas/3.0.0-without-\$id.json
 if [ ! -f "$specs" ]; then

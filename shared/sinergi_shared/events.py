@@ -61,6 +61,8 @@ class CloudEvent:
                 attrs[name] = raw.decode() if raw is not None else ""
             except UnicodeDecodeError as exc:
                 raise MalformedEvent(f"header {name} is not UTF-8") from exc
+            if "\x00" in attrs[name]:  # no CloudEvents string holds one, and Postgres text cannot store it
+                raise MalformedEvent(f"header {name} holds a NUL character")
         missing = [a for a in ("ce_specversion", "ce_id", "ce_source", "ce_type") if not attrs.get(a)]
         if missing:
             raise MalformedEvent(f"missing CloudEvents headers: {', '.join(missing)}")
@@ -68,8 +70,10 @@ class CloudEvent:
             raise MalformedEvent(f"unsupported specversion {attrs['ce_specversion']}")
         try:
             data = json.loads(value) if value else {}
-        except (ValueError, UnicodeDecodeError) as exc:
+        except (ValueError, UnicodeDecodeError) as exc:  # a number too long to read is a ValueError too
             raise MalformedEvent("data is not JSON") from exc
+        except RecursionError as exc:
+            raise MalformedEvent("data nests too deep") from exc
         if not isinstance(data, dict):
             raise MalformedEvent("data is not a JSON object")
         try:

@@ -300,18 +300,24 @@ class InboxConsumer:
                     topic=record.topic,
                     partition=record.partition,
                     offset=record.offset,
-                    key=record.key.decode(errors="replace") if record.key else None,
-                    headers={k: v.decode(errors="replace") for k, v in record.headers or ()},
+                    key=_storable(record.key) if record.key else None,
+                    headers={_storable(k): _storable(v or b"") for k, v in record.headers or ()},
                     value=record.value,
                     event_id=event.id if event else None,
                     event_type=event.type if event else None,
-                    error=error,
+                    error=_storable(error),
                     attempts=attempts,
                 )
             )
         self.stats.dead_lettered += 1
         metrics.EVENTS_CONSUMED.labels(self._service, event.type if event else "malformed", "dead_lettered").inc()
         log.error("event dead-lettered", extra={"topic": record.topic, "offset": record.offset, "error": error})
+
+
+def _storable(raw: bytes | str) -> str:
+    """Text Postgres can store: a message that cannot be read must still be dead-lettered, not loop."""
+    text = raw.decode(errors="replace") if isinstance(raw, bytes) else raw
+    return text.replace("\x00", "\ufffd")
 
 
 async def replay_dead_letter(

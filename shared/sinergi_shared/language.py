@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from contextvars import ContextVar
 from dataclasses import dataclass
+from datetime import date
 from typing import Literal
 
 Language = Literal["id", "en"]
@@ -57,3 +58,52 @@ class Text:
         """The text in the current request's language."""
         template = self.en if current_language.get() == "en" else self.id
         return template.format(**values) if values else template
+
+
+_MONTHS: dict[Language, tuple[str, ...]] = {
+    "id": (
+        "Januari",
+        "Februari",
+        "Maret",
+        "April",
+        "Mei",
+        "Juni",
+        "Juli",
+        "Agustus",
+        "September",
+        "Oktober",
+        "November",
+        "Desember",
+    ),
+    "en": (
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ),
+}
+
+
+def rupiah(amount_idr: int) -> str:
+    """An amount as a reader writes it: Rp1.500.000 in Indonesian, IDR 1,500,000 in English."""
+    grouped = f"{amount_idr:,}"
+    return f"IDR {grouped}" if current_language.get() == "en" else "Rp" + grouped.replace(",", ".")
+
+
+def number(value: int) -> str:
+    """A count with its digits grouped: 10.000 in Indonesian, 10,000 in English."""
+    grouped = f"{value:,}"
+    return grouped if current_language.get() == "en" else grouped.replace(",", ".")
+
+
+def long_date(day: date) -> str:
+    """A date as a letter writes it: 3 Desember 2026 (3 December 2026 in English)."""
+    return f"{day.day} {_MONTHS[current_language.get()][day.month - 1]} {day.year}"

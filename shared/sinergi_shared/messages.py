@@ -138,6 +138,14 @@ IMPORT_TOO_MANY_ROWS = Text(
 )
 JSON_INVALID = Text(id="bukan JSON yang sah: {error}", en="not valid JSON: {error}")
 JSON_NOT_ARRAY = Text(id="kirim array JSON berisi {rows}", en="send a JSON array of {rows}")
+JSON_TOO_DEEP = Text(
+    id="bukan JSON yang sah: array atau objek bersarang terlalu dalam",
+    en="not valid JSON: arrays or objects nest too deep",
+)
+JSON_NUMBER_TOO_LONG = Text(
+    id="bukan JSON yang sah: ada angka yang terlalu panjang untuk dibaca",
+    en="not valid JSON: a number is too long to read",
+)
 ROW_TOO_WIDE = Text(
     id="baris ini berisi {cells} sel, lebih banyak daripada judul kolom",
     en="the row has {cells} cells, more than the header",
@@ -174,3 +182,9 @@ COLUMNS_TWICE = Text(
 COLUMN_WITHOUT_NAME = Text(id="(kolom tanpa judul)", en="(a column without a name)")
 COLUMN_EITHER = Text(id="{first} atau {second}", en="{first} or {second}")
 HEADER_PROBLEMS = Text(id="{problems}; kolom yang dikenal: {columns}", en="{problems}; the columns are: {columns}")
+
+# Printing (printing.py): the words every printed report shares.
+PAGE_OF = Text(id="Halaman {page} dari {total}", en="Page {page} of {total}")
+PRINTED_ON = Text(id="Dicetak {date}", en="Printed {date}")
+TOTAL = Text(id="Jumlah", en="Total")
+NOTHING_TO_PRINT = Text(id="Tidak ada data untuk bagian ini.", en="Nothing to show in this part.")

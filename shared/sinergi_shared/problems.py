@@ -9,6 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from sinergi_shared import messages
 from sinergi_shared.db import database_unavailable
@@ -146,6 +147,21 @@ def _listed(value: Any) -> str:
     return str(value).replace("'", "").replace(" or ", " atau ")
 
 
+# The methods a 405's Allow header may name; each is tried against the app's routes.
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
+def allowed_methods(request: Request) -> str:
+    """Every method some route serves at the request's path (Starlette's 405 names only the first route's)."""
+    scope = request.scope
+    served = []
+    for method in _METHODS:
+        probe = {"type": "http", "path": scope["path"], "root_path": scope.get("root_path", ""), "method": method}
+        if any(route.matches(dict(probe))[0] is Match.FULL for route in request.app.router.routes):
+            served.append(method)
+    return ", ".join(served)
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     """Every error leaves the service as problem+json, never as a stack trace."""
 
@@ -160,11 +176,13 @@ def install_problem_handlers(app: FastAPI) -> None:
         return problem_response(Unprocessable(detail or messages.REQUEST_INVALID(), errors=errors))
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         title, slug = _STATUS_TITLES.get(exc.status_code, (messages.ERROR, "error"))
         framework_detail = _FRAMEWORK_DETAILS.get(str(exc.detail))
         detail = framework_detail() if framework_detail is not None else str(exc.detail)
         problem = Problem(detail, headers=dict(exc.headers or {}))
+        if exc.status_code == 405:
+            problem.headers = {**(problem.headers or {}), "Allow": allowed_methods(request)}
         problem.status, problem.title, problem.slug = exc.status_code, title, slug
         return problem_response(problem)
 
@@ -194,6 +212,7 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
         413: "Payload too large",
         422: "Validation failed",
         428: "If-Match required",
+        429: "Too many requests",
     }
     return {
         s: {

@@ -24,7 +24,7 @@ import openpyxl
 from openpyxl.utils.exceptions import InvalidFileException
 
 from sinergi_shared import messages
-from sinergi_shared.language import Text, current_language
+from sinergi_shared.language import Text, number
 from sinergi_shared.problems import PayloadTooLarge, Problem, invalid
 
 Row = tuple[int, Any]  # (line, raw row): a sheet row's file line (the header is line 1), a JSON element's position
@@ -106,9 +106,7 @@ class Rows:
         self._parse = parse
         self.count = sum(1 for _ in parse())
         if self.count > max_rows:
-            raise PayloadTooLarge(
-                messages.IMPORT_TOO_MANY_ROWS(limit=_thousands(max_rows), count=_thousands(self.count))
-            )
+            raise PayloadTooLarge(messages.IMPORT_TOO_MANY_ROWS(limit=number(max_rows), count=number(self.count)))
 
     def __iter__(self) -> Iterator[Row]:
         return self._parse()
@@ -136,12 +134,6 @@ def rows_of(content_type: str, content: bytes, *, columns: Columns, max_rows: in
     else:
         raise UnsupportedMediaType(messages.IMPORT_MEDIA_TYPE(xlsx=XLSX, given=content_type))
     return Rows(lambda: _sheet_rows(text, columns), max_rows=max_rows)
-
-
-def _thousands(number: int) -> str:
-    """A count as both languages group its digits: 10.000 in Indonesian, 10,000 in English."""
-    grouped = f"{number:,}"
-    return grouped if current_language.get() == "en" else grouped.replace(",", ".")
 
 
 def _csv_text(body: bytes) -> str:
@@ -285,6 +277,8 @@ def _json_elements(content: str, columns: Columns) -> Iterator[Row]:
                 element, at = _DECODER.raw_decode(content, at)
             except json.JSONDecodeError:
                 _refuse_json(content, columns)
+            except (RecursionError, ValueError) as exc:  # nested too deep, or a number too long to read
+                raise _unreadable_json(exc) from exc
             position += 1
             yield position, element
             at = _past_blanks(content, at)
@@ -302,6 +296,15 @@ def _json_elements(content: str, columns: Columns) -> Iterator[Row]:
 def _refuse_json(content: str, columns: Columns) -> NoReturn:
     try:
         json.loads(content)
-    except ValueError as exc:
-        raise invalid("body", messages.JSON_INVALID(error=exc)) from exc
+    except (RecursionError, ValueError) as exc:
+        raise _unreadable_json(exc) from exc
     raise invalid("body", messages.JSON_NOT_ARRAY(rows=columns.subject()))
+
+
+def _unreadable_json(exc: RecursionError | ValueError) -> Problem:
+    """The 422 for JSON the decoder gave up on: its own message, or ours where its own speaks of Python's limits."""
+    if isinstance(exc, RecursionError):
+        return invalid("body", messages.JSON_TOO_DEEP())
+    if isinstance(exc, json.JSONDecodeError):
+        return invalid("body", messages.JSON_INVALID(error=exc))
+    return invalid("body", messages.JSON_NUMBER_TOO_LONG())

@@ -99,11 +99,11 @@ async def test_metrics_show_requests_events_and_outbox_after_a_scenario(system: 
     )
     assert line.status_code == 201, line.text
     funding = (await system.http.get(system.url("funding", "/metrics"))).text
-    ceiling = [
-        row for row in funding.splitlines() if row.startswith("sinergi_budget_line_idr") and line.json()["id"] in row
-    ]
-    assert any('kind="ceiling"' in row and row.endswith(" 7.5e+06") for row in ceiling), ceiling
-    assert any('kind="committed"' in row and row.endswith(" 0.0") for row in ceiling), ceiling
+    # Metrics answer without a token: operational figures only, no money, no budget line, no institution.
+    assert 'sinergi_funding_requests{status="awaiting_approval"}' in funding
+    assert "sinergi_funding_awaiting_overdue" in funding
+    assert "7.5e+06" not in funding and "7500000" not in funding
+    assert line.json()["id"] not in funding and kemendagri not in funding and "_idr" not in funding
     for name in ("registry", "enrollment", "funding"):
         text = (await system.http.get(system.url(name, "/metrics"))).text
         assert f'sinergi_outbox_pending{{service="{name}"}}' in text

@@ -13,7 +13,7 @@ async def test_a_registered_civil_servant_becomes_enrollable_through_kafka_alone
     cohort = await world.cohort(program, capacity=5)
     nip = new_nip()
     before = await world.nominate(cohort, nip, "kemenhub", expect=422)
-    assert "tidak dikenal registri" in before["detail"]
+    assert "baru didaftarkan tercatat beberapa detik kemudian" in before["detail"]
     await world.bus.publish("civil_servant.registered", servant_snapshot(nip, world.ids["kemenhub"]))
     await world.wait_servants([nip])
     e = await world.nominate(cohort, nip, "kemenhub")

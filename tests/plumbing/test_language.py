@@ -107,9 +107,9 @@ async def test_problems_are_indonesian_by_default_and_english_on_request(issuer:
             assert (default.status_code, english.status_code) == (409, 409)
             assert default.headers["content-language"] == "id" and english.headers["content-language"] == "en"
             assert default.json()["title"] == "Terjadi konflik data"
-            assert default.json()["detail"] == "NIP 199001012015031001 sudah terdaftar."
+            assert default.json()["detail"].startswith("NIP 199001012015031001 sudah terdaftar.")
             assert english.json()["title"] == "Conflict"
-            assert english.json()["detail"] == "a civil servant with NIP 199001012015031001 is already registered"
+            assert english.json()["detail"].startswith("a civil servant with NIP 199001012015031001 is already")
             assert default.json()["type"] == english.json()["type"]  # the machine code stays
 
             bad = {"size": "big", "extra": 1}

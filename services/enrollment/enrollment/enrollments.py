@@ -31,12 +31,13 @@ async def nominate(
     if arrival is None:
         raise NotFound(messages.COHORT_NOT_FOUND(id=cohort_id))
     cohort, program = arrival.cohort, arrival.program
+    # "Not yours" first, one answer for unknown, retired and another's: a nomination tells nothing of other staff.
+    if not principal.crosses_institutions and arrival.institution_id != principal.institution_id:
+        raise invalid("nip", messages.NOMINEE_NOT_STAFF())
     if arrival.nip is None:
         raise invalid("nip", messages.NIP_UNKNOWN())
     if arrival.servant_status != "active":
         raise invalid("nip", messages.CIVIL_SERVANT_RETIRED())
-    if not principal.crosses_institutions and arrival.institution_id != principal.institution_id:
-        raise invalid("nip", messages.NOT_NOMINATOR_STAFF())
     if arrival.sector is None:
         raise invalid("nip", messages.EMPLOYER_UNKNOWN())
     if not arrival.open:

@@ -5,7 +5,7 @@ from fastapi import FastAPI
 from funding.api import routers
 from funding.config import Settings, get_settings
 from funding.consumers import handlers
-from funding.metrics import collect_budget_lines
+from funding.metrics import collect_requests
 from sinergi_shared.limits import install_limits
 from sinergi_shared.web import create_service_app
 
@@ -24,7 +24,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             "Another institution's lines and requests answer 403 unless the token is a coordinator or admin."
         ),
         routers=routers,
-        metric_collectors=[collect_budget_lines],
+        metric_collectors=[collect_requests],
     )
     # 401 for a missing or bad token before any body is parsed; 413 for a chunked body over the cap.
     install_limits(app)

@@ -18,6 +18,7 @@ from funding.schemas import BudgetLineCreate, BudgetLineFilters, BudgetLinePatch
 from sinergi_shared import messages as shared_messages
 from sinergi_shared.auth import Principal
 from sinergi_shared.http import Paging, check_if_match, decode_cursor, encode_cursor, filtered, keyset_page, page
+from sinergi_shared.language import rupiah
 from sinergi_shared.problems import Conflict, NotFound, Unprocessable, invalid
 
 
@@ -112,7 +113,7 @@ async def revise_line(
     if ceiling < spent:
         # The row is locked, so no approval can slip in between this check and the update.
         raise Conflict(
-            messages.CEILING_BELOW_SPENT(spent=messages.rupiah(spent)),
+            messages.CEILING_BELOW_SPENT(spent=rupiah(spent)),
             extra={
                 "committed_idr": line.committed_idr,
                 "realized_idr": line.realized_idr,

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from funding import messages
 from funding.domain.routing import Reason
 from funding.models import BudgetLine, FundingRequest
+from sinergi_shared.language import rupiah
 
 # Statements on the table, built once: the money path carries no ORM bookkeeping and no statement building.
 _budget_lines = cast(Table, BudgetLine.__table__)
@@ -57,7 +58,7 @@ async def approval(
     """Commit the amount and approve; when it no longer fits, reject (insufficient_budget) instead."""
     if await commit(session, line_id=line_id, amount_idr=amount_idr):
         return status_change("approved", now=now, by=by)
-    detail = messages.NO_LONGER_FITS(amount=messages.rupiah(amount_idr))
+    detail = messages.NO_LONGER_FITS(amount=rupiah(amount_idr))
     return status_change("rejected", now=now, reason=Reason.INSUFFICIENT_BUDGET, detail=detail, by=by)
 
 

@@ -6,7 +6,7 @@ request): it is kept in Indonesian, the default, and shown as it was written.
 
 from __future__ import annotations
 
-from sinergi_shared.language import Text, current_language
+from sinergi_shared.language import Text
 
 INSTITUTION_NOT_ANNOUNCED = Text(
     id="registri belum mengumumkan instansi ini", en="the registry has not announced this institution"
@@ -84,9 +84,3 @@ INSUFFICIENT_BUDGET = Text(
 )
 NO_LONGER_FITS = Text(id="{amount} tidak lagi cukup pada pos ini", en="{amount} no longer fits the line")
 APPROVAL_TIMEOUT = Text(id="tidak ada keputusan sebelum {deadline}", en="no decision before {deadline}")
-
-
-def rupiah(amount_idr: int) -> str:
-    """An amount as a reader writes it: Rp1.500.000 in Indonesian, IDR 1,500,000 in English."""
-    grouped = f"{amount_idr:,}"
-    return f"IDR {grouped}" if current_language.get() == "en" else "Rp" + grouped.replace(",", ".")

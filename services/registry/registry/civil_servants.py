@@ -34,6 +34,7 @@ async def register(
     facts = {"birth_date": parsed.birth_date, "appointment_month": parsed.appointment, "gender": parsed.gender}
     civil_servant = await rows.insert_new(session, CivilServant, key="nip", values={**body.model_dump(), **facts})
     if civil_servant is None:
+        # One 409 for any registered NIP, whoever employs them: a unique key cannot hide that it exists, only where.
         raise Conflict(messages.NIP_TAKEN(nip=body.nip))
     await record(session, civil_servant_changed("civil_servant.registered", civil_servant))
     return civil_servant

@@ -2,6 +2,7 @@
 
 from functools import lru_cache
 
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from sinergi_shared.settings import ServiceSettings
@@ -24,6 +25,15 @@ class Settings(ServiceSettings):
     bootstrap_client_id: str | None = None
     bootstrap_client_secret: str | None = None
     bootstrap_scopes: str = "admin coordinator read registry:write"
+
+    # POST /oauth/token: attempts allowed per window, counted before any secret is checked, in Postgres so that
+    # they hold across API workers. An attempt that ends in a token gives its count back: only failures use the
+    # allowance up. Per address (an IPv6 /64 counts as one), per client id from one address, and per client id
+    # from every address together. 0 turns a limit off.
+    token_rate_window_s: int = Field(default=60, ge=1)
+    token_rate_per_address: int = Field(default=60, ge=0)
+    token_rate_per_client: int = Field(default=10, ge=0)
+    token_rate_per_client_total: int = Field(default=30, ge=0)
 
     import_max_rows: int = 10_000
 

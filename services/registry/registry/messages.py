@@ -159,7 +159,12 @@ IMPORT_OWN_INSTITUTION = Text(
     id="Anda hanya dapat mengimpor ASN instansi Anda sendiri",
     en="you may only import civil servants of your own institution",
 )
-NIP_TAKEN = Text(id="NIP {nip} sudah terdaftar.", en="a civil servant with NIP {nip} is already registered")
+NIP_TAKEN = Text(
+    id="NIP {nip} sudah terdaftar. ASN yang pindah dari instansi lain dimutasi oleh instansi asalnya, "
+    "bukan didaftarkan ulang.",
+    en="a civil servant with NIP {nip} is already registered; one who moves from another institution is "
+    "transferred by that institution, not registered again",
+)
 NIP_NOT_VISIBLE = Text(
     id="ASN dengan NIP {nip} tidak ditemukan atau bukan kewenangan Anda.",
     en="no civil servant with NIP {nip} is visible to you",
@@ -253,7 +258,12 @@ OAUTH_TITLES: dict[str, Text] = {
     "invalid_request": Text(id="Permintaan token tidak valid", en="Invalid request"),
     "invalid_scope": Text(id="Cakupan (scope) tidak diizinkan", en="Invalid scope"),
     "unsupported_grant_type": Text(id="Jenis grant tidak didukung", en="Unsupported grant type"),
+    "temporarily_unavailable": Text(id="Terlalu banyak percobaan", en="Too many attempts"),
 }
+TOKEN_ATTEMPTS_LIMITED = Text(
+    id="terlalu banyak percobaan meminta token dari alamat ini atau untuk klien ini; coba lagi dalam {seconds} detik",
+    en="too many token attempts from this address or for this client; try again in {seconds} s",
+)
 CLIENT_UNKNOWN = Text(id="klien tidak dikenal atau rahasianya salah", en="unknown client or wrong secret")
 CLIENT_INSTITUTION_INACTIVE = Text(
     id="instansi pemilik klien ini sudah dinonaktifkan", en="the client's institution is deactivated"

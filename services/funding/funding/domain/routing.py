@@ -15,7 +15,7 @@ from typing import Literal
 from uuid import UUID
 
 from funding import messages
-from sinergi_shared.language import Text
+from sinergi_shared.language import Text, rupiah
 
 Source = Literal["APBN", "BLU", "PNBP", "APBD"]
 Sector = Literal["central", "regional"]
@@ -153,9 +153,7 @@ def decide(*, route: Route, line: LineFigures | None, amount_idr: int) -> Decisi
         return Decision(
             "reject",
             Reason.INSUFFICIENT_BUDGET,
-            messages.INSUFFICIENT_BUDGET(
-                requested=messages.rupiah(amount_idr), available=messages.rupiah(line.available_idr)
-            ),
+            messages.INSUFFICIENT_BUDGET(requested=rupiah(amount_idr), available=rupiah(line.available_idr)),
         )
     if route.requires_coordinator or amount_idr > line.auto_approve_limit_idr:
         return Decision("await_approval")

@@ -9,7 +9,7 @@ from urllib.parse import unquote
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from registry import clients, messages, tokens
+from registry import clients, messages, token_limits, tokens
 from registry.schemas import TokenResponse
 from registry.tokens import OAuthError
 from sinergi_shared.http import Session
@@ -39,9 +39,11 @@ def _basic_credentials(request: Request) -> tuple[str, str] | None:
     summary="Client credentials grant",
     description=(
         "Form-encoded: grant_type=client_credentials, client_id, client_secret (or HTTP Basic), optional scope "
-        "(a space-separated subset of the client's scopes). Errors carry RFC 6749 `error` and `error_description`."
+        "(a space-separated subset of the client's scopes). Errors carry RFC 6749 `error` and `error_description`. "
+        "Attempts are limited per address and per client id before the secret is checked; one that ends in a "
+        "token does not count. Past a limit: 429 `temporarily_unavailable` with Retry-After."
     ),
-    responses=problem_responses(400, 401),
+    responses=problem_responses(400, 401, 429),
     openapi_extra={
         "requestBody": {
             "required": True,
@@ -76,8 +78,13 @@ async def token(request: Request, session: Session) -> JSONResponse:
     client_id, client_secret = basic or (fields.get("client_id", ""), fields.get("client_secret", ""))
     if not client_id or not client_secret or "\x00" in client_id:
         raise OAuthError(401, "invalid_client", messages.CLIENT_CREDENTIALS_REQUIRED())
+    settings = request.app.state.settings
+    host = request.client.host if request.client else None
+    limits = token_limits.limits_for(settings, client_id=client_id, host=host)
+    await token_limits.admit(request.app.state.engine, settings, limits)
     client = await clients.authenticate(session, client_id=client_id, client_secret=client_secret)
-    issued = await tokens.issue(session, request.app.state.settings, client=client, scope=fields.get("scope"))
+    await token_limits.give_back(session, settings, limits)
+    issued = await tokens.issue(session, settings, client=client, scope=fields.get("scope"))
     return JSONResponse(issued, headers={"Cache-Control": "no-store", "Pragma": "no-cache"})
 
 
