@@ -8,7 +8,7 @@ Payloads carry full snapshots so a consumer can keep a replica without calling b
 from __future__ import annotations
 
 import builtins
-from datetime import date
+from datetime import date, datetime
 from typing import Literal
 from uuid import UUID
 
@@ -143,6 +143,34 @@ class EnrollmentCompleted(EnrollmentFact):
     passed: bool
     category: LearningCategory
     fiscal_year: int
+
+
+class CertificateFact(Payload):
+    """Fields every certificate event carries: which certificate, for whom, from whom (the code stays private)."""
+
+    certificate_id: UUID
+    enrollment_id: UUID
+    program_id: UUID
+    provider_id: UUID
+    nip: str
+    institution_id: UUID
+    number: str
+    year: int = Field(description="The year the cohort ended: the year of the number and of the JP")
+    issued_on: date = Field(description="The completion's date in Jakarta (WIB)")
+
+
+class CertificateIssued(CertificateFact):
+    attended_jp: int
+    starts_on: date
+    ends_on: date
+    signer_name: str | None
+    signer_post: str | None
+    signer_nip: str | None
+
+
+class CertificateRevoked(CertificateFact):
+    revoked_at: datetime
+    reason: str
 
 
 class PlanFact(Payload):
@@ -357,6 +385,22 @@ EVENTS: dict[str, EventSpec] = {
             "enrollment_id",
             "enrollment",
             "The provider recorded completion or no-show.",
+        ),
+        _spec(
+            "certificate.issued",
+            T_ENROLLMENTS,
+            CertificateIssued,
+            "enrollment_id",
+            "enrollment",
+            "A passed completion's certificate was issued, numbered by the provider's pattern.",
+        ),
+        _spec(
+            "certificate.revoked",
+            T_ENROLLMENTS,
+            CertificateRevoked,
+            "enrollment_id",
+            "enrollment",
+            "A certificate was revoked by its provider or a coordinator; verification shows it revoked.",
         ),
         _spec("plan.submitted", T_PLANS, PlanSubmitted, "plan_id", "enrollment", "A development plan was submitted."),
         _spec(

@@ -35,14 +35,20 @@ OPEN_PATHS = frozenset(
 
 
 class TokenFirst:
-    """Answers 401 problem+json to any request for a protected path that lacks a valid bearer token."""
+    """Answers 401 problem+json to any request for a protected path that lacks a valid bearer token.
 
-    def __init__(self, app: ASGIApp, *, open_paths: Iterable[str] = OPEN_PATHS) -> None:
+    Open are the exact `open_paths` and every path under one of `open_prefixes` (a public page with an id in it).
+    """
+
+    def __init__(
+        self, app: ASGIApp, *, open_paths: Iterable[str] = OPEN_PATHS, open_prefixes: Iterable[str] = ()
+    ) -> None:
         self.app = app
         self.open_paths = frozenset(open_paths)
+        self.open_prefixes = tuple(open_prefixes)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"] in self.open_paths:
+        if scope["type"] != "http" or scope["path"] in self.open_paths or scope["path"].startswith(self.open_prefixes):
             await self.app(scope, receive, send)
             return
         header = ""
@@ -60,6 +66,6 @@ class TokenFirst:
         await self.app(scope, receive, send)
 
 
-def install_limits(app: FastAPI, *, open_paths: Iterable[str] = OPEN_PATHS) -> None:
+def install_limits(app: FastAPI, *, open_paths: Iterable[str] = OPEN_PATHS, open_prefixes: Iterable[str] = ()) -> None:
     """Token first, inside the service middleware (so 401s are traced and counted), before any route."""
-    app.user_middleware.append(Middleware(TokenFirst, open_paths=open_paths))
+    app.user_middleware.append(Middleware(TokenFirst, open_paths=open_paths, open_prefixes=tuple(open_prefixes)))

@@ -18,6 +18,7 @@ EMITTED = {
     "enrollment.rejected",
     "enrollment.cancelled",
     "enrollment.completed",
+    "certificate.issued",  # eb passed; revocation is covered in test_certificates.py
 }
 
 

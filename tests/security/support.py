@@ -22,7 +22,7 @@ from tests.support.stack import eventually
 OPERATOR_ID = "security-operator"
 OPERATOR_SECRET = "security-operator-secret"
 
-# Paths that answer without a token (SPEC section 3 and the FastAPI documentation routes).
+# Paths that answer without a token (SPEC section 3, §5b and the FastAPI documentation routes).
 PUBLIC_PATHS = frozenset(
     {
         "/healthz",
@@ -33,6 +33,7 @@ PUBLIC_PATHS = frozenset(
         "/asyncapi.json",
         "/oauth/token",
         "/.well-known/jwks.json",
+        "/verify/{code}",  # a certificate's verification page (enrollment), for anyone holding its code
     }
 )
 

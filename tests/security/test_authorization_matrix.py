@@ -24,7 +24,7 @@ import httpx
 import pytest
 
 from sinergi_shared.auth import SCOPES
-from tests.security.support import PUBLIC_PATHS, Services, registry_client_headers
+from tests.security.support import PUBLIC_PATHS, Services, fetch, registry_client_headers, wait_rows
 from tests.security.world import YEAR, World, cohort_body, new_nip
 
 PROBLEM = "application/problem+json"
@@ -148,6 +148,19 @@ def _on_plans_of_b(method: str, path: str, **kwargs: Any) -> Send:
     return send
 
 
+def _mapped_b(method: str, **kwargs: Any) -> Send:
+    """A request on B's SIASN institution mapping, which a coordinator (re)sets first so every cell finds it."""
+    request = _req(method, "/exports/siasn/mappings/institution/{kb}", **kwargs)
+
+    async def send(w: World, client: httpx.AsyncClient, headers: dict[str, str]) -> httpx.Response:
+        path = f"/exports/siasn/mappings/institution/{w.kb}"
+        ensured = await client.put(path, json={"siasn_id": "B"}, headers=w.b("coordinator"))
+        assert ensured.status_code in (200, 201), ensured.text
+        return await request(w, client, headers)
+
+    return send
+
+
 _CIVIL_SERVANT_B = {"name": "B", "institution_id": "{kb}", "employment": "PNS", "position_kind": "executor"}
 _PROGRAM_B = {
     "provider_id": "{tb}",
@@ -159,6 +172,53 @@ _PROGRAM_B = {
     "cost_per_participant_idr": 0,
 }
 _REQUEST_B = {"institution_id": "{kb}", "source": "APBN", "fiscal_year": YEAR, "amount_idr": 1, "description": "A pays"}
+
+# B's passed enrollment and its certificate, made once: B's civil servant nominated, funded, passed by B's unit.
+_B_CERTIFICATE: dict[str, str] = {}
+
+
+async def _certificate_of_b(w: World) -> dict[str, str]:
+    if _B_CERTIFICATE:
+        return _B_CERTIFICATE
+    enrollment, services = w.services.enrollment.client, w.services
+    nip = await w.civil_servant(w.kb)
+    await wait_rows(services.enrollment.dsn, "SELECT 1 FROM civil_servants WHERE nip = $1", nip)
+    body = {"nip": nip, "funding_source": "APBN"}
+    nominated = await enrollment.post(f"/cohorts/{w.cohort_b}/enrollments", json=body, headers=w.b("enrollments:write"))
+    assert nominated.status_code == 201, nominated.text
+    enrollment_id = uuid.UUID(nominated.json()["id"])
+    asked = "SELECT id FROM funding_requests WHERE enrollment_id = $1"
+    await wait_rows(services.funding.dsn, asked, enrollment_id)
+    [request] = await fetch(services.funding.dsn, asked, enrollment_id)
+    approved = await services.funding.client.post(
+        f"/funding-requests/{request['id']}/approve", headers=w.b("coordinator")
+    )
+    assert approved.status_code == 200, approved.text
+    confirmed = "SELECT 1 FROM enrollments WHERE id = $1 AND status = 'confirmed'"
+    await wait_rows(services.enrollment.dsn, confirmed, enrollment_id)
+    done = await enrollment.post(
+        f"/enrollments/{enrollment_id}/complete",
+        json={"attended_jp": 30, "passed": True},
+        headers=w.b("enrollments:complete", inst=w.tb),
+    )
+    assert done.status_code == 200, done.text
+    certificate = await enrollment.get(f"/enrollments/{enrollment_id}/certificate", headers=w.b("read"))
+    assert certificate.status_code == 200, certificate.text
+    _B_CERTIFICATE.update(enrollment_b_passed=str(enrollment_id), certificate_b=certificate.json()["id"])
+    return _B_CERTIFICATE
+
+
+def _on_certificate_of_b(method: str, path: str, **kwargs: Any) -> Send:
+    """A request naming B's passed enrollment ("{enrollment_b_passed}") or its certificate ("{certificate_b}")."""
+
+    async def send(w: World, client: httpx.AsyncClient, headers: dict[str, str]) -> httpx.Response:
+        filled = path.format(**await _certificate_of_b(w))
+        return await _req(method, filled, **kwargs)(w, client, headers)
+
+    return send
+
+
+_SIGNER_B = {"signer_name": "B", "signer_post": "Kepala BPSDM B", "signer_nip": "197001011995031001"}
 
 # The request each endpoint gets, aimed at institution B's resource ("{kb}" etc. name World attributes).
 REQUESTS: dict[str, Send] = {
@@ -197,6 +257,16 @@ REQUESTS: dict[str, Send] = {
     "enrollment POST /enrollments/{enrollment_id}/complete": _req(
         "POST", "/enrollments/{enrollment_b}/complete", json={"attended_jp": 1, "passed": True}
     ),
+    "enrollment GET /enrollments/{enrollment_id}/certificate": _on_certificate_of_b(
+        "GET", "/enrollments/{enrollment_b_passed}/certificate"
+    ),
+    "enrollment POST /certificates/{certificate_id}/revoke": _on_certificate_of_b(
+        "POST", "/certificates/{certificate_b}/revoke", json={"reason": "A says so"}
+    ),
+    "enrollment GET /providers/{provider_id}/certificate-settings": _req("GET", "/providers/{tb}/certificate-settings"),
+    "enrollment PUT /providers/{provider_id}/certificate-settings": _req(
+        "PUT", "/providers/{tb}/certificate-settings", json=_SIGNER_B
+    ),
     "enrollment POST /plans": _req(
         "POST", "/plans", json={"institution_id": "{kb}", "horizon": "medium", "first_year": YEAR, "last_year": YEAR}
     ),
@@ -219,10 +289,17 @@ REQUESTS: dict[str, Send] = {
     "enrollment GET /reports/institutions/{institution_id}": _req("GET", "/reports/institutions/{kb}"),
     "enrollment GET /reports/cohorts/{cohort_id}": _req("GET", "/reports/cohorts/{cohort_b}"),
     "enrollment GET /reports/dob": _req("GET", "/reports/dob"),
+    "enrollment GET /reports/regional-share": _req("GET", "/reports/regional-share"),
     "enrollment GET /reports/plans/{plan_id}": _on_plans_of_b("GET", "/reports/plans/{plan_b_approved}"),
     "enrollment GET /reports/demand": _req(
         "GET", "/reports/demand", params={"fiscal_year": YEAR, "provider_id": "{tb}"}
     ),
+    "enrollment GET /exports/siasn": _req(
+        "GET", "/exports/siasn", params={"institution_id": "{kb}", "from": f"{YEAR}-01-01", "to": f"{YEAR}-12-31"}
+    ),
+    "enrollment GET /exports/siasn/mappings": _req("GET", "/exports/siasn/mappings", params={"kind": "institution"}),
+    "enrollment PUT /exports/siasn/mappings/{kind}/{sinergi_value}": _mapped_b("PUT", json={"siasn_id": "A"}),
+    "enrollment DELETE /exports/siasn/mappings/{kind}/{sinergi_value}": _mapped_b("DELETE"),
     "funding POST /budgets": _req(
         "POST", "/budgets", json={"institution_id": "{kb}", "source": "PNBP", "fiscal_year": YEAR, "ceiling_idr": 1}
     ),
@@ -271,6 +348,10 @@ GET /enrollments/{enrollment_id}               200  403     404    404    404   
 GET /enrollments                               seen 403     hidden hidden hidden 403 403 hidden hidden seen hidden
 POST /enrollments/{enrollment_id}/cancel       403  403     403    404    403    403 403 403    403    403  403
 POST /enrollments/{enrollment_id}/complete     403  403     403    403    404    403 403 403    403    403  403
+GET /enrollments/{enrollment_id}/certificate   200  403     404    404    404    403 403 404    404    200  404
+POST /certificates/{certificate_id}/revoke     403  403     404    403    404    403 403 403    403    200  403
+GET /providers/{provider_id}/certificate-settings  200 403 403 403    403    403 403 403    403    200  403
+PUT /providers/{provider_id}/certificate-settings  403 403 403 403    403    403 403 403    403    200  403
 POST /plans                                    403  403     403    403    403    403 403 403    403    403  403
 GET /plans                                     seen 403     403    403    403    403 403 403    403    seen 403
 GET /plans/{plan_id}                           200  403     403    403    403    403 403 404    404    200  404
@@ -285,8 +366,13 @@ GET /reports/civil-servants/{nip}              403  403     403    403    403   
 GET /reports/institutions/{institution_id}     403  403     403    403    403    403 403 403    403    200  403
 GET /reports/cohorts/{cohort_id}               403  403     403    403    403    403 403 403    403    200  200
 GET /reports/dob                               403  403     403    403    403    403 403 403    403    200  200
+GET /reports/regional-share                    403  403     403    403    403    403 403 403    403    200  200
 GET /reports/plans/{plan_id}                   200  403     403    403    403    403 403 404    404    200  404
 GET /reports/demand                            403  403     403    403    403    403 403 403    403    200  403
+GET /exports/siasn                             403  403     403    403    403    403 403 403    403    200  403
+GET /exports/siasn/mappings                    200  403     403    403    403    403 403 403    403    200  200
+PUT /exports/siasn/mappings/{kind}/{sinergi_value}    200 403 403 403 403 403 403 403 403 200 403
+DELETE /exports/siasn/mappings/{kind}/{sinergi_value} 204 403 403 403 403 403 403 403 403 204 403
 funding
 POST /budgets                                  403  403     403    403    403    403 403 403    403    403  403
 GET /budgets                                   seen 403     403    403    403    403 403 403    403    seen 403

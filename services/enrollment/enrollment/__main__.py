@@ -1,6 +1,7 @@
 """python -m enrollment [--api] [--relay] [--consumers] [--workers N]: run the enrollment service."""
 
 from enrollment.app import handlers
+from enrollment.cli import add_commands
 from enrollment.config import get_settings
 from enrollment.jobs import close_due_cohorts, release_due_reservations
 from sinergi_shared.runner import ServiceDefinition
@@ -13,6 +14,7 @@ DEFINITION = ServiceDefinition(
     get_settings,
     handlers,
     jobs=[("cohort-close", close_due_cohorts, 5.0), ("reservation-release", release_due_reservations, 5.0)],
+    commands=add_commands,
 )
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         routers=routers,
         metric_collectors=[collect_seats],
     )
-    # 401 for a missing or bad token before any body is parsed; 413 for a chunked body over the cap.
-    install_limits(app)
+    # 401 for a missing or bad token before any body is parsed; 413 for a chunked body over the cap. A certificate's
+    # verification page answers anyone who holds its code.
+    install_limits(app, open_prefixes=("/verify/",))
     return app

@@ -2,6 +2,7 @@
 
 from functools import lru_cache
 
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from sinergi_shared.settings import ServiceSettings
@@ -15,6 +16,12 @@ class Settings(ServiceSettings):
 
     # How many rows one plan import may hold (ENROLLMENT_IMPORT_MAX_ROWS); more are refused whole with 413.
     import_max_rows: int = 10_000
+
+    # Certificates: where the public verification page is reached (ENROLLMENT_PUBLIC_BASE_URL), printed in the QR
+    # code; and how many checks one address may make per window on it (ENROLLMENT_VERIFY_RATE_PER_WINDOW).
+    public_base_url: str = "http://127.0.0.1:8002"
+    verify_rate_per_window: int = Field(default=60, ge=1)
+    verify_rate_window_s: int = Field(default=60, ge=1)
 
 
 @lru_cache

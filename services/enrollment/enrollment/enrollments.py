@@ -9,7 +9,7 @@ from uuid import UUID, uuid4
 from sqlalchemy import Select, and_, bindparam, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from enrollment import cohorts, events, messages, programs
+from enrollment import certificates, cohorts, events, messages, programs
 from enrollment.domain import development, jp, seat_rule
 from enrollment.models import Cohort, Enrollment, Program
 from enrollment.schemas import CompletionIn, EnrollmentFilters, EnrollmentOut, NominationIn
@@ -128,7 +128,7 @@ def shaped(e: Enrollment, waitlist_position: int | None) -> EnrollmentOut:
     return EnrollmentOut.model_validate({**columns_of(e), "waitlist_position": waitlist_position})
 
 
-def _visible(principal: Principal) -> Any:
+def visible_to(principal: Principal) -> Any:
     """Rows the caller may see: its institution's participants or nominations, or its own programs' cohorts."""
     me = principal.institution_id
     return or_(
@@ -144,7 +144,7 @@ async def get_visible(session: AsyncSession, *, principal: Principal, enrollment
     """The enrollment if the caller may see it; 404 otherwise, so its existence stays private."""
     stmt: Select[tuple[Enrollment]] = select(Enrollment).where(Enrollment.id == enrollment_id)
     if not principal.crosses_institutions:
-        stmt = stmt.where(_visible(principal))
+        stmt = stmt.where(visible_to(principal))
     e = (await session.scalars(stmt)).first()
     if e is None:
         raise NotFound(messages.ENROLLMENT_NOT_FOUND(id=enrollment_id))
@@ -160,7 +160,7 @@ async def list_visible(session: AsyncSession, *, principal: Principal, filters: 
     """The enrollments the caller may see, oldest first, filtered."""
     stmt = select(Enrollment)
     if not principal.crosses_institutions:
-        stmt = stmt.where(_visible(principal))
+        stmt = stmt.where(visible_to(principal))
     stmt = filtered(
         stmt,
         (Enrollment.cohort_id, filters.cohort_id),
@@ -230,6 +230,8 @@ async def complete(
     e.passed = body.passed
     _touch(e, development.completion_outcome(attended_jp=body.attended_jp, passed=body.passed))
     await record(session, events.completed(e, program))
+    if e.status == "completed" and e.passed:
+        await certificates.issue(session, e, program)  # in this unit of work: no passed completion without one
     return await view(session, e)
 
 

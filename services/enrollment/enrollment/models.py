@@ -192,3 +192,78 @@ class PlanItem(Base):
     estimated_cost_idr: Mapped[int] = mapped_column(BigInteger)
     funding_source: Mapped[str]
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class CertificateSettings(Base):
+    """A provider's certificate settings: its number pattern and who signs; a certificate keeps its own copy."""
+
+    __tablename__ = "certificate_settings"
+
+    provider_id: Mapped[UUID] = mapped_column(primary_key=True)
+    number_pattern: Mapped[str]
+    signer_name: Mapped[str]
+    signer_post: Mapped[str]
+    signer_nip: Mapped[str]
+    signing_place: Mapped[str | None]
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    version: Mapped[int] = mapped_column(default=1)
+
+
+class CertificateCounter(Base):
+    """The last certificate sequence of a provider in a year: its row lock numbers certificates without gaps."""
+
+    __tablename__ = "certificate_counters"
+
+    provider_id: Mapped[UUID] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(primary_key=True)
+    last_seq: Mapped[int] = mapped_column(BigInteger)
+
+
+class Certificate(Base):
+    """Proof that a participant passed (STTP / sertifikat): one per passed enrollment, as it was printed."""
+
+    __tablename__ = "certificates"
+
+    id: Mapped[UUID] = mapped_column(primary_key=True)
+    enrollment_id: Mapped[UUID] = mapped_column(ForeignKey("enrollments.id"), unique=True)
+    provider_id: Mapped[UUID]
+    year: Mapped[int]  # the year the cohort ended: the year of the number and of the JP
+    seq: Mapped[int] = mapped_column(BigInteger)
+    number: Mapped[str]
+    code: Mapped[str] = mapped_column(unique=True)  # the public verification code, unrelated to the number
+    issued_on: Mapped[date] = mapped_column(Date)  # the completion's date in Jakarta (WIB)
+    holder_name: Mapped[str]
+    signer_name: Mapped[str | None]
+    signer_post: Mapped[str | None]
+    signer_nip: Mapped[str | None]
+    signing_place: Mapped[str | None]
+    status: Mapped[str] = mapped_column(default="valid")  # valid | revoked
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoke_reason: Mapped[str | None]
+    revoked_by: Mapped[str | None]  # the client id that revoked it
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    version: Mapped[int] = mapped_column(default=1)
+
+
+class VerificationAttempts(Base):
+    """Checks of the public verification page from one address in its current window (the rate limit)."""
+
+    __tablename__ = "verification_attempts"
+
+    address: Mapped[str] = mapped_column(primary_key=True)
+    window_start: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    attempts: Mapped[int]
+
+
+class SiasnMapping(Base):
+    """A reference id SIASN needs that Sinergi does not hold, kept by an operator: (kind, Sinergi value) → SIASN id."""
+
+    __tablename__ = "siasn_mappings"
+
+    kind: Mapped[str] = mapped_column(primary_key=True)
+    sinergi_value: Mapped[str] = mapped_column(primary_key=True)
+    siasn_id: Mapped[str]
+    label: Mapped[str | None]
+    updated_by: Mapped[str]
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    version: Mapped[int] = mapped_column(default=1)

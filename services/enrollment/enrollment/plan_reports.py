@@ -44,6 +44,7 @@ async def plan_report(session: AsyncSession, *, principal: Principal, plan_id: U
     for year in range(plan.first_year, plan.last_year + 1):
         current = await plans.in_force(session, plan.institution_id, year)
         in_force.append(YearInForce(year=year, plan_id=None if current is None else current.id))
+    institution = await replica.institution(session, plan.institution_id)
     planned: dict[str, int] = {c: summary.by_category[c].planned_jp for c in CATEGORIES}
     done: dict[str, int] = {c: summary.by_category[c].realized_jp for c in CATEGORIES}
     return PlanReport(
@@ -54,6 +55,7 @@ async def plan_report(session: AsyncSession, *, principal: Principal, plan_id: U
         status=plan.status,
         superseded_by_id=plan.superseded_by_id,
         institution_id=plan.institution_id,
+        institution_name=None if institution is None else institution.name,
         horizon=plan.horizon,
         first_year=plan.first_year,
         last_year=plan.last_year,
@@ -97,6 +99,7 @@ def _item_realization(row: PlanItem, item: realization.Item, done: realization.R
             "item_id": row.id,
             "nip": row.nip,
             "target_group": group,
+            "competency_name": row.competency_name,
             "pattern": row.pattern,
             "category": row.category,
             "target_jp": row.target_jp,

@@ -231,6 +231,7 @@ class ItemRealization(Realization):
     item_id: UUID
     nip: str | None
     target_group: TargetGroup | None
+    competency_name: str
     pattern: Pattern
     category: Category
     target_jp: int = Field(description="Per person")
@@ -263,6 +264,7 @@ class PlanReport(Realization):
     status: PlanStatus
     superseded_by_id: UUID | None
     institution_id: UUID
+    institution_name: str | None = Field(description="As the registry replica knows it")
     horizon: Horizon
     first_year: int
     last_year: int

@@ -211,8 +211,22 @@ class Predecessor(BaseModel):
     succeeded_on: date | None
 
 
+class UnitCompliance(BaseModel):
+    """One child unit of the reported institution (a regency of a province, a training unit of a K/L): its own staff."""
+
+    institution_id: UUID
+    name: str
+    kind: str
+    people_trained: int = Field(description="People nominated as its staff with JP credited in the year")
+    total_jp: int = Field(description="JP credited in the year to people nominated as its staff")
+    active_pns: int
+    staff_meeting_minimum: int = Field(description="Its active PNS with at least 20 JP credited in the year")
+    share_meeting_minimum_pct: float = Field(description="staff_meeting_minimum over active_pns, in percent")
+
+
 class InstitutionReport(BaseModel):
     institution_id: UUID
+    institution_name: str
     year: int
     predecessors: list[Predecessor] = Field(
         default_factory=list,
@@ -227,6 +241,9 @@ class InstitutionReport(BaseModel):
     active_pns: int = Field(description="Active PNS: the denominator of the 20 JP minimum")
     staff_meeting_minimum: int = Field(description="Active PNS with at least 20 JP credited in the year")
     share_meeting_minimum_pct: float = Field(description="staff_meeting_minimum over active_pns, in percent")
+    units: list[UnitCompliance] = Field(
+        default_factory=list, description="Its child units (registry parent), each with its own staff's figures"
+    )
 
 
 class ShareAchieved(BaseModel):
@@ -237,13 +254,65 @@ class ShareAchieved(BaseModel):
     met: bool
 
 
+class Participant(BaseModel):
+    """One seated participant of a cohort (daftar peserta)."""
+
+    enrollment_id: UUID
+    nip: str
+    name: str | None = Field(description="As the registry replica knows it; null when it does not")
+    institution_id: UUID
+    institution_name: str | None
+    seat_class: Literal["central", "regional", "dob"]
+    status: EnrollmentStatus
+    attended_jp: int | None
+    passed: bool | None
+
+
 class CohortReport(BaseModel):
     cohort_id: UUID
+    cohort_name: str
+    program_id: UUID
+    program_title: str
+    hours_jp: int
+    provider_id: UUID
+    provider_name: str | None
+    starts_on: date
+    ends_on: date
     capacity: int
     regional: ShareAchieved = Field(description="Regional staff including DOB staff")
     dob: ShareAchieved
     taken: SeatCounts
     reservations_released: bool
+    participants: list[Participant] = Field(
+        description="Seated participants (reserved, confirmed, completed, no-show) by name, those the caller may see "
+        "as GET /enrollments shows them: all for the provider, its K/L and coordinators, else its own institution's"
+    )
+
+
+class ShareFigures(BaseModel):
+    cohorts: int
+    capacity: int
+    required_seats: int = Field(description="Seats the cohorts reserved for regional staff, DOB seats included")
+    required_pct: float = Field(description="required_seats over capacity, in percent")
+    regional_seats: int = Field(description="Seats regional staff took (reserved, confirmed, completed, no-show)")
+    dob_seats: int = Field(description="Of those, seats DOB staff took")
+    achieved_pct: float = Field(description="regional_seats over capacity, in percent")
+    cohorts_met: int = Field(description="Cohorts whose regional staff took at least the seats reserved")
+    met: bool = Field(description="regional_seats reached required_seats")
+
+
+class MinistryShare(ShareFigures):
+    institution_id: UUID
+    name: str
+
+
+class RegionalShareReport(BaseModel):
+    year: int
+    scope: Literal["all", "own"] = Field(
+        description="all: every K/L (coordinator); own: the cohorts the caller's institution or its K/L provides"
+    )
+    ministries: list[MinistryShare] = Field(description="Per K/L, its own and its training units' cohorts")
+    total: ShareFigures
 
 
 class FundingCounts(BaseModel):
@@ -259,6 +328,8 @@ class DobUnit(BaseModel):
     people: int
     jp: int
     seats_taken: int
+    active_staff: int = Field(description="Active civil servants (PNS and PPPK): the denominator of coverage")
+    coverage_pct: float = Field(description="people over active_staff, in percent")
     funding: FundingCounts
 
 

@@ -84,3 +84,36 @@ INSUFFICIENT_BUDGET = Text(
 )
 NO_LONGER_FITS = Text(id="{amount} tidak lagi cukup pada pos ini", en="{amount} no longer fits the line")
 APPROVAL_TIMEOUT = Text(id="tidak ada keputusan sebelum {deadline}", en="no decision before {deadline}")
+
+# Printed reports (printouts.py): the funding report as XLSX and PDF.
+PRINT_TITLE = Text(id="Laporan Pendanaan Pengembangan Kompetensi", en="Competency development funding report")
+PRINT_YEAR = Text(id="Tahun anggaran {year}", en="Fiscal year {year}")
+PRINT_INSTITUTION = Text(id="Instansi: {name}", en="Institution: {name}")
+PRINT_ALL = Text(id="Cakupan: seluruh instansi", en="Scope: every institution")
+PRINT_SUMMARY = Text(id="Ringkasan", en="Summary")
+PRINT_CEILING = Text(id="Pagu", en="Ceiling")
+PRINT_COMMITTED = Text(id="Terikat", en="Committed")
+PRINT_REALIZED = Text(id="Terealisasi", en="Realized")
+PRINT_AVAILABLE = Text(id="Tersedia", en="Available")
+PRINT_BY_SOURCE = Text(id="Per sumber dana", en="By funding source")
+PRINT_SOURCE = Text(id="Sumber dana", en="Funding source")
+PRINT_SOURCE_CHART = Text(
+    id="Pemakaian pagu per sumber dana (terikat, terealisasi, tersedia)",
+    en="Use of the ceiling by source (committed, realized, available)",
+)
+PRINT_BY_INSTITUTION = Text(id="Per instansi", en="By institution")
+PRINT_INSTITUTION_COLUMN = Text(id="Instansi", en="Institution")
+PRINT_DOB = Text(id="Pendanaan peserta DOB per provinsi", en="Funding of DOB participants by province")
+PRINT_DOB_TOTAL = Text(
+    id="Dana untuk peserta DOB (terikat dan terealisasi)", en="Money for DOB participants (committed and realized)"
+)
+PRINT_DOB_OF_TOTAL = Text(id="Seluruh dana terikat dan terealisasi", en="All money committed and realized")
+PRINT_DOB_SHARE = Text(id="Bagian DOB", en="DOB share")
+PRINT_DOB_REQUESTS = Text(id="Permohonan pendanaan DOB", en="DOB funding requests")
+PRINT_PROVINCE = Text(id="Provinsi DOB", en="DOB province")
+PRINT_NO_PROVINCE = Text(id="Tanpa provinsi (kegiatan fasilitasi K/L)", en="No province (K/L facilitation activities)")
+PRINT_REQUESTS = Text(id="Permohonan", en="Requests")
+PRINT_PARTICIPANTS = Text(id="Peserta", en="Participants")
+PRINT_DOB_CHART = Text(id="Dana peserta DOB per provinsi", en="Money for DOB participants by province")
+PRINT_FILE = Text(id="laporan pendanaan {scope} {year}", en="funding report {scope} {year}")
+PRINT_FILE_ALL = Text(id="seluruh instansi", en="all institutions")

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from funding.domain.access import scoped_institution
 from funding.models import BudgetLine, FundingRequest, Institution
@@ -78,6 +79,10 @@ async def funding_report(
     return {
         "fiscal_year": fiscal_year,
         "scope": "all" if scope is None else "institution",
+        "institution_id": scope,
+        "institution_name": None
+        if scope is None
+        else await session.scalar(select(Institution.name).where(Institution.id == scope)),
         "totals": _figures(*total),
         "by_source": [{"source": source, **_figures(c, m, r)} for source, c, m, r in by_source],
         "by_institution": await _with_successions(
@@ -97,8 +102,50 @@ async def funding_report(
             "of_total_idr": spent,
             "share_pct": round(dob_total * 100 / spent, 2) if spent else 0.0,
             "requests": sum(count for _, count in dob.values()),
+            "provinces": await _dob_provinces(session, dob_where),
         },
     }
+
+
+async def _dob_provinces(session: AsyncSession, dob_where: list[Any]) -> list[dict[str, Any]]:
+    """The DOB money per DOB province (the participant's institution, or its parent), every DOB province listed;
+    then the DOB money of participants in none (a K/L's facilitation activity), if any."""
+    participant, province = aliased(Institution), aliased(Institution)
+    province_of = case((participant.kind == "province", participant.id), else_=participant.parent_id)
+    rows = await session.execute(
+        select(
+            province.id,
+            func.coalesce(func.sum(FundingRequest.amount_idr).filter(FundingRequest.status == "approved"), 0),
+            func.coalesce(func.sum(FundingRequest.amount_idr).filter(FundingRequest.status == "realized"), 0),
+            func.count(),
+            func.count(func.distinct(FundingRequest.nip)),
+        )
+        .select_from(FundingRequest)
+        .outerjoin(participant, participant.id == FundingRequest.participant_institution_id)
+        .outerjoin(province, and_(province.id == province_of, province.is_new_autonomous_region.is_(True)))
+        .where(*dob_where)
+        .group_by(province.id)
+    )
+    money = {key: (int(c), int(r), int(n), int(people)) for key, c, r, n, people in rows}
+    provinces = await session.execute(
+        select(Institution.id, Institution.name)
+        .where(Institution.kind == "province", Institution.is_new_autonomous_region.is_(True))
+        .order_by(Institution.name, Institution.id)
+    )
+    listed = [*provinces, *([(None, None)] if None in money else [])]
+    return [
+        {
+            "province_id": key,
+            "name": name,
+            "committed_idr": committed,
+            "realized_idr": realized,
+            "total_idr": committed + realized,
+            "requests": requests,
+            "participants": people,
+        }
+        for key, name in listed
+        for committed, realized, requests, people in [money.get(key, (0, 0, 0, 0))]
+    ]
 
 
 async def _with_successions(

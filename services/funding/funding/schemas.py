@@ -171,6 +171,20 @@ class InstitutionFigures(Figures):
     )
 
 
+class DobProvinceMoney(BaseModel):
+    """The DOB money of one DOB province: for participants of the province itself or of its regencies/cities."""
+
+    province_id: UUID | None = Field(
+        description="null: DOB money tied to no DOB province (a K/L's DOB facilitation activities)"
+    )
+    name: str | None
+    committed_idr: int
+    realized_idr: int
+    total_idr: int = Field(description="committed + realized")
+    requests: int
+    participants: int = Field(description="Distinct participants (NIP) of its requests")
+
+
 class DobShare(BaseModel):
     committed_idr: int = Field(description="Committed for DOB participants")
     realized_idr: int = Field(description="Realized for DOB participants")
@@ -178,11 +192,18 @@ class DobShare(BaseModel):
     of_total_idr: int = Field(description="All committed + realized in scope")
     share_pct: float = Field(description="total_idr / of_total_idr × 100, two decimals; 0 when nothing is spent")
     requests: int
+    provinces: list[DobProvinceMoney] = Field(
+        default_factory=list,
+        description="Every DOB province by name (0 where none went to it), then the money tied to no province if any; "
+        "the rows add up to the DOB figures above",
+    )
 
 
 class FundingReport(BaseModel):
     fiscal_year: int
     scope: Literal["all", "institution"]
+    institution_id: UUID | None = Field(default=None, description="The institution reported when scope is institution")
+    institution_name: str | None = None
     totals: Figures
     by_source: list[SourceFigures]
     by_institution: list[InstitutionFigures]
