@@ -326,6 +326,13 @@ async def test_anyone_with_the_code_verifies_and_sees_only_a_masked_name(world: 
             "revoke_reason",
         }
 
+        # A phone scanning the QR code asks for HTML: the same facts as a page, nothing more about the person.
+        browser = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
+        page = await public.get(f"/verify/{c['code']}", headers=browser)
+        assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+        assert "Sertifikat ini SAH." in page.text and "Si** Nurh*****" in page.text and c["number"] in page.text
+        assert e["nip"] not in page.text and "Nurhayati" not in page.text and "Kemenhub" not in page.text
+
         unknown = await public.get("/verify/" + "A" * 22)
         assert unknown.status_code == 404 and unknown.headers["content-type"].startswith("application/problem+json")
         assert (await public.get(f"/verify/{c['number']}")).status_code == 404  # the number is not the code

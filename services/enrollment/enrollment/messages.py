@@ -339,6 +339,17 @@ VERIFY_REVOKED = Text(
     en="Certificate {number} is NOT VALID: revoked by its issuer on {on}.",
 )
 # The printed certificate.
+VERIFY_PAGE_TITLE = Text(id="Verifikasi Sertifikat", en="Certificate verification")
+VERIFY_PAGE_VALID = Text(id="Sertifikat ini SAH.", en="This certificate is VALID.")
+VERIFY_PAGE_REVOKED = Text(id="Sertifikat ini telah DICABUT.", en="This certificate has been REVOKED.")
+VERIFY_PAGE_NUMBER = Text(id="Nomor", en="Number")
+VERIFY_PAGE_HOLDER = Text(id="Pemegang (nama disamarkan)", en="Holder (name partly hidden)")
+VERIFY_PAGE_PROGRAM = Text(id="Pelatihan", en="Training")
+VERIFY_PAGE_JP = Text(id="Jam pelajaran (JP)", en="Learning hours (JP)")
+VERIFY_PAGE_DATES = Text(id="Tanggal pelaksanaan", en="Dates")
+VERIFY_PAGE_PROVIDER = Text(id="Penyelenggara", en="Provider")
+VERIFY_PAGE_ISSUED = Text(id="Tanggal terbit", en="Issued on")
+VERIFY_PAGE_REASON = Text(id="Alasan pencabutan", en="Reason for revocation")
 CERTIFICATE_TITLE = Text(id="SERTIFIKAT", en="CERTIFICATE")
 CERTIFICATE_NUMBER = Text(id="Nomor: {number}", en="No. {number}")
 CERTIFICATE_GIVEN_TO = Text(id="Diberikan kepada", en="Awarded to")

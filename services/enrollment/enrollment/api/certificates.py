@@ -7,9 +7,9 @@ from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Header, Path, Query, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 
-from enrollment import certificate_pdf, certificate_settings, certificates, verification_limits
+from enrollment import certificate_pdf, certificate_settings, certificates, verification_limits, verification_page
 from enrollment.api.access import READERS, Reader
 from enrollment.certificate_schemas import (
     CertificateOut,
@@ -108,14 +108,20 @@ async def put_settings(
 @public_router.get(
     "/verify/{code}",
     response_model=VerificationOut,
-    responses=problem_responses(404, 422, 429),
+    responses={
+        **problem_responses(404, 422, 429),
+        200: {"description": "JSON, or a small page for a browser (Accept: text/html)", "content": {"text/html": {}}},
+    },
     openapi_extra={"security": []},
 )
 async def verify(
     code: Annotated[str, Path(min_length=1, max_length=100)], request: Request, session: Session
-) -> ModelResponse:
+) -> ModelResponse | HTMLResponse:
     """Whether a certificate holds, for anyone with its code (no token; limited per address)."""
     settings = request.app.state.settings
     host = None if request.client is None else request.client.host
     await verification_limits.admit(request.app.state.engine, settings, host)
-    return ModelResponse(await certificates.verify(session, code))
+    found = await certificates.verify(session, code)
+    if verification_page.prefers_html(request.headers.get("accept")):
+        return HTMLResponse(verification_page.render(found), headers={"Vary": "Accept, Accept-Language"})
+    return ModelResponse(found)
