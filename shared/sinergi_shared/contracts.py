@@ -70,6 +70,14 @@ class CivilServantSnapshot(Payload):
     previous_institution_id: UUID | None = None
 
 
+class ClientRevoked(Payload):
+    """An API client was revoked: its tokens issued before revoked_at stop working in every service."""
+
+    client_id: str
+    institution_id: UUID
+    revoked_at: datetime
+
+
 # --- enrollment -------------------------------------------------------------------------
 
 
@@ -251,6 +259,10 @@ class FundingRealized(FundingFact):
     pass
 
 
+class FundingCancelled(FundingFact):
+    reason: str
+
+
 class EventSpec(BaseModel):
     """One event type: its topic, payload model, key field and who emits it."""
 
@@ -270,6 +282,7 @@ def _spec(type_: str, topic: str, payload: type[Payload], key: str, source: str,
 
 T_INSTITUTIONS = "registry.institutions"
 T_CIVIL_SERVANTS = "registry.civil-servants"
+T_CLIENTS = "registry.clients"
 T_ENROLLMENTS = "enrollment.enrollments"
 T_COHORTS = "enrollment.cohorts"
 T_PLANS = "enrollment.plans"
@@ -333,6 +346,14 @@ EVENTS: dict[str, EventSpec] = {
             "nip",
             "registry",
             "A civil servant retired.",
+        ),
+        _spec(
+            "client.revoked",
+            T_CLIENTS,
+            ClientRevoked,
+            "client_id",
+            "registry",
+            "An API client was revoked; every service refuses its earlier tokens.",
         ),
         _spec("cohort.opened", T_COHORTS, CohortOpened, "cohort_id", "enrollment", "A cohort opened for nominations."),
         _spec(
@@ -454,10 +475,26 @@ EVENTS: dict[str, EventSpec] = {
             "funding",
             "A commitment was spent.",
         ),
+        _spec(
+            "funding.cancelled",
+            T_FUNDING,
+            FundingCancelled,
+            "enrollment_id|request_id",
+            "funding",
+            "A request was closed because its enrollment ended before a decision; no money moved.",
+        ),
     ]
 }
 
-ALL_TOPICS: tuple[str, ...] = (T_INSTITUTIONS, T_CIVIL_SERVANTS, T_COHORTS, T_ENROLLMENTS, T_PLANS, T_FUNDING)
+ALL_TOPICS: tuple[str, ...] = (
+    T_INSTITUTIONS,
+    T_CIVIL_SERVANTS,
+    T_CLIENTS,
+    T_COHORTS,
+    T_ENROLLMENTS,
+    T_PLANS,
+    T_FUNDING,
+)
 
 
 def spec_of(event_type: str) -> EventSpec:

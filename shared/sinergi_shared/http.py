@@ -9,7 +9,7 @@ import inspect
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import datetime
-from typing import Annotated, Any, get_type_hints
+from typing import Annotated, Any, get_type_hints, overload
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Header, Query, Request
@@ -22,12 +22,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from sinergi_shared import messages
 from sinergi_shared.db import idempotency_keys, transaction
+from sinergi_shared.language import Text
 from sinergi_shared.problems import Conflict, PreconditionFailed, PreconditionRequired, invalid, problem_responses
 
 Limit = Annotated[int, Query(ge=1, le=500, description="Page size (default 50, max 500)")]
 Cursor = Annotated[str | None, Query(max_length=512, description="Opaque cursor from next_cursor")]
 IfMatch = Annotated[str | None, Header(alias="If-Match")]
 IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
+# Left optional to FastAPI so that its absence is our 428, not a 422.
+KeyRequired = Annotated[
+    str | None, Header(alias="Idempotency-Key", max_length=200, description="Required: without it the answer is 428.")
+]
 
 
 class Paging(BaseModel):
@@ -156,23 +161,38 @@ def resource(model: Any, status: int = 200, *, location: str | None = None) -> J
     return ModelResponse(model, status_code=status, headers=headers)
 
 
-def idempotent(route: Route) -> Route:
+@overload
+def idempotent(route: Route) -> Route: ...
+@overload
+def idempotent(*, required: Text) -> Callable[[Route], Route]: ...
+def idempotent(route: Route | None = None, *, required: Text | None = None) -> Route | Callable[[Route], Route]:
     """A creating route run once per Idempotency-Key: a retry of the same request replays the first response.
 
     The route takes `session: Session` and `principal: Principal` and returns a JSONResponse. The key is
     claimed first in the request's unit of work, so a concurrent retry waits on it, then replays.
+    `@idempotent(required=text)`: without the key the route does not run (428, `text` as the detail).
     """
+    if route is None:
+        return functools.partial(_once_per_key, required=required)
+    return _once_per_key(route, required=None)
+
+
+def _once_per_key(route: Route, *, required: Text | None) -> Route:
     hints = get_type_hints(route, include_extras=True)
     own = inspect.signature(route).parameters
     parameters = [p.replace(kind=_KEYWORD, annotation=hints.get(name, p.annotation)) for name, p in own.items()]
     parameters += [
         inspect.Parameter("_request", _KEYWORD, annotation=Request),
-        inspect.Parameter("idempotency_key", _KEYWORD, annotation=IdempotencyKey, default=None),
+        inspect.Parameter(
+            "idempotency_key", _KEYWORD, annotation=IdempotencyKey if required is None else KeyRequired, default=None
+        ),
     ]
 
     @functools.wraps(route)
     async def once(*, _request: Request, idempotency_key: str | None = None, **arguments: Any) -> JSONResponse:
         if idempotency_key is None:
+            if required is not None:
+                raise PreconditionRequired(required())
             return await route(**arguments)
         session: AsyncSession = arguments["session"]
         client_id = arguments["principal"].client_id

@@ -17,7 +17,11 @@ Tick = Callable[[AsyncSession], Awaitable[int]]
 
 
 class PeriodicJob:
-    """Runs tick every interval until stopped, each run one unit of work; tick locks its rows (SKIP LOCKED)."""
+    """Runs tick every interval until stopped, each run one unit of work; tick locks its rows (SKIP LOCKED).
+
+    A run that handled something is followed at once by the next, so a backlog drains in bounded units of
+    work; a run with nothing to do waits the interval. A tick handles only what it leaves no longer due.
+    """
 
     def __init__(
         self, name: str, tick: Tick, sessions: async_sessionmaker[AsyncSession], interval_s: float = 1.0
@@ -34,13 +38,18 @@ class PeriodicJob:
 
     async def run(self) -> None:
         while not self._stopping.is_set():
+            handled = 0
             try:
                 async with transaction(self._sessions) as session:
-                    self.handled += await self._tick(session)
+                    handled = await self._tick(session)
+                self.handled += handled
             except asyncio.CancelledError:
                 raise
             except Exception:
+                handled = 0
                 log.exception("job failed", extra={"job": self.name})
+            if handled:
+                continue
             try:
                 await asyncio.wait_for(self._stopping.wait(), timeout=self._interval)
             except TimeoutError:

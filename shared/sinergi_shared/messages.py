@@ -15,7 +15,7 @@ PRECONDITION_FAILED = Text(id="Versi data sudah berubah", en="Precondition faile
 PAYLOAD_TOO_LARGE = Text(id="Ukuran data terlalu besar", en="Payload too large")
 UNSUPPORTED_MEDIA_TYPE = Text(id="Format data tidak didukung", en="Unsupported media type")
 VALIDATION_FAILED = Text(id="Data tidak valid", en="Validation failed")
-PRECONDITION_REQUIRED = Text(id="Header If-Match wajib dikirim", en="Precondition required")
+PRECONDITION_REQUIRED = Text(id="Header prasyarat wajib dikirim", en="Precondition required")
 TOO_MANY_REQUESTS = Text(id="Terlalu banyak permintaan", en="Too many requests")
 INTERNAL_ERROR = Text(id="Kesalahan pada server", en="Internal server error")
 SERVICE_UNAVAILABLE = Text(id="Layanan sedang tidak tersedia", en="Service unavailable")
@@ -71,6 +71,10 @@ TOKEN_KEYS_UNAVAILABLE = Text(
 TOKEN_EXPIRED = Text(id="Token sudah kedaluwarsa; minta token baru.", en="the token has expired")
 TOKEN_INVALID = Text(id="Token tidak sah: {reason}", en="the token is not valid: {reason}")
 TOKEN_NO_INSTITUTION = Text(id="Token tidak mencantumkan instansi.", en="the token lacks an institution")
+TOKEN_CLIENT_REVOKED = Text(
+    id="Klien API pemilik token ini sudah dicabut; token tidak berlaku lagi.",
+    en="the API client of this token was revoked; the token is no longer valid",
+)
 SCOPE_REQUIRED = Text(
     id="Tindakan ini memerlukan salah satu cakupan (scope): {scopes}.",
     en="this action needs one of the scopes: {scopes}",

@@ -211,7 +211,7 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
         412: "Stale If-Match",
         413: "Payload too large",
         422: "Validation failed",
-        428: "If-Match required",
+        428: "A required header is missing (If-Match, or Idempotency-Key where money moves)",
         429: "Too many requests",
     }
     return {

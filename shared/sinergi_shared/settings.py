@@ -1,5 +1,7 @@
 """Settings every service shares; each service subclasses with its own env prefix."""
 
+from typing import Literal
+
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -10,6 +12,8 @@ class ServiceSettings(BaseSettings):
     model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
 
     service_name: str = "sinergi"
+    # local: the demo stack's fixed secrets are accepted; production: start-up refuses default or weak secrets.
+    mode: Literal["local", "production"] = Field(default="local", validation_alias=AliasChoices("SINERGI_MODE"))
     database_url: str = "postgresql+asyncpg://sinergi:sinergi@127.0.0.1:55432/sinergi"
     # Database connections of one API process, and no more under load: Postgres does the most work with few
     # statements running at once; requests past the pool wait for a connection. Raise it for a bigger database.
@@ -28,6 +32,16 @@ class ServiceSettings(BaseSettings):
     )
     token_issuer: str = Field(default="sinergi-registry", validation_alias=AliasChoices("SINERGI_TOKEN_ISSUER"))
     token_audience: str = Field(default="sinergi", validation_alias=AliasChoices("SINERGI_TOKEN_AUDIENCE"))
+    # The verifiers fetch the registry's JWKS again this often, so a retired key stops being trusted; and on an
+    # unknown key id (a rotation) at most once per the second interval, so forged key ids cannot hammer the registry.
+    jwks_refresh_interval_s: float = Field(
+        default=300.0, gt=0, validation_alias=AliasChoices("SINERGI_JWKS_REFRESH_INTERVAL_S")
+    )
+    jwks_unknown_key_interval_s: float = Field(
+        default=30.0, ge=0, validation_alias=AliasChoices("SINERGI_JWKS_UNKNOWN_KEY_INTERVAL_S")
+    )
+    # Clock skew allowed between the registry and a verifier on a token's exp, nbf and iat.
+    token_leeway_s: float = Field(default=30.0, ge=0, le=300, validation_alias=AliasChoices("SINERGI_TOKEN_LEEWAY_S"))
     log_level: str = Field(default="INFO", validation_alias=AliasChoices("SINERGI_LOG_LEVEL"))
     relay_batch_size: int = 2000
     relay_poll_interval_s: float = 1.0
@@ -40,3 +54,15 @@ class ServiceSettings(BaseSettings):
     # redelivers at most this much, which the inbox skips; a rebalance commits first.
     consumer_commit_interval_s: float = 0.5
     max_body_bytes: int = 5 * 1024 * 1024
+    # Retention (<SERVICE>_RETENTION_*): the retention job purges in batches; the event log stays (SPEC §7).
+    # Idempotency keys outlive any client's retries. The inbox row is what makes a re-delivered message a no-op,
+    # so it is kept well past the topics' 7 days. A dead letter goes this long after its replay, never before.
+    retention_idempotency_days: int = Field(default=7, ge=1)
+    retention_inbox_days: int = Field(default=30, ge=8)
+    retention_dead_letters_days: int = Field(default=90, ge=1)
+    retention_batch: int = Field(default=5000, ge=1)
+    retention_interval_s: float = Field(default=3600.0, gt=0)
+    # How stale the verifier's set of revoked API clients may be: a revoked client's tokens stop within this.
+    revoked_clients_refresh_s: float = Field(
+        default=30.0, gt=0, le=60, validation_alias=AliasChoices("SINERGI_REVOKED_CLIENTS_REFRESH_S")
+    )

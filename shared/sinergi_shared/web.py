@@ -22,11 +22,12 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from sinergi_shared import asyncapi, messages, metrics
-from sinergi_shared.auth import TokenVerifier, jwks_from_url
+from sinergi_shared.auth import TokenVerifier, token_verifier
 from sinergi_shared.db import make_engine, make_sessionmaker
 from sinergi_shared.language import current_language, negotiate
 from sinergi_shared.logging import current_traceparent
 from sinergi_shared.problems import PayloadTooLarge, install_problem_handlers, problem_response
+from sinergi_shared.revocations import RevokedClients, revoked_from_table
 from sinergi_shared.settings import ServiceSettings
 from sinergi_shared.tracing import continue_trace
 
@@ -223,8 +224,10 @@ def create_service_app(
         app.state.metric_collectors = [outbox_depth(settings.service_name), *metric_collectors]
         app.state.engine = engine
         app.state.sessions = make_sessionmaker(engine)
-        app.state.verifier = verifier or TokenVerifier(
-            jwks_from_url(settings.jwks_url), issuer=settings.token_issuer, audience=settings.token_audience
+        # A service without a verifier of its own learns revoked clients from its revoked_clients table.
+        app.state.verifier = verifier or token_verifier(
+            settings,
+            RevokedClients(revoked_from_table(app.state.sessions), refresh_s=settings.revoked_clients_refresh_s),
         )
         if on_startup:
             await on_startup(app)

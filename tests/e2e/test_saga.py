@@ -215,13 +215,15 @@ async def test_dob_participant_waits_for_the_coordinator_then_is_confirmed(syste
     assert request["is_dob"] and request["source"] == "APBN" and request["budget_line_id"] == world["dob_line"]["id"]
 
     refused = await system.http.post(
-        system.url("funding", f"/funding-requests/{request['id']}/approve"), headers=world["ministry"]
+        system.url("funding", f"/funding-requests/{request['id']}/approve"),
+        headers={**world["ministry"], "Idempotency-Key": uuid.uuid4().hex},
     )
     assert refused.status_code == 403, "only a coordinator approves a DOB request"
     assert (await enrollment_status(system, world["op"], enrollment["id"], "reserved"))["status"] == "reserved"
 
     approved = await system.http.post(
-        system.url("funding", f"/funding-requests/{request['id']}/approve"), headers=world["op"]
+        system.url("funding", f"/funding-requests/{request['id']}/approve"),
+        headers={**world["op"], "Idempotency-Key": uuid.uuid4().hex},
     )
     assert approved.status_code == 200, approved.text
     confirmed = await enrollment_status(system, world["dob_client"], enrollment["id"], "confirmed")

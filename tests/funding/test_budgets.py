@@ -236,7 +236,7 @@ async def test_ceiling_revisions_need_a_fresh_etag_and_are_kept(
             "amount_idr": 60_000_000,
             "description": "workshop",
         },
-        headers=writer,
+        headers={**writer, "Idempotency-Key": uuid.uuid4().hex},
     )
     assert spent.json()["status"] == "approved"
     too_low = await api.patch(url, json={"ceiling_idr": 59_999_999}, headers={**writer, "If-Match": '"3"'})

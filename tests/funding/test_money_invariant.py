@@ -56,7 +56,7 @@ async def test_concurrent_approvals_on_two_instances_never_overcommit(
                     "amount_idr": AMOUNT,
                     "description": f"seat block {n}",
                 },
-                headers=headers,
+                headers={**headers, "Idempotency-Key": uuid.uuid4().hex},
             )
             assert response.json()["status"] == "awaiting_approval", response.text
             return str(response.json()["id"])
@@ -64,7 +64,9 @@ async def test_concurrent_approvals_on_two_instances_never_overcommit(
         ids = await asyncio.gather(*(open_request(n) for n in range(REQUESTS)))
 
         async def approve(n: int, request_id: str) -> httpx.Response:
-            return await clients[n % 2].post(f"/funding-requests/{request_id}/approve", headers=headers)
+            return await clients[n % 2].post(
+                f"/funding-requests/{request_id}/approve", headers={**headers, "Idempotency-Key": uuid.uuid4().hex}
+            )
 
         results = await asyncio.gather(*(approve(n, request_id) for n, request_id in enumerate(ids)))
         assert {r.status_code for r in results} == {200}

@@ -64,7 +64,9 @@ async def test_the_funding_report_prints_its_figures_and_the_dob_money_per_provi
         return dict(listed.json()["items"][0])
 
     async def approved(request_id: str) -> None:
-        response = await api.post(f"/funding-requests/{request_id}/approve", headers=coordinator)
+        response = await api.post(
+            f"/funding-requests/{request_id}/approve", headers={**coordinator, "Idempotency-Key": uuid.uuid4().hex}
+        )
         assert response.json()["status"] == "approved", response.text
 
     regional = Enrollment(ministry, region, "regional", "APBD", 7_500_000, YEAR, nip="198001012005011001")
@@ -85,7 +87,9 @@ async def test_the_funding_report_prints_its_figures_and_the_dob_money_per_provi
         "purpose": "dob_facilitation",
         "description": "fasilitasi pelatihan di Merauke",
     }
-    created = await api.post("/funding-requests", json=activity, headers=coordinator)
+    created = await api.post(
+        "/funding-requests", json=activity, headers={**coordinator, "Idempotency-Key": uuid.uuid4().hex}
+    )
     await approved(created.json()["id"])
 
     path, params = "/reports/funding", {"fiscal_year": YEAR}

@@ -53,7 +53,9 @@ async def test_scripted_year_report_matches_to_the_rupiah(
         assert len(await funding_events(topic_prefix, e.id, count=total_events)) == total_events
 
     async def approve(request: dict[str, Any], headers: dict[str, str]) -> None:
-        response = await api.post(f"/funding-requests/{request['id']}/approve", headers=headers)
+        response = await api.post(
+            f"/funding-requests/{request['id']}/approve", headers={**headers, "Idempotency-Key": uuid.uuid4().hex}
+        )
         assert response.json()["status"] == "approved", response.text
 
     e1 = seat("APBD", 7_500_000)  # auto-approved on the region's APBD line
@@ -77,7 +79,7 @@ async def test_scripted_year_report_matches_to_the_rupiah(
             "amount_idr": 30_000_000,
             "description": "regional facilitation in Merauke",
         },
-        headers=approver,
+        headers={**approver, "Idempotency-Key": uuid.uuid4().hex},
     )
     await approve(activity.json(), approver)
     await then(e2, "enrollment.completed", 3)
@@ -176,14 +178,17 @@ async def test_manual_request_validation_and_routing(
         data.update(overrides)
         return data
 
-    no_line = await api.post("/funding-requests", json=body(), headers=writer)
+    def once() -> dict[str, str]:
+        return {**writer, "Idempotency-Key": uuid.uuid4().hex}
+
+    no_line = await api.post("/funding-requests", json=body(), headers=once())
     assert no_line.status_code == 201
     assert (no_line.json()["status"], no_line.json()["reason"]) == ("rejected", "no_budget_line")
     for bad in (body(source="APBN"), body(amount_idr=-1), body(amount_idr=2.5), body(description=""), body(extra=1)):
-        response = await api.post("/funding-requests", json=bad, headers=writer)
+        response = await api.post("/funding-requests", json=bad, headers=once())
         assert response.status_code == 422, bad
     assert (
-        await api.post("/funding-requests", json=body(institution_id=str(ministry)), headers=writer)
+        await api.post("/funding-requests", json=body(institution_id=str(ministry)), headers=once())
     ).status_code == 403
     assert (
         await api.post("/funding-requests", json=body(), headers=issuer.headers(regency, "read"))

@@ -93,6 +93,11 @@ async def line_figures(api: httpx.AsyncClient, issuer: TestIssuer, line_id: str)
     return body["committed_idr"], body["realized_idr"], body["available_idr"]
 
 
+def keyed(headers: dict[str, str]) -> dict[str, str]:
+    """The headers of a POST that moves money: each its own Idempotency-Key."""
+    return {**headers, "Idempotency-Key": uuid.uuid4().hex}
+
+
 def kinds(events: list[Any]) -> list[str]:
     return [e.type for e in events]
 
@@ -133,16 +138,16 @@ async def test_dob_participant_waits_for_a_coordinator_whatever_the_source(
 
     # The payer's own approver is not enough for a DOB participant; the region itself cannot approve either.
     url = f"/funding-requests/{request['id']}/approve"
-    payer_approver = await api.post(url, headers=issuer.headers(world.ministry, "funding:approve"))
+    payer_approver = await api.post(url, headers=keyed(issuer.headers(world.ministry, "funding:approve")))
     assert payer_approver.status_code == 403
-    region = await api.post(url, headers=issuer.headers(world.dob_province, "funding:approve"))
+    region = await api.post(url, headers=keyed(issuer.headers(world.dob_province, "funding:approve")))
     assert region.status_code == 403
     assert await line_figures(api, issuer, world.dob_line) == (0, 0, 80_000_000)
 
-    approved = await api.post(url, headers=issuer.headers(uuid.uuid4(), "coordinator"))
+    approved = await api.post(url, headers=keyed(issuer.headers(uuid.uuid4(), "coordinator")))
     assert approved.status_code == 200, approved.text
     assert approved.json()["status"] == "approved"
-    assert (await api.post(url, headers=issuer.headers(uuid.uuid4(), "coordinator"))).status_code == 409
+    assert (await api.post(url, headers=keyed(issuer.headers(uuid.uuid4(), "coordinator")))).status_code == 409
 
     events = await funding_events(topic_prefix, seat.id, count=2)
     assert kinds(events) == ["funding.requested", "funding.approved"]
@@ -196,17 +201,18 @@ async def test_payer_approves_above_auto_limit_and_others_are_refused(
 
     assert (await api.post(url)).status_code == 401
     assert (await api.post(url, headers=issuer.headers(world.ministry, "funding:write"))).status_code == 403
-    stranger = await api.post(url, headers=issuer.headers(uuid.uuid4(), "funding:approve"))
+    stranger = await api.post(url, headers=keyed(issuer.headers(uuid.uuid4(), "funding:approve")))
     assert stranger.status_code == 403
     # The participant's region may see the request but only the payer decides it.
-    assert (await api.post(url, headers=issuer.headers(world.regency, "funding:approve"))).status_code == 403
+    assert (await api.post(url, headers=keyed(issuer.headers(world.regency, "funding:approve")))).status_code == 403
     assert (
         await api.post(
-            f"/funding-requests/{uuid.uuid4()}/approve", headers=issuer.headers(world.ministry, "funding:approve")
+            f"/funding-requests/{uuid.uuid4()}/approve",
+            headers=keyed(issuer.headers(world.ministry, "funding:approve")),
         )
     ).status_code == 404
 
-    approved = await api.post(url, headers=issuer.headers(world.ministry, "funding:approve"))
+    approved = await api.post(url, headers=keyed(issuer.headers(world.ministry, "funding:approve")))
     assert approved.json()["status"] == "approved"
     events = await funding_events(topic_prefix, seat.id, count=2)
     assert kinds(events) == ["funding.requested", "funding.approved"]

@@ -80,7 +80,7 @@ async def test_approval_timeout_rejects_overdue_requests_once_across_two_job_ins
                         "amount_idr": 1_000_000 + n,
                         "description": f"activity {n}",
                     },
-                    headers=writer,
+                    headers={**writer, "Idempotency-Key": uuid.uuid4().hex},
                 )
                 assert created.json()["status"] == "awaiting_approval"
                 manual_ids.append(created.json()["id"])
@@ -104,7 +104,9 @@ async def test_approval_timeout_rejects_overdue_requests_once_across_two_job_ins
                 "approval_timeout",
                 "timeout",
             )
-            late = await first.client.post(f"/funding-requests/{manual_ids[0]}/approve", headers=writer)
+            late = await first.client.post(
+                f"/funding-requests/{manual_ids[0]}/approve", headers={**writer, "Idempotency-Key": uuid.uuid4().hex}
+            )
             assert late.status_code == 409
             budget = (await first.client.get(f"/budgets/{line.json()['id']}", headers=writer)).json()
             assert budget["committed_idr"] == 0

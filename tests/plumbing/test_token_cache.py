@@ -17,7 +17,8 @@ from tests.support.tokens import TestIssuer
 
 @pytest.fixture
 def verifier(issuer: TestIssuer) -> TokenVerifier:
-    return TokenVerifier(jwks_from_url(issuer.jwks_url), issuer="sinergi-registry", audience="sinergi")
+    # No leeway, so a token is refused the second it expires.
+    return TokenVerifier(jwks_from_url(issuer.jwks_url), issuer="sinergi-registry", audience="sinergi", leeway_s=0)
 
 
 async def test_a_verified_token_is_checked_once_and_refused_after_its_expiry(

@@ -87,6 +87,11 @@ def _lines(registry: Registry) -> list[Line]:
     return lines
 
 
+def keyed(headers: dict[str, str]) -> dict[str, str]:
+    """The headers of a POST that moves money: each its own Idempotency-Key."""
+    return {**headers, "Idempotency-Key": uuid.uuid4().hex}
+
+
 async def test_5000_concurrent_approvals_over_two_instances_never_overspend_and_fill_each_line(
     funding: Cluster, registry: Registry, issuer: TestIssuer
 ) -> None:
@@ -131,7 +136,7 @@ async def test_5000_concurrent_approvals_over_two_instances_never_overspend_and_
                 "description": f"Biaya kegiatan {n + 1}",
             }
             openings[k % WORKERS].append(
-                ("POST", "/funding-requests", body, headers[line.institution_id], {"line": line.id})
+                ("POST", "/funding-requests", body, keyed(headers[line.institution_id]), {"line": line.id})
             )
             k += 1
     opened = await storm(funding.urls, openings, timeout=STORM_TIMEOUT_S)
@@ -145,14 +150,14 @@ async def test_5000_concurrent_approvals_over_two_instances_never_overspend_and_
     random.Random(6).shuffle(ids)
     approvals: list[list[Job]] = [[] for _ in range(WORKERS)]
     for n, request_id in enumerate(ids):
-        hdrs = headers[owner[request_line[request_id]]]
+        hdrs = keyed(headers[owner[request_line[request_id]]])
         approvals[n % WORKERS].append(
             ("POST", f"/funding-requests/{request_id}/approve", None, hdrs, {"id": request_id})
         )
     rng = random.Random(7)
     for w in range(WORKERS):
         for request_id in rng.sample(ids, REPEATS_PER_WORKER):
-            hdrs = headers[owner[request_line[request_id]]]
+            hdrs = keyed(headers[owner[request_line[request_id]]])  # another click: another key
             job: Job = (
                 "POST",
                 f"/funding-requests/{request_id}/approve",

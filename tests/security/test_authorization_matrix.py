@@ -74,6 +74,18 @@ def _fresh_institution(method: str, suffix: str, **kwargs: Any) -> Send:
     return send
 
 
+def _fresh_client_of_b(action: str) -> Send:
+    """A new API client of B per cell, since the admin may rotate or revoke it (and revokes only once)."""
+
+    async def send(w: World, client: httpx.AsyncClient, headers: dict[str, str]) -> httpx.Response:
+        body = {"institution_id": w.kb, "scopes": ["read"], "name": "b"}
+        created = await client.post("/clients", json=body, headers=w.admin)
+        assert created.status_code == 201, created.text
+        return await client.post(f"/clients/{created.json()['client_id']}/{action}", headers=headers)
+
+    return send
+
+
 async def _succeed_fresh_institution(w: World, client: httpx.AsyncClient, headers: dict[str, str]) -> httpx.Response:
     """A new K/L succeeded by another new one per cell, so each cell asks for a succession not yet recorded."""
     target = (await w.institution(name="K/L B2"))["id"]
@@ -87,7 +99,8 @@ def _fresh_request(action: str, **kwargs: Any) -> Send:
 
     async def send(w: World, client: httpx.AsyncClient, headers: dict[str, str]) -> httpx.Response:
         request_id = await w.funding_request_b()
-        return await client.post(f"/funding-requests/{request_id}/{action}", headers=headers, **kwargs)
+        keyed = {**headers, "Idempotency-Key": uuid.uuid4().hex}  # approving moves money: the key is required
+        return await client.post(f"/funding-requests/{request_id}/{action}", headers=keyed, **kwargs)
 
     return send
 
@@ -191,7 +204,8 @@ async def _certificate_of_b(w: World) -> dict[str, str]:
     await wait_rows(services.funding.dsn, asked, enrollment_id)
     [request] = await fetch(services.funding.dsn, asked, enrollment_id)
     approved = await services.funding.client.post(
-        f"/funding-requests/{request['id']}/approve", headers=w.b("coordinator")
+        f"/funding-requests/{request['id']}/approve",
+        headers={**w.b("coordinator"), "Idempotency-Key": uuid.uuid4().hex},
     )
     assert approved.status_code == 200, approved.text
     confirmed = "SELECT 1 FROM enrollments WHERE id = $1 AND status = 'confirmed'"
@@ -225,6 +239,9 @@ REQUESTS: dict[str, Send] = {
     "registry POST /clients": _req(
         "POST", "/clients", json={"institution_id": "{kb}", "scopes": ["read"], "name": "b"}
     ),
+    "registry GET /clients": _req("GET", "/clients", params={"institution_id": "{kb}"}),
+    "registry POST /clients/{client_id}/rotate": _fresh_client_of_b("rotate"),
+    "registry POST /clients/{client_id}/revoke": _fresh_client_of_b("revoke"),
     "registry POST /institutions": _new_institution,
     "registry GET /institutions": _req("GET", "/institutions", params={"parent_id": "{kb}"}),
     "registry GET /institutions/{institution_id}": _req("GET", "/institutions/{kb}"),
@@ -309,7 +326,10 @@ REQUESTS: dict[str, Send] = {
         "PATCH", "/budgets/{line_b}", json={"ceiling_idr": 1}, headers={"If-Match": "*"}
     ),
     "funding GET /budgets/{line_id}/revisions": _req("GET", "/budgets/{line_b}/revisions"),
-    "funding POST /funding-requests": _req("POST", "/funding-requests", json=_REQUEST_B),
+    # Every cell is refused, so the key is never stored: it only gets each cell past the 428.
+    "funding POST /funding-requests": _req(
+        "POST", "/funding-requests", json=_REQUEST_B, headers={"Idempotency-Key": "matrix-request-b"}
+    ),
     "funding GET /funding-requests": _req("GET", "/funding-requests", params={"institution_id": "{kb}"}),
     "funding GET /funding-requests/{request_id}": _req("GET", "/funding-requests/{request_b}"),
     "funding POST /funding-requests/{request_id}/approve": _fresh_request("approve"),
@@ -325,6 +345,9 @@ MATRIX = """
 endpoint                                       adm  reg:w   prg:w  enr:w  enr:c  f:w f:a pln:w  pln:a  crd  read
 registry
 POST /clients                                  201  403     403    403    403    403 403 403    403    403  403
+GET /clients                                   200  403     403    403    403    403 403 403    403    403  403
+POST /clients/{client_id}/rotate               200  403     403    403    403    403 403 403    403    403  403
+POST /clients/{client_id}/revoke               200  403     403    403    403    403 403 403    403    403  403
 POST /institutions                             201  403     403    403    403    403 403 403    403    403  403
 GET /institutions                              seen 403     403    403    403    403 403 403    403    seen seen
 GET /institutions/{institution_id}             200  403     403    403    403    403 403 403    403    200  200

@@ -77,7 +77,7 @@ class World:
             "description": "security matrix",
         }
         response = await self.services.funding.client.post(
-            "/funding-requests", json=body, headers=self.b("funding:write")
+            "/funding-requests", json=body, headers={**self.b("funding:write"), "Idempotency-Key": uuid.uuid4().hex}
         )
         assert response.status_code == 201, response.text
         assert response.json()["status"] == "awaiting_approval", response.text

@@ -4,6 +4,7 @@ from enrollment.app import handlers
 from enrollment.cli import add_commands
 from enrollment.config import get_settings
 from enrollment.jobs import close_due_cohorts, release_due_reservations
+from sinergi_shared.retention import retention_job
 from sinergi_shared.runner import ServiceDefinition
 
 # What the runner and `sinergi` know of enrollment (entry point group sinergi.services in pyproject.toml), with
@@ -13,7 +14,11 @@ DEFINITION = ServiceDefinition(
     8002,
     get_settings,
     handlers,
-    jobs=[("cohort-close", close_due_cohorts, 5.0), ("reservation-release", release_due_reservations, 5.0)],
+    jobs=[
+        ("cohort-close", close_due_cohorts, 5.0),
+        ("reservation-release", release_due_reservations, 5.0),
+        retention_job(get_settings()),
+    ],
     commands=add_commands,
 )
 

@@ -5,7 +5,14 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from enrollment import enrollments, replica
-from sinergi_shared.contracts import CivilServantSnapshot, FundingApproved, FundingRejected, InstitutionSnapshot
+from sinergi_shared import revocations
+from sinergi_shared.contracts import (
+    CivilServantSnapshot,
+    ClientRevoked,
+    FundingApproved,
+    FundingRejected,
+    InstitutionSnapshot,
+)
 from sinergi_shared.events import CloudEvent
 from sinergi_shared.inbox import EventHandlers
 
@@ -22,6 +29,12 @@ async def on_institution(session: AsyncSession, event: CloudEvent) -> None:
 async def on_civil_servant(session: AsyncSession, event: CloudEvent) -> None:
     """Keep the civil servant replica at the newest version seen."""
     await replica.apply_civil_servant(session, CivilServantSnapshot.model_validate(event.data))
+
+
+@handlers.on("client.revoked")
+async def on_client_revoked(session: AsyncSession, event: CloudEvent) -> None:
+    """Remember the revoked client, so its earlier tokens are refused here too."""
+    await revocations.record_revoked(session, ClientRevoked.model_validate(event.data))
 
 
 @handlers.on("funding.approved")

@@ -7,7 +7,8 @@ from uuid import UUID
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from funding import replica, requests, saga
-from sinergi_shared.contracts import EnrollmentReserved, InstitutionSnapshot
+from sinergi_shared import revocations
+from sinergi_shared.contracts import ClientRevoked, EnrollmentReserved, InstitutionSnapshot
 from sinergi_shared.events import CloudEvent
 from sinergi_shared.inbox import EventHandlers
 
@@ -18,6 +19,12 @@ handlers = EventHandlers()
 async def institution_changed(session: AsyncSession, event: CloudEvent) -> None:
     """Keep the institution replica (sector decides which sources a line may have)."""
     await replica.apply_institution(session, InstitutionSnapshot.model_validate(event.data))
+
+
+@handlers.on("client.revoked")
+async def client_revoked(session: AsyncSession, event: CloudEvent) -> None:
+    """Remember the revoked client, so its earlier tokens are refused here too."""
+    await revocations.record_revoked(session, ClientRevoked.model_validate(event.data))
 
 
 @handlers.on("enrollment.reserved")

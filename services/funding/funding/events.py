@@ -9,6 +9,7 @@ from pydantic import BaseModel
 from funding.models import FundingRequest
 from sinergi_shared.contracts import (
     FundingApproved,
+    FundingCancelled,
     FundingRealized,
     FundingRejected,
     FundingReleased,
@@ -39,6 +40,11 @@ def released(req: FundingRequest) -> Event:
 def realized(req: FundingRequest) -> Event:
     """funding.realized: the committed amount was spent."""
     return _event("funding.realized", FundingRealized(**_fact(req)), req)
+
+
+def cancelled(req: FundingRequest) -> Event:
+    """funding.cancelled: a request closed before its decision because its enrollment ended; no money moved."""
+    return _event("funding.cancelled", FundingCancelled(**_fact(req), reason=req.reason or "enrollment_cancelled"), req)
 
 
 def _fact(req: FundingRequest) -> dict[str, Any]:

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any, cast
 from uuid import UUID
 
-from sqlalchemy import BigInteger, ColumnElement, Table, bindparam, func, update
+from sqlalchemy import BigInteger, ColumnElement, Table, bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from funding import messages
@@ -42,6 +42,15 @@ _REALIZE = (
         committed_idr=_lines.committed_idr - _AMOUNT, realized_idr=_lines.realized_idr + _AMOUNT, updated_at=func.now()
     )
 )
+
+
+# The lock space of an enrollment's funding (two-key advisory locks never meet the relay's one-key lock).
+_ENROLLMENT_LOCKS = 8003
+
+
+async def hold_enrollment(session: AsyncSession, enrollment_id: UUID) -> None:
+    """Until the unit of work ends, be the only one opening or closing this enrollment's request."""
+    await session.execute(select(func.pg_advisory_xact_lock(_ENROLLMENT_LOCKS, func.hashtext(str(enrollment_id)))))
 
 
 async def commit(session: AsyncSession, *, line_id: UUID | None, amount_idr: int) -> bool:

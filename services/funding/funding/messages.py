@@ -14,6 +14,16 @@ INSTITUTION_NOT_ANNOUNCED = Text(
 INSTITUTION_INACTIVE = Text(id="instansi ini sudah tidak aktif", en="the institution is inactive")
 BUDGET_LINE_NOT_FOUND = Text(id="Pos anggaran tidak ditemukan.", en="no such budget line")
 FUNDING_REQUEST_NOT_FOUND = Text(id="Permohonan pendanaan tidak ditemukan.", en="no such funding request")
+IDEMPOTENCY_KEY_REQUIRED = Text(
+    id=(
+        "Kirim header Idempotency-Key (nilai unik per permohonan, mis. UUID) untuk tindakan yang mengikat dana; "
+        "pengiriman ulang dengan kunci yang sama tidak mengikat dana dua kali."
+    ),
+    en=(
+        "send an Idempotency-Key header (unique per request, e.g. a UUID) with an action that commits money; "
+        "a retry with the same key never commits twice"
+    ),
+)
 NOTHING_TO_REVISE = Text(id="tidak ada yang diubah", en="nothing to revise")
 SEND_CEILING_OR_LIMIT = Text(
     id="kirim ceiling_idr dan/atau auto_approve_limit_idr", en="send ceiling_idr and/or auto_approve_limit_idr"

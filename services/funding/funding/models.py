@@ -151,3 +151,12 @@ class FundingRequest(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class EndedEnrollment(Base):
+    """An enrollment that ended (cancelled or rejected) with no request to settle: a late reservation opens none."""
+
+    __tablename__ = "ended_enrollments"
+
+    enrollment_id: Mapped[UUID] = mapped_column(PG_UUID(as_uuid=True), primary_key=True)
+    ended_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

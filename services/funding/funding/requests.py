@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4
 
-from sqlalchemy import and_, bindparam, exists, or_, select
+from sqlalchemy import BindParameter, and_, bindparam, exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from funding import events, ledger, messages
@@ -23,7 +23,7 @@ from funding.domain.routing import (
     route_activity,
     route_enrollment,
 )
-from funding.models import BudgetLine, FundingRequest, Institution
+from funding.models import BudgetLine, EndedEnrollment, FundingRequest, Institution
 from funding.schemas import FundingRequestCreate, FundingRequestFilters
 from sinergi_shared.auth import Principal
 from sinergi_shared.contracts import EnrollmentReserved
@@ -35,7 +35,8 @@ from sinergi_shared.problems import Conflict, Forbidden, NotFound, invalid
 
 
 async def open_for_enrollment(session: AsyncSession, *, event: EnrollmentReserved) -> None:
-    """Open the one request of a reserved enrollment and decide it; a redelivery opens nothing."""
+    """Open the one request of a reserved enrollment and decide it; a redelivery, or one after its end, opens none."""
+    await ledger.hold_enrollment(session, event.enrollment_id)
     owner = await session.get(Institution, event.provider_ministry_id)
     routed = route_enrollment(
         requested_source=event.requested_source,
@@ -100,11 +101,11 @@ async def _open_and_decide(
 ) -> FundingRequest | None:
     """Open the request on its route's line, decided, and record funding.requested with the outcome.
 
-    None when the enrollment already has its request (another delivery, another ce_id).
+    None when the enrollment already has its request (another delivery, another ce_id) or already ended.
     """
     route = _route_columns(routed, opening["requested_source"])
-    already_opened, line_id, line = await _line_of(session, opening, route)
-    if already_opened:
+    settled, line_id, line = await _line_of(session, opening, route)
+    if settled:
         return None
     now = datetime.now(UTC)
     amount = opening["amount_idr"]
@@ -135,11 +136,17 @@ async def _open_and_decide(
     return req
 
 
-# Whether the enrollment already has its request, and the figures of the line a route charges, in one read.
-_probe = select(exists().where(FundingRequest.enrollment_id == bindparam("enrollment_id")).label("opened")).subquery()
+# Whether the enrollment already has its request or has ended, and the figures of the route's line, in one read.
+_ENROLLMENT: BindParameter[UUID] = bindparam("enrollment_id")
+_probe = select(
+    or_(
+        exists().where(FundingRequest.enrollment_id == _ENROLLMENT),
+        exists().where(EndedEnrollment.enrollment_id == _ENROLLMENT),
+    ).label("settled")
+).subquery()
 _LINE_OF = (
     select(
-        _probe.c.opened,
+        _probe.c.settled,
         BudgetLine.id,
         BudgetLine.ceiling_idr,
         BudgetLine.committed_idr,
@@ -162,7 +169,7 @@ _LINE_OF = (
 async def _line_of(
     session: AsyncSession, opening: dict[str, Any], route: dict[str, Any]
 ) -> tuple[bool, UUID | None, LineFigures | None]:
-    """Whether the enrollment already has its request (never for one opened by hand), and the route's line."""
+    """Whether the enrollment already has its request or has ended (never for one by hand), and the route's line."""
     row = (
         await session.execute(
             _LINE_OF,
@@ -175,8 +182,8 @@ async def _line_of(
             },
         )
     ).one()
-    opened, line_id, *figures = row
-    return opened, line_id, None if line_id is None else LineFigures(*figures)
+    settled, line_id, *figures = row
+    return settled, line_id, None if line_id is None else LineFigures(*figures)
 
 
 def _route_columns(routed: Route | Refusal, requested_source: str) -> dict[str, Any]:

@@ -6,16 +6,23 @@ from datetime import UTC, datetime
 from uuid import UUID
 
 from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from funding import events, ledger, messages
 from funding.domain.routing import Reason
-from funding.models import FundingRequest
+from funding.models import EndedEnrollment, FundingRequest
 from sinergi_shared.outbox import record
 
 
 async def release_for_enrollment(session: AsyncSession, *, enrollment_id: UUID) -> None:
-    """The enrollment ended without training: release an approved commitment, close a pending request."""
+    """The enrollment ended without training: release an approved commitment, or close a pending request.
+
+    Approved → released + funding.released; awaiting approval → cancelled + funding.cancelled, no money moves.
+    With nothing to settle the end is remembered, so a reservation applied later (a replayed dead letter) opens
+    no request and commits nothing.
+    """
+    await ledger.hold_enrollment(session, enrollment_id)
     now = datetime.now(UTC)
     of_enrollment = FundingRequest.enrollment_id == enrollment_id
     released = await ledger.settle(
@@ -25,10 +32,13 @@ async def release_for_enrollment(session: AsyncSession, *, enrollment_id: UUID) 
         await ledger.release(session, released)
         await record(session, events.released(released))
         return
-    # Nothing was committed, so nothing moves; the enrollment is gone, so no decision is announced.
-    # A waitlisted enrollment never asked for money: then nothing matches.
-    cancelled = ledger.status_change("cancelled", now=now, reason="enrollment_cancelled")
-    await ledger.settle(session, of_enrollment, FundingRequest.status == "awaiting_approval", change=cancelled)
+    change = ledger.status_change("cancelled", now=now, reason="enrollment_cancelled")
+    closed = await ledger.settle(session, of_enrollment, FundingRequest.status == "awaiting_approval", change=change)
+    if closed is not None:
+        await record(session, events.cancelled(closed))
+        return
+    # Already settled, or never heard of (waitlisted, or its reservation is still to come).
+    await session.execute(insert(EndedEnrollment).values(enrollment_id=enrollment_id).on_conflict_do_nothing())
 
 
 async def realize_for_enrollment(session: AsyncSession, *, enrollment_id: UUID) -> None:

@@ -11,7 +11,7 @@ from sqlalchemy.exc import DBAPIError
 
 from registry import messages
 from registry.api import ROUTERS
-from registry.clients import bootstrap
+from registry.clients import bootstrap, revoked_clients
 from registry.config import Settings, get_settings
 from registry.tokens import published_keys
 from sinergi_shared import messages as shared_messages
@@ -20,6 +20,7 @@ from sinergi_shared.db import transaction
 from sinergi_shared.inbox import EventHandlers
 from sinergi_shared.limits import install_limits
 from sinergi_shared.problems import Problem, Unprocessable, problem_response
+from sinergi_shared.revocations import RevokedClients
 from sinergi_shared.web import create_service_app
 
 log = logging.getLogger(__name__)
@@ -39,6 +40,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         async with apps[0].state.sessions() as session:
             return await published_keys(session, settings)
 
+    async def revoked_from_database() -> dict[str, float]:
+        async with apps[0].state.sessions() as session:
+            return await revoked_clients(session)
+
     async def on_startup(app: FastAPI) -> None:
         async with transaction(app.state.sessions) as session:
             await bootstrap(session, settings)
@@ -48,7 +53,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         issuer=settings.token_issuer,
         audience=settings.token_audience,
         # A local table read is cheap, so a freshly rotated key is picked up almost at once.
+        refresh_interval_s=settings.jwks_refresh_interval_s,
         min_refresh_interval_s=0.25,
+        leeway_s=settings.token_leeway_s,
+        # Its own clients' revocations from its own table, read again each second (cheap), not from events.
+        revoked=RevokedClients(revoked_from_database, refresh_s=1.0),
     )
     app = create_service_app(
         settings,

@@ -1,4 +1,5 @@
-"""API clients: their secrets (kept only as hashes), registration, authentication and the operator's bootstrap."""
+"""API clients: their secrets (kept only as hashes), registration, rotation, revocation, authentication and the
+operator's bootstrap."""
 
 from __future__ import annotations
 
@@ -8,20 +9,24 @@ import hashlib
 import hmac
 import secrets
 import uuid
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import text, update
+from sqlalchemy import select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registry import institutions, messages
+from registry import institutions, messages, rows
 from registry.config import Settings
 from registry.domain.scopes import unknown_scopes
+from registry.domain.secrets import weakness
+from registry.events import client_revoked
 from registry.models import ApiClient, Institution
-from registry.schemas import InstitutionCreate
+from registry.schemas import ClientFilters, InstitutionCreate
 from registry.tokens import OAuthError, ensure_signing_key
 from sinergi_shared.auth import Principal
-from sinergi_shared.http import claim_key, remember
-from sinergi_shared.problems import invalid
+from sinergi_shared.http import claim_key, filtered, remember
+from sinergi_shared.outbox import record
+from sinergi_shared.problems import Conflict, NotFound, invalid
 
 # Serializes bootstrap, seeding and key rotation across processes started at the same moment.
 BOOTSTRAP_LOCK = 0x5E61_0001
@@ -145,11 +150,88 @@ async def _claim(session: AsyncSession, caller: str, key: str, request_fingerpri
     return {**stored.body, "client_secret": secret}
 
 
+async def list_clients(session: AsyncSession, *, filters: ClientFilters) -> dict[str, Any]:
+    """A page of the clients, in client id order, narrowed to an institution or a status when asked."""
+    active = None if filters.status is None else filters.status == "active"
+    stmt = filtered(select(ApiClient), (ApiClient.institution_id, filters.institution_id), (ApiClient.active, active))
+    return await rows.key_page(session, stmt, ApiClient.client_id, filters)
+
+
+async def rotate_secret(session: AsyncSession, *, client_id: str) -> dict[str, Any]:
+    """A new secret for the client, shown once; the old one gets no token from now on.
+
+    Tokens issued before stay valid until they expire: a rotation is not a revocation.
+    """
+    client = await _locked(session, client_id)
+    if client.revoked_at is not None:
+        raise Conflict(messages.CLIENT_REVOKED_NOT_ROTATED(client_id=client_id))
+    secret = secrets.token_urlsafe(32)
+    client.secret_hash = await _hashed(secret)
+    client.secret_rotated_at = datetime.now(UTC)
+    await session.flush()
+    return {
+        "client_id": client.client_id,
+        "name": client.name,
+        "institution_id": str(client.institution_id),
+        "scopes": client.scopes,
+        "client_secret": secret,
+    }
+
+
+async def revoke(session: AsyncSession, *, client_id: str) -> ApiClient:
+    """Deactivate the client for good: no more tokens, and every service refuses those it holds (client.revoked)."""
+    client = await _locked(session, client_id)
+    if client.revoked_at is not None:
+        raise Conflict(messages.CLIENT_ALREADY_REVOKED(client_id=client_id))
+    client.active = False
+    client.revoked_at = datetime.now(UTC)
+    await session.flush()
+    await record(session, client_revoked(client))
+    return client
+
+
+async def revoked_clients(session: AsyncSession) -> dict[str, float]:
+    """{client_id: revoked_at in epoch seconds} of every revoked client: what the registry's verifier refuses."""
+    found = await session.execute(
+        select(ApiClient.client_id, ApiClient.revoked_at).where(ApiClient.revoked_at.is_not(None))
+    )
+    return {client_id: revoked_at.timestamp() for client_id, revoked_at in found}
+
+
+async def _locked(session: AsyncSession, client_id: str) -> ApiClient:
+    """The client, locked for this unit of work; 404 when there is none."""
+    client = await session.scalar(select(ApiClient).where(ApiClient.client_id == client_id).with_for_update())
+    if client is None:
+        raise NotFound(messages.CLIENT_NOT_FOUND(client_id=client_id))
+    return client
+
+
 # --- the operator's bootstrap -------------------------------------------------------------
 
 
+class WeakBootstrapSecret(RuntimeError):
+    """Production refuses to start with a bootstrap secret anyone could know or guess."""
+
+
+def refuse_weak_bootstrap_secret(settings: Settings) -> None:
+    """In production mode, raise WeakBootstrapSecret for a default, short or repetitive bootstrap secret."""
+    if settings.mode != "production" or not settings.bootstrap_client_secret:
+        return
+    reason = weakness(settings.bootstrap_client_secret)
+    if reason is not None:
+        raise WeakBootstrapSecret(
+            f"REGISTRY_BOOTSTRAP_CLIENT_SECRET is refused with SINERGI_MODE=production: {reason}. Set a random "
+            "secret of at least 32 characters, e.g. python -c 'import secrets; print(secrets.token_urlsafe(32))'"
+        )
+
+
 async def bootstrap(session: AsyncSession, settings: Settings) -> None:
-    """Ensure the signing key and the operator's client exist; safe when several instances start at once."""
+    """Ensure the signing key and the operator's client exist; safe when several instances start at once.
+
+    The configured secret only creates the client: once it exists, a restart keeps its secret (an operator
+    rotates it with POST /clients/{id}/rotate or `sinergi clients rotate`) and never re-activates it.
+    """
+    refuse_weak_bootstrap_secret(settings)
     await hold_bootstrap_lock(session)
     await ensure_signing_key(session, settings)
     if not (settings.bootstrap_client_id and settings.bootstrap_client_secret):
@@ -173,9 +255,5 @@ async def bootstrap(session: AsyncSession, settings: Settings) -> None:
             )
         )
         return
-    # The configuration is the truth for this client: follow a changed secret or scopes.
-    if not await asyncio.to_thread(verify_secret, settings.bootstrap_client_secret, client.secret_hash):
-        client.secret_hash = await _hashed(settings.bootstrap_client_secret)
     if client.scopes != scopes:
         client.scopes = scopes
-    client.active = True

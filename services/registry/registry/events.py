@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any, Literal
 from uuid import UUID
 
-from registry.models import Institution
-from sinergi_shared.contracts import CivilServantSnapshot, InstitutionSnapshot
+from registry.models import ApiClient, Institution
+from sinergi_shared.contracts import CivilServantSnapshot, ClientRevoked, InstitutionSnapshot
 from sinergi_shared.outbox import Event
 
 InstitutionChange = Literal[
@@ -28,3 +28,10 @@ def civil_servant_changed(
     if previous_institution_id is not None:
         snapshot = snapshot.model_copy(update={"previous_institution_id": previous_institution_id})
     return Event(change, snapshot, snapshot.nip)
+
+
+def client_revoked(client: ApiClient) -> Event:
+    """A revoked client, keyed by its id: every service refuses the tokens it was issued before revoked_at."""
+    assert client.revoked_at is not None
+    fact = ClientRevoked(client_id=client.client_id, institution_id=client.institution_id, revoked_at=client.revoked_at)
+    return Event("client.revoked", fact, client.client_id)

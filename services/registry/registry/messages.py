@@ -268,6 +268,12 @@ CLIENT_UNKNOWN = Text(id="klien tidak dikenal atau rahasianya salah", en="unknow
 CLIENT_INSTITUTION_INACTIVE = Text(
     id="instansi pemilik klien ini sudah dinonaktifkan", en="the client's institution is deactivated"
 )
+CLIENT_NOT_FOUND = Text(id="klien API {client_id} tidak ditemukan", en="API client {client_id} not found")
+CLIENT_ALREADY_REVOKED = Text(id="klien API {client_id} sudah dicabut", en="API client {client_id} is already revoked")
+CLIENT_REVOKED_NOT_ROTATED = Text(
+    id="rahasia klien API {client_id} tidak dapat diganti karena klien sudah dicabut",
+    en="API client {client_id} is revoked; its secret cannot be rotated",
+)
 SCOPES_UNKNOWN = Text(id="cakupan (scope) tidak dikenal: {scopes}", en="unknown scopes: {scopes}")
 SCOPES_ALLOWED = Text(id="klien ini hanya boleh meminta cakupan: {scopes}", en="this client may only ask for: {scopes}")
 BASIC_MALFORMED = Text(id="kredensial Basic tidak terbaca", en="the Basic credentials are malformed")

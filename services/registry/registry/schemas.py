@@ -259,6 +259,34 @@ class ClientCreated(BaseModel):
     scopes: list[str]
 
 
+class ClientOut(BaseModel):
+    """An API client as an operator sees it; never its secret."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    client_id: str
+    name: str
+    institution_id: UUID
+    scopes: list[str]
+    created_at: datetime
+    secret_rotated_at: datetime | None
+    revoked_at: datetime | None
+
+    @computed_field(description="revoked: no more tokens, and those issued before revoked_at are refused")
+    def status(self) -> Literal["active", "revoked"]:
+        return "active" if self.revoked_at is None else "revoked"
+
+
+class ClientFilters(Paging):
+    institution_id: UUID | None = None
+    status: Literal["active", "revoked"] | None = None
+
+
+class ClientPage(BaseModel):
+    items: list[ClientOut]
+    next_cursor: str | None
+
+
 class TokenResponse(BaseModel):
     access_token: str
     token_type: Literal["Bearer"]
