@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
 import httpx
 import pytest
@@ -17,6 +17,13 @@ from tests.funding.bus import Bus, wait_for_institutions
 from tests.support.service import RunningService, running_service
 from tests.support.stack import KAFKA
 from tests.support.tokens import TestIssuer
+
+
+@pytest.fixture(scope="session")
+def topic_prefix() -> str:
+    """Funding's own topics: its service, left running for the session, never takes another package's events
+    (it consumes enrollment.enrollments, which the enrollment tests publish under the session's prefix)."""
+    return f"f{uuid4().hex[:8]}."
 
 
 @pytest.fixture(scope="session")
