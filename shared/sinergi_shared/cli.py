@@ -10,16 +10,19 @@ import argparse
 import asyncio
 import json
 import sys
+from datetime import UTC, datetime
 from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any
 
 import asyncpg
 
+from sinergi_shared.contracts import ALL_TOPICS
 from sinergi_shared.db import asyncpg_dsn, make_engine, make_sessionmaker
 from sinergi_shared.inbox import replay_dead_letter
 from sinergi_shared.outbox import outbox_status, relay_running
-from sinergi_shared.runner import ServiceDefinition
+from sinergi_shared.republish import Selection, republish
+from sinergi_shared.runner import ServiceDefinition, build_relay
 from sinergi_shared.settings import ServiceSettings
 from sinergi_shared.topics import topic_names
 from sinergi_shared.web import kafka_reachable
@@ -140,6 +143,23 @@ async def cmd_events_tail(args: argparse.Namespace) -> int:
     return 0
 
 
+async def cmd_events_republish(args: argparse.Namespace) -> int:
+    service: ServiceDefinition = args.services[args.service]
+    selection = Selection(args.topic, args.since, args.until, args.from_position, args.to_position)
+    sent = await republish(build_relay(service.settings()), selection, args.batch)
+    print(f"{service.name}: {sent} events of {args.topic} republished")
+    return 0
+
+
+def _instant(text: str) -> datetime:
+    """An ISO 8601 time; without an offset it is UTC."""
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not an ISO 8601 time: {text}") from exc
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 async def cmd_doctor(args: argparse.Namespace) -> int:
     problems: list[str] = []
     deployment = ServiceSettings()  # Kafka and the topic prefix are the same for every service
@@ -235,6 +255,19 @@ def parser(services: dict[str, ServiceDefinition]) -> argparse.ArgumentParser:
     tail.add_argument("--count", type=int, help="stop after this many events")
     tail.add_argument("--timeout", type=float, help="stop after this many seconds")
     tail.set_defaults(run=cmd_events_tail)
+    again = events.add_parser(
+        "republish",
+        help="send a range of a service's event log to Kafka again, in order, with the original ids (consumers "
+        "skip what they applied within their inbox window, 30 days by default)",
+    )
+    again.add_argument("--service", required=True, choices=names)
+    again.add_argument("--topic", required=True, choices=ALL_TOPICS, help="as the contract names it, no prefix")
+    again.add_argument("--since", type=_instant, help="ISO time, inclusive (UTC without an offset)")
+    again.add_argument("--until", type=_instant, help="ISO time, exclusive")
+    again.add_argument("--from-position", type=int, help="event log position, inclusive")
+    again.add_argument("--to-position", type=int, help="event log position, inclusive")
+    again.add_argument("--batch", type=int, default=1000, help="events per round trip")
+    again.set_defaults(run=cmd_events_republish)
     sub.add_parser("doctor", help="check Postgres, Kafka, migrations, topics, relays, outboxes").set_defaults(
         run=cmd_doctor
     )

@@ -165,6 +165,11 @@ class OutboxRelay:
             request_timeout_ms=15000,
         )
 
+    def producer(self) -> AIOKafkaProducer:
+        """A producer as the relay's own (not started): republishing sends events the same way."""
+        producer: AIOKafkaProducer = self._producer_factory()
+        return producer
+
     def stop(self) -> None:
         """Finish the batch in hand, then return from run()."""
         self._stopping.set()

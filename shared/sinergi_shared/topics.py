@@ -5,11 +5,18 @@ from __future__ import annotations
 import logging
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 from aiokafka.errors import TopicAlreadyExistsError
 
-from sinergi_shared.contracts import ALL_TOPICS
+from sinergi_shared.contracts import ALL_TOPICS, T_CIVIL_SERVANTS, T_CLIENTS, T_INSTITUTIONS
 
 log = logging.getLogger(__name__)
+
+# The registry's topics carry snapshots keyed by aggregate id: the latest per key is all a replica needs, so they
+# are compacted and a new replica can always be built from them. The others (and every .dlq) keep the broker's
+# delete policy, 7 days; their history stays in each service's event_log (`sinergi events republish`).
+COMPACTED = (T_INSTITUTIONS, T_CIVIL_SERVANTS, T_CLIENTS)
+CLEANUP_POLICY = "cleanup.policy"
 
 
 def topic_names(prefix: str = "") -> list[str]:
@@ -17,8 +24,16 @@ def topic_names(prefix: str = "") -> list[str]:
     return names + [n + ".dlq" for n in names]
 
 
+def compacted_names(prefix: str = "") -> list[str]:
+    return [prefix + t for t in COMPACTED]
+
+
+def _configs(name: str, prefix: str) -> dict[str, str]:
+    return {CLEANUP_POLICY: "compact"} if name in compacted_names(prefix) else {}
+
+
 async def ensure_topics(bootstrap: str, prefix: str = "", partitions: int = 3) -> None:
-    """Create any missing topic of the contract; existing ones are left as they are."""
+    """Create any missing topic of the contract, and compact the registry's topics, new or existing (idempotent)."""
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
     await admin.start()
     try:
@@ -27,10 +42,57 @@ async def ensure_topics(bootstrap: str, prefix: str = "", partitions: int = 3) -
         if missing:
             try:
                 await admin.create_topics(
-                    [NewTopic(name=n, num_partitions=partitions, replication_factor=1) for n in missing]
+                    [
+                        NewTopic(
+                            name=n, num_partitions=partitions, replication_factor=1, topic_configs=_configs(n, prefix)
+                        )
+                        for n in missing
+                    ]
                 )
             except TopicAlreadyExistsError:
                 pass
             log.info("topics created", extra={"topics": missing})
+        await _compact(admin, compacted_names(prefix))
     finally:
         await admin.close()
+
+
+async def _compact(admin: AIOKafkaAdminClient, names: list[str]) -> None:
+    """Switch topics created before compaction (delete policy) to compact; those already compact are left alone.
+
+    AlterConfigs replaces a topic's dynamic configs as a whole: cleanup.policy is the only one Sinergi sets.
+    """
+    policies = await _cleanup_policies(admin, names)
+    stale = [name for name in names if policies.get(name) != "compact"]
+    if not stale:
+        return
+    await admin.alter_configs(
+        [ConfigResource(ConfigResourceType.TOPIC, name, configs={CLEANUP_POLICY: "compact"}) for name in stale]
+    )
+    log.info("topics compacted", extra={"topics": stale})
+
+
+async def cleanup_policies(bootstrap: str, names: list[str]) -> dict[str, str]:
+    """Each topic's cleanup.policy as the broker reports it."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        return await _cleanup_policies(admin, names)
+    finally:
+        await admin.close()
+
+
+async def _cleanup_policies(admin: AIOKafkaAdminClient, names: list[str]) -> dict[str, str]:
+    if not names:
+        return {}
+    responses = await admin.describe_configs(
+        [ConfigResource(ConfigResourceType.TOPIC, name, configs={CLEANUP_POLICY: None}) for name in names]
+    )
+    # Each resource: (error_code, error_message, type, name, [(config name, value, ...), ...]).
+    return {
+        resource[3]: str(entry[1])
+        for response in responses
+        for resource in response.resources
+        for entry in resource[4]
+        if entry[0] == CLEANUP_POLICY
+    }

@@ -47,7 +47,7 @@ async def _post(http: httpx.AsyncClient, url: str, headers: dict[str, str], **kw
     """POST, waiting while the service's replica has not yet heard of the institution (422)."""
     for _ in range(120):
         r = await http.post(url, headers=headers, **kwargs)
-        if r.status_code != 422 or "registry" not in r.text:
+        if r.status_code != 422 or r.json()["errors"][0]["field"] != "institution_id":
             break
         await asyncio.sleep(0.5)
     assert r.status_code in (200, 201), r.text
