@@ -133,6 +133,17 @@ async def transaction(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterat
         yield session
 
 
+@asynccontextmanager
+async def command_transaction(url: str) -> AsyncIterator[AsyncSession]:
+    """One unit of work for a command-line run: on an engine of one connection, disposed afterwards."""
+    engine = make_engine(url, pool_size=1, max_overflow=0)
+    try:
+        async with transaction(make_sessionmaker(engine)) as session:
+            yield session
+    finally:
+        await engine.dispose()
+
+
 def asyncpg_dsn(url: str) -> str:
     """The plain libpq DSN asyncpg expects from an SQLAlchemy URL."""
     return url.replace("postgresql+asyncpg://", "postgresql://", 1)

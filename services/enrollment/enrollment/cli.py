@@ -5,19 +5,15 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from pathlib import Path
 from uuid import UUID
-
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from enrollment import messages, siasn_mappings
 from enrollment.config import get_settings
 from enrollment.domain.siasn import MAPPING_KINDS
 from enrollment.siasn_schemas import MappingIn
 from sinergi_shared.auth import Principal
-from sinergi_shared.db import make_engine, make_sessionmaker, transaction
+from sinergi_shared.db import command_transaction
 from sinergi_shared.problems import Problem
 from sinergi_shared.runner import AddCommand
 from sinergi_shared.sheets import XLSX, Columns, rows_of
@@ -52,17 +48,6 @@ def add_commands(add_command: AddCommand) -> None:
     sheet.set_defaults(run=import_mappings)
 
 
-@asynccontextmanager
-async def _unit_of_work() -> AsyncIterator[AsyncSession]:
-    """One transaction on the enrollment database, as the configuration names it."""
-    engine = make_engine(get_settings().database_url, pool_size=1, max_overflow=0)
-    try:
-        async with transaction(make_sessionmaker(engine)) as session:
-            yield session
-    finally:
-        await engine.dispose()
-
-
 async def set_mapping(args: argparse.Namespace) -> int:
     """Set one mapping and print it."""
     try:
@@ -71,7 +56,7 @@ async def set_mapping(args: argparse.Namespace) -> int:
         print(f"refused: siasn_id: {messages.SIASN_ID_FORMAT()}", file=sys.stderr)
         return 2
     try:
-        async with _unit_of_work() as session:
+        async with command_transaction(get_settings().database_url) as session:
             mapping, _ = await siasn_mappings.put(
                 session, principal=OPERATOR, kind=args.kind, sinergi_value=args.sinergi_value, body=body, if_match=None
             )
@@ -85,7 +70,7 @@ async def set_mapping(args: argparse.Namespace) -> int:
 async def list_mappings(args: argparse.Namespace) -> int:
     """Print every mapping (of a kind) as a JSON line, by kind and Sinergi value."""
     cursor = None
-    async with _unit_of_work() as session:
+    async with command_transaction(get_settings().database_url) as session:
         while True:
             found = await siasn_mappings.page_of(session, kind=args.kind, limit=500, cursor=cursor)
             for mapping in found["items"]:
@@ -99,7 +84,7 @@ async def import_mappings(args: argparse.Namespace) -> int:
     content_type = XLSX if args.path.suffix.lower() == ".xlsx" else "text/csv"
     try:
         rows = rows_of(content_type, args.path.read_bytes(), columns=MAPPING_SHEET, max_rows=IMPORT_MAX_ROWS)
-        async with _unit_of_work() as session:
+        async with command_transaction(get_settings().database_url) as session:
             stored, errors = await siasn_mappings.import_rows(session, principal=OPERATOR, rows=rows)
     except Problem as exc:
         print(f"refused: {exc.detail}", file=sys.stderr)

@@ -6,8 +6,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 from uuid import UUID
 
@@ -19,7 +18,7 @@ from registry.config import get_settings
 from registry.models import Institution
 from registry.schemas import ClientFilters, ClientOut
 from sinergi_shared.auth import Principal
-from sinergi_shared.db import make_engine, make_sessionmaker, transaction
+from sinergi_shared.db import command_transaction
 from sinergi_shared.problems import NotFound, Problem
 from sinergi_shared.runner import AddCommand
 
@@ -53,17 +52,6 @@ async def seed_institutions(_: argparse.Namespace) -> int:
     return 0
 
 
-@asynccontextmanager
-async def _unit_of_work() -> AsyncIterator[AsyncSession]:
-    """One unit of work on the registry's database, on a connection of its own."""
-    engine = make_engine(get_settings().database_url, pool_size=1, max_overflow=0)
-    try:
-        async with transaction(make_sessionmaker(engine)) as session:
-            yield session
-    finally:
-        await engine.dispose()
-
-
 async def _institution_id(session: AsyncSession, code_or_id: str) -> UUID | None:
     try:
         return UUID(code_or_id)
@@ -74,7 +62,7 @@ async def _institution_id(session: AsyncSession, code_or_id: str) -> UUID | None
 
 async def _refusable(use_case: Callable[[AsyncSession], Awaitable[T]]) -> T | None:
     """The use case's result in a unit of work of its own; None, with the reason on stderr, when it is refused."""
-    async with _unit_of_work() as session:
+    async with command_transaction(get_settings().database_url) as session:
         try:
             return await use_case(session)
         except Problem as exc:

@@ -7,18 +7,14 @@ import asyncio
 from registry.clients import hold_bootstrap_lock
 from registry.config import get_settings
 from registry.tokens import rotate_signing_key
-from sinergi_shared.db import make_engine, make_sessionmaker, transaction
+from sinergi_shared.db import command_transaction
 
 
 async def _main() -> None:
     settings = get_settings()
-    engine = make_engine(settings.database_url, pool_size=1, max_overflow=0)
-    try:
-        async with transaction(make_sessionmaker(engine)) as session:
-            await hold_bootstrap_lock(session)
-            kid = await rotate_signing_key(session, settings)
-    finally:
-        await engine.dispose()
+    async with command_transaction(settings.database_url) as session:
+        await hold_bootstrap_lock(session)
+        kid = await rotate_signing_key(session, settings)
     print(f"registry: now signing with key {kid}")
 
 
