@@ -21,7 +21,9 @@ from typing import Any, NoReturn
 from xml.etree.ElementTree import ParseError
 
 import openpyxl
+from fastapi import Request
 from openpyxl.utils.exceptions import InvalidFileException
+from pydantic import BaseModel, ConfigDict
 
 from sinergi_shared import messages
 from sinergi_shared.language import Text, number
@@ -308,3 +310,37 @@ def _unreadable_json(exc: RecursionError | ValueError) -> Problem:
     if isinstance(exc, json.JSONDecodeError):
         return invalid("body", messages.JSON_INVALID(error=exc))
     return invalid("body", messages.JSON_NUMBER_TOO_LONG())
+
+
+class ImportFile(BaseModel):
+    """An import file as sent: its media type and its bytes (what makes two imports the same request)."""
+
+    model_config = ConfigDict(ser_json_bytes="base64")
+
+    content_type: str
+    content: bytes
+
+
+async def import_file(request: Request) -> ImportFile:
+    """The request's body as an import file, whatever its media type (a route dependency)."""
+    content_type = request.headers.get("content-type", "").partition(";")[0].strip().lower()
+    return ImportFile(content_type=content_type, content=await request.body())
+
+
+def import_max_rows(request: Request) -> int:
+    """How many rows one import may hold, as the service's settings say (a route dependency)."""
+    return int(request.app.state.settings.import_max_rows)
+
+
+def import_request_body(row: type[BaseModel]) -> dict[str, Any]:
+    """The OpenAPI request body of an import route: a JSON array of rows, a CSV file or an XLSX workbook."""
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {"schema": {"type": "array", "items": row.model_json_schema()}},
+                "text/csv": {"schema": {"type": "string"}},
+                XLSX: {"schema": {"type": "string", "format": "binary"}},
+            },
+        }
+    }

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 from pydantic_core import ErrorDetails
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -18,22 +18,13 @@ from sinergi_shared import sheets
 from sinergi_shared.auth import Principal
 from sinergi_shared.http import check_if_match
 from sinergi_shared.problems import field_message
-from sinergi_shared.sheets import WideRow
+from sinergi_shared.sheets import ImportFile, WideRow
 
 # Rows are read, checked and stored a slice at a time in the request's one unit of work, so that one slice's items
 # are alive at a time and each slice costs validate_items' three queries.
 IMPORT_SLICE = 1_000
 
 RowErrors = list[dict[str, str]]  # [{"field", "message", "code"?}]
-
-
-class PlanSheet(BaseModel):
-    """An uploaded plan file: its media type and bytes, which tell whether a retry is the same import."""
-
-    model_config = ConfigDict(ser_json_bytes="base64")
-
-    content_type: str
-    content: bytes
 
 
 class RowError(BaseModel):
@@ -60,7 +51,7 @@ async def import_items(
     *,
     principal: Principal,
     plan_id: UUID,
-    file: PlanSheet,
+    file: ImportFile,
     max_rows: int,
     if_match: str | None,
 ) -> tuple[dict[str, Any], int]:

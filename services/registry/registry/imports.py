@@ -16,7 +16,7 @@ from registry import messages
 from registry.domain.nip import field_errors, nip_problems, parse_nip, today_in_indonesia
 from registry.events import civil_servant_changed
 from registry.models import CivilServant, Institution
-from registry.schemas import CivilServantCreate, CivilServantImportRow, ImportFile
+from registry.schemas import CivilServantCreate, CivilServantImportRow
 from registry.sheets import CIVIL_SERVANTS
 from sinergi_shared import messages as shared_messages
 from sinergi_shared import sheets
@@ -24,7 +24,7 @@ from sinergi_shared.auth import Principal
 from sinergi_shared.contracts import CivilServantSnapshot, Employment
 from sinergi_shared.outbox import record
 from sinergi_shared.problems import field_message
-from sinergi_shared.sheets import Row, Rows, WideRow
+from sinergi_shared.sheets import ImportFile, Row, Rows, WideRow
 
 EMPLOYMENTS = get_args(Employment)
 FieldErrors = list[dict[str, str]]

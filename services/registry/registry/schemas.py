@@ -214,15 +214,6 @@ class TransferRequest(Request):
     institution_id: UUID
 
 
-class ImportFile(BaseModel):
-    """An import file as sent: its media type and its bytes (what makes two imports the same request)."""
-
-    model_config = ConfigDict(ser_json_bytes="base64")
-
-    content_type: str
-    content: bytes
-
-
 class FieldError(BaseModel):
     field: str
     message: str

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import Depends, Query, Request, Response
+from fastapi import Depends, Query, Response
 from fastapi.responses import JSONResponse
 
 from enrollment import plan_imports, plan_items, plans
@@ -22,7 +22,7 @@ from enrollment.plan_schemas import (
 )
 from sinergi_shared.http import IfMatch, ModelResponse, Session, api_router, etag, idempotent, resource
 from sinergi_shared.problems import problem_responses
-from sinergi_shared.sheets import XLSX
+from sinergi_shared.sheets import ImportFile, import_file, import_max_rows, import_request_body
 
 router = api_router("plans")
 
@@ -67,37 +67,17 @@ async def add_plan_item(
     return ModelResponse(item, status_code=201, headers={"ETag": etag(version)})
 
 
-async def _plan_sheet(request: Request) -> plan_imports.PlanSheet:
-    """The uploaded file as sent, whatever its media type."""
-    media_type = request.headers.get("content-type", "").partition(";")[0].strip().lower()
-    return plan_imports.PlanSheet(content_type=media_type, content=await request.body())
-
-
-def _import_max_rows(request: Request) -> int:
-    """How many rows one import may hold, as configured."""
-    return int(request.app.state.settings.import_max_rows)
-
-
 @router.post(
     "/plans/{plan_id}/items/import",
     response_model=plan_imports.PlanImportReport,
     responses=problem_responses(409, 413, 415),
-    openapi_extra={
-        "requestBody": {
-            "required": True,
-            "content": {
-                "application/json": {"schema": {"type": "array", "items": PlanItemIn.model_json_schema()}},
-                "text/csv": {"schema": {"type": "string"}},
-                XLSX: {"schema": {"type": "string", "format": "binary"}},
-            },
-        }
-    },
+    openapi_extra=import_request_body(PlanItemIn),
 )
 @idempotent
 async def import_plan_items(
     plan_id: UUID,
-    file: Annotated[plan_imports.PlanSheet, Depends(_plan_sheet)],
-    max_rows: Annotated[int, Depends(_import_max_rows)],
+    file: Annotated[ImportFile, Depends(import_file)],
+    max_rows: Annotated[int, Depends(import_max_rows)],
     session: Session,
     principal: PlanWriter,
     if_match: IfMatch = None,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import Depends, Path, Query, Request
+from fastapi import Depends, Path, Query
 from fastapi.responses import JSONResponse
 
 from registry import civil_servants, imports
@@ -19,27 +19,15 @@ from registry.schemas import (
     CivilServantImportRow,
     CivilServantOut,
     CivilServantPage,
-    ImportFile,
     ImportReport,
     TransferRequest,
 )
 from sinergi_shared.http import IfMatch, Session, api_router, idempotent, resource
 from sinergi_shared.problems import problem_responses
-from sinergi_shared.sheets import XLSX
+from sinergi_shared.sheets import ImportFile, import_file, import_max_rows, import_request_body
 
 router = api_router("civil servants")
 Nip = Path(max_length=64, description="The 18-digit NIP")
-
-
-async def _import_file(request: Request) -> ImportFile:
-    """The request's body as an import file, whatever its media type."""
-    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    return ImportFile(content_type=content_type, content=await request.body())
-
-
-def _import_max_rows(request: Request) -> int:
-    """How many rows one import may hold, as configured."""
-    return int(request.app.state.settings.import_max_rows)
 
 
 @router.post("/civil-servants", status_code=201, response_model=CivilServantOut, responses=problem_responses(409))
@@ -54,21 +42,12 @@ async def register_civil_servant(body: CivilServantCreate, session: Session, pri
     "/civil-servants/import",
     response_model=ImportReport,
     responses=problem_responses(409, 413, 415),
-    openapi_extra={
-        "requestBody": {
-            "required": True,
-            "content": {
-                "application/json": {"schema": {"type": "array", "items": CivilServantImportRow.model_json_schema()}},
-                "text/csv": {"schema": {"type": "string"}},
-                XLSX: {"schema": {"type": "string", "format": "binary"}},
-            },
-        }
-    },
+    openapi_extra=import_request_body(CivilServantImportRow),
 )
 @idempotent
 async def import_civil_servants(
-    file: Annotated[ImportFile, Depends(_import_file)],
-    max_rows: Annotated[int, Depends(_import_max_rows)],
+    file: Annotated[ImportFile, Depends(import_file)],
+    max_rows: Annotated[int, Depends(import_max_rows)],
     session: Session,
     principal: StaffWriter,
 ) -> JSONResponse:
