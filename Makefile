@@ -3,9 +3,9 @@ SHELL := /bin/bash
 PY := .venv/bin/python
 SERVICES := registry enrollment funding
 
-.PHONY: up down install stack-up stack-down stack-status migrate seed services-start services-stop test lint format check-compose bench
+.PHONY: up down install stack-up stack-down stack-status migrate kafka-setup seed services-start services-stop test lint format check-compose bench
 
-up: install stack-up migrate seed services-start  ## start the whole system: stack, migrations, seed data, three services
+up: install stack-up migrate kafka-setup seed services-start  ## start the whole system: stack, migrations, Kafka principals, seed data, three services
 
 down: services-stop stack-down
 
@@ -23,6 +23,9 @@ stack-status:
 
 migrate: install
 	@for s in $(SERVICES); do echo "migrating $$s"; .venv/bin/alembic -c services/$$s/alembic.ini upgrade head || exit 1; done
+
+kafka-setup: install  ## topics, each service's Kafka principal and its ACLs (idempotent)
+	@.venv/bin/sinergi kafka setup
 
 seed: install
 	@$(PY) -m registry.seed

@@ -21,7 +21,7 @@ from bench.profile import Profiler
 from sinergi_shared.events import CloudEvent
 from sinergi_shared.outbox import OutboxRelay
 from sinergi_shared.topics import ensure_topics
-from tests.support.stack import KAFKA, create_database, drop_database, migrate
+from tests.support.stack import ADMIN, create_database, drop_database, migrate
 
 
 def typical_event(n: int) -> tuple[Any, ...]:
@@ -42,7 +42,7 @@ def typical_event(n: int) -> tuple[Any, ...]:
 def producer() -> AIOKafkaProducer:
     """The relay's own producer settings, so the baseline differs only by not reading Postgres."""
     return AIOKafkaProducer(
-        bootstrap_servers=KAFKA,
+        **ADMIN.options(),
         acks="all",
         enable_idempotence=True,
         linger_ms=5,
@@ -90,7 +90,7 @@ async def relay(dsn: str, prefix: str, count: int, batch_size: int, profile: str
         await conn.execute("INSERT INTO outbox (position) SELECT position FROM event_log ORDER BY position")
         r = OutboxRelay(
             database_url=dsn,
-            bootstrap=KAFKA,
+            kafka=ADMIN,
             service="benchrelay",
             topic_prefix=prefix,
             batch_size=batch_size,
@@ -133,7 +133,7 @@ async def main() -> None:
     prefix = f"b{uuid.uuid4().hex[:8]}."
     relay_prefix, direct_prefix = prefix + "relay.", prefix + "direct."
     for p in (relay_prefix, direct_prefix):
-        await ensure_topics(KAFKA, p)
+        await ensure_topics(ADMIN, p)
     dsn = await create_database("bench_relay")
     runs = []
     try:

@@ -43,7 +43,7 @@ from bench.common import (
 )
 from bench.profile import Profiler
 from sinergi_shared.contracts import T_ENROLLMENTS
-from tests.support.stack import KAFKA
+from tests.support.stack import ADMIN
 from tests.support.system import System, start_system, stop_system
 
 COHORTS = 200
@@ -147,7 +147,7 @@ async def run_rate(
 
 async def publish_times(topic: str, event_ids: set[str]) -> dict[str, float]:
     """ce_id -> the Kafka record timestamp (producer CreateTime: when the relay appended it to a batch)."""
-    consumer = AIOKafkaConsumer(topic, bootstrap_servers=KAFKA, auto_offset_reset="earliest", enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(topic, **ADMIN.options(), auto_offset_reset="earliest", enable_auto_commit=False)
     await consumer.start()
     found: dict[str, float] = {}
     try:

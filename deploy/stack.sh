@@ -20,9 +20,13 @@
 # Endpoints:
 #   Postgres  127.0.0.1:55432  user sinergi / password sinergi (superuser)
 #             databases sinergi_registry, sinergi_enrollment, sinergi_funding
-#   Kafka     127.0.0.1:9092 (PLAINTEXT), controller on 127.0.0.1:9093
+#   Kafka     127.0.0.1:9092 (SASL_PLAINTEXT, SCRAM-SHA-512; admin / sinergi-admin-local is a super user;
+#             the services' and agencies' users and ACLs come from `sinergi kafka setup` / `kafka grant`),
+#             controller on 127.0.0.1:9093 (SASL PLAIN); the same users over TLS (SASL_SSL) on
+#             127.0.0.1:9094, its CA in .stack/kafka/tls/ca.pem
 # Optional overrides (e.g. a second stack on one machine): SINERGI_PG_PORT,
-# SINERGI_KAFKA_PORT, SINERGI_KAFKA_CONTROLLER_PORT, SINERGI_KAFKA_HEAP (512m).
+# SINERGI_KAFKA_PORT, SINERGI_KAFKA_CONTROLLER_PORT, SINERGI_KAFKA_HEAP (512m),
+# SINERGI_KAFKA_ADMIN_PASSWORD, SINERGI_KAFKA_CONTROLLER_PASSWORD.
 #
 # Everything the stack creates for Kafka (jars, data, logs, pid) lives under
 # <repo>/.stack/. Postgres is a Debian cluster (/etc/postgresql/<ver>/sinergi,
@@ -47,6 +51,8 @@ PG_WAIT_SECONDS=30
 KAFKA_HOST=127.0.0.1
 KAFKA_PORT="${SINERGI_KAFKA_PORT:-9092}"
 KAFKA_CONTROLLER_PORT="${SINERGI_KAFKA_CONTROLLER_PORT:-9093}"
+# The same principals over TLS (SASL_SSL), as production runs it, with a CA and certificate made here.
+KAFKA_TLS_PORT="${SINERGI_KAFKA_TLS_PORT:-9094}"
 KAFKA_POM="$SCRIPT_DIR/kafka/pom.xml"
 KAFKA_LOG4J="$SCRIPT_DIR/kafka/log4j2.xml"
 KAFKA_HOME="$STACK_DIR/kafka"
@@ -58,6 +64,15 @@ KAFKA_READYFILE="$KAFKA_HOME/kafka.ready"
 KAFKA_LOG="$KAFKA_HOME/server.log"
 KAFKA_CLUSTER_ID_FILE="$KAFKA_HOME/cluster.id"
 KAFKA_HEAP="${SINERGI_KAFKA_HEAP:-512m}"
+# The local stack's fixed demo secrets (SPEC §9, local mode); production brokers get their own.
+KAFKA_ADMIN_USER=admin
+KAFKA_ADMIN_PASSWORD="${SINERGI_KAFKA_ADMIN_PASSWORD:-sinergi-admin-local}"
+KAFKA_CONTROLLER_USER=controller
+KAFKA_CONTROLLER_PASSWORD="${SINERGI_KAFKA_CONTROLLER_PASSWORD:-sinergi-controller-local}"
+# Written once the storage was formatted with the admin's SCRAM credentials; data formatted before
+# authentication existed has no admin and is formatted again.
+KAFKA_AUTH_MARK="$KAFKA_DATA/.scram-admin"
+KAFKA_TLS_DIR="$KAFKA_HOME/tls"
 KAFKA_START_WAIT_SECONDS=60
 KAFKA_STOP_WAIT_SECONDS=60
 
@@ -415,6 +430,27 @@ ensure_kafka_libs() {
   say "fetched $(find "$KAFKA_LIBS" -maxdepth 1 -name "*.jar" | wc -l) jars in $((SECONDS - t0))s"
 }
 
+# ensure_kafka_tls: a CA of this clone and the broker's certificate for 127.0.0.1 (made once; clients trust
+# $KAFKA_TLS_DIR/ca.pem, e.g. SINERGI_CA_FILE).
+ensure_kafka_tls() {
+  [[ -s "$KAFKA_TLS_DIR/broker.pem" && -s "$KAFKA_TLS_DIR/ca.pem" ]] && return 0
+  command -v openssl >/dev/null 2>&1 || apt_install openssl
+  local tmp="$KAFKA_TLS_DIR.tmp" log="$LOG_DIR/kafka-tls.log"
+  rm -rf "$tmp" && mkdir -p "$tmp"
+  say "making a CA and the broker's TLS certificate in $KAFKA_TLS_DIR ..."
+  {
+    openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=Sinergi local CA" \
+      -keyout "$tmp/ca.key" -out "$tmp/ca.pem" \
+    && openssl req -newkey rsa:2048 -nodes -subj "/CN=$KAFKA_HOST" -keyout "$tmp/broker.key" -out "$tmp/broker.csr" \
+    && printf 'subjectAltName=IP:%s,DNS:localhost\n' "$KAFKA_HOST" >"$tmp/san.ext" \
+    && openssl x509 -req -in "$tmp/broker.csr" -CA "$tmp/ca.pem" -CAkey "$tmp/ca.key" -CAcreateserial -days 3650 \
+      -extfile "$tmp/san.ext" -out "$tmp/broker.crt" \
+    && openssl pkcs8 -topk8 -nocrypt -in "$tmp/broker.key" -out "$tmp/broker.pk8"
+  } >"$log" 2>&1 || fail "could not make the Kafka TLS certificate" "$log"
+  cat "$tmp/broker.pk8" "$tmp/broker.crt" >"$tmp/broker.pem"
+  rm -rf "$KAFKA_TLS_DIR" && mv "$tmp" "$KAFKA_TLS_DIR"
+}
+
 write_kafka_config() {
   mkdir -p "$KAFKA_DATA"
   local tmp="$KAFKA_CONF.tmp"
@@ -423,11 +459,28 @@ write_kafka_config() {
 process.roles=broker,controller
 node.id=1
 controller.quorum.voters=1@$KAFKA_HOST:$KAFKA_CONTROLLER_PORT
-listeners=PLAINTEXT://$KAFKA_HOST:$KAFKA_PORT,CONTROLLER://$KAFKA_HOST:$KAFKA_CONTROLLER_PORT
-advertised.listeners=PLAINTEXT://$KAFKA_HOST:$KAFKA_PORT
+# Every connection is authenticated (SPEC §7): clients and the broker itself with SCRAM-SHA-512 on CLIENT
+# (users live in the cluster metadata: the admin is added at format time, the services and agencies by
+# sinergi kafka setup / sinergi kafka grant); the controller listener with PLAIN (KRaft controllers cannot
+# use SCRAM, whose users are stored in the metadata they serve).
+listeners=CLIENT://$KAFKA_HOST:$KAFKA_PORT,CONTROLLER://$KAFKA_HOST:$KAFKA_CONTROLLER_PORT,TLS://$KAFKA_HOST:$KAFKA_TLS_PORT
+advertised.listeners=CLIENT://$KAFKA_HOST:$KAFKA_PORT,TLS://$KAFKA_HOST:$KAFKA_TLS_PORT
 controller.listener.names=CONTROLLER
-inter.broker.listener.name=PLAINTEXT
-listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+inter.broker.listener.name=CLIENT
+listener.security.protocol.map=CONTROLLER:SASL_PLAINTEXT,CLIENT:SASL_PLAINTEXT,TLS:SASL_SSL
+listener.name.tls.ssl.keystore.type=PEM
+listener.name.tls.ssl.keystore.location=$KAFKA_TLS_DIR/broker.pem
+listener.name.tls.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
+sasl.enabled.mechanisms=SCRAM-SHA-512
+sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512
+listener.name.client.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="$KAFKA_ADMIN_USER" password="$KAFKA_ADMIN_PASSWORD";
+sasl.mechanism.controller.protocol=PLAIN
+listener.name.controller.sasl.enabled.mechanisms=PLAIN
+listener.name.controller.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username="$KAFKA_CONTROLLER_USER" password="$KAFKA_CONTROLLER_PASSWORD" user_$KAFKA_CONTROLLER_USER="$KAFKA_CONTROLLER_PASSWORD";
+# ACLs decide everything else: a principal without a matching ACL is refused.
+authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer
+allow.everyone.if.no.acl.found=false
+super.users=User:$KAFKA_ADMIN_USER;User:$KAFKA_CONTROLLER_USER
 log.dirs=$KAFKA_DATA
 num.partitions=3
 default.replication.factor=1
@@ -472,14 +525,21 @@ kafka_cluster_id() {
 }
 
 ensure_kafka_formatted() {
-  [[ -f "$KAFKA_DATA/meta.properties" ]] && return 0
+  [[ -f "$KAFKA_DATA/meta.properties" && -f "$KAFKA_AUTH_MARK" ]] && return 0
+  if [[ -f "$KAFKA_DATA/meta.properties" ]]; then
+    warn "Kafka data in $KAFKA_DATA was formatted without authentication; deleting it to format again"
+    rm -rf "$KAFKA_DATA"
+    mkdir -p "$KAFKA_DATA"
+  fi
   local id log="$LOG_DIR/kafka-format.log"
   id="$(kafka_cluster_id)"
-  say "formatting Kafka storage in $KAFKA_DATA (cluster id $id) ..."
+  say "formatting Kafka storage in $KAFKA_DATA (cluster id $id, SCRAM user $KAFKA_ADMIN_USER) ..."
   "$JAVA" -cp "$KAFKA_LIBS/*" -Dlog4j2.configurationFile="$KAFKA_LOG4J" \
-    kafka.tools.StorageTool format -t "$id" -c "$KAFKA_CONF" --ignore-formatted </dev/null >>"$log" 2>&1 9>&- \
+    kafka.tools.StorageTool format -t "$id" -c "$KAFKA_CONF" --ignore-formatted \
+    --add-scram "SCRAM-SHA-512=[name=$KAFKA_ADMIN_USER,password=$KAFKA_ADMIN_PASSWORD]" </dev/null >>"$log" 2>&1 9>&- \
     || fail "kafka storage format failed" "$log"
   [[ -f "$KAFKA_DATA/meta.properties" ]] || fail "kafka storage format did not write meta.properties" "$log"
+  : >"$KAFKA_AUTH_MARK"
 }
 
 # pid_alive PID: running and not a zombie (PID 1 here may not reap orphans).
@@ -548,7 +608,7 @@ cmd_kafka_start() {
     return 0
   fi
   rm -f "$KAFKA_PIDFILE" "$KAFKA_READYFILE"
-  for p in "$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT"; do
+  for p in "$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT" "$KAFKA_TLS_PORT"; do
     if port_open "$p"; then
       fail "port $p on 127.0.0.1 is already in use by another process (not this stack's broker; another clone's stack? stop it first):
 $(port_owner "$p")"
@@ -556,6 +616,7 @@ $(port_owner "$p")"
   done
   ensure_java
   ensure_kafka_libs
+  ensure_kafka_tls
   write_kafka_config
   ensure_kafka_formatted
   [[ -f "$KAFKA_LOG" ]] && mv -f "$KAFKA_LOG" "$KAFKA_LOG.1"

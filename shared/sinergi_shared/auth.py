@@ -66,14 +66,14 @@ class Principal:
         return self.crosses_institutions or self.institution_id in institution_ids
 
 
-def jwks_from_url(url: str) -> JwksSource:
-    """Fetch a JWKS over HTTP(S), or read it from a file:// path."""
+def jwks_from_url(url: str, ca_file: str | None = None) -> JwksSource:
+    """Fetch a JWKS over HTTP(S) (a certificate checked against ca_file, else the system's CAs), or read a file."""
 
     async def fetch() -> dict[str, Any]:
         if url.startswith("file://"):
             text = await asyncio.to_thread(Path(url.removeprefix("file://")).read_text)
             return json.loads(text)  # type: ignore[no-any-return]
-        async with httpx.AsyncClient(timeout=5.0) as client:
+        async with httpx.AsyncClient(timeout=5.0, verify=ca_file or True) as client:
             response = await client.get(url)
             response.raise_for_status()
             return response.json()  # type: ignore[no-any-return]
@@ -92,7 +92,7 @@ def token_verifier(settings: ServiceSettings, revoked: RevokedClients | None = N
     if settings.mode == "production" and urlsplit(settings.jwks_url).scheme != "https":
         raise InsecureKeySource(f"SINERGI_JWKS_URL must be an https:// URL in production, not {settings.jwks_url!r}")
     return TokenVerifier(
-        jwks_from_url(settings.jwks_url),
+        jwks_from_url(settings.jwks_url, settings.ca_file),
         issuer=settings.token_issuer,
         audience=settings.token_audience,
         refresh_interval_s=settings.jwks_refresh_interval_s,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import secrets
 import sys
 from datetime import UTC, datetime
 from importlib.metadata import entry_points
@@ -16,15 +17,18 @@ from pathlib import Path
 from typing import Any
 
 import asyncpg
+from aiokafka.errors import KafkaError
 
 from sinergi_shared.contracts import ALL_TOPICS
 from sinergi_shared.db import asyncpg_dsn, make_engine, make_sessionmaker
 from sinergi_shared.inbox import replay_dead_letter
+from sinergi_shared.kafka import KafkaAccess
+from sinergi_shared.kafka_acls import ServicePrincipal, admin_access, grant, service_topics, setup
 from sinergi_shared.outbox import outbox_status, relay_running
 from sinergi_shared.republish import Selection, republish
 from sinergi_shared.runner import ServiceDefinition, build_relay
 from sinergi_shared.settings import ServiceSettings
-from sinergi_shared.topics import topic_names
+from sinergi_shared.topics import TopicsMissing, require_topics, topic_names
 from sinergi_shared.web import kafka_reachable
 
 SERVICES_GROUP = "sinergi.services"
@@ -63,6 +67,8 @@ async def cmd_dlq_list(args: argparse.Namespace) -> int:
             )
         finally:
             await conn.close()
+        if not records:
+            print(f"{service.name}: no dead letters")
         for r in records:
             state = "replayed" if r["replayed_at"] else "dead"
             where = f"{service.name} #{r['id']} {state} {r['topic']} {r['event_type']}"
@@ -110,15 +116,15 @@ async def cmd_events_tail(args: argparse.Namespace) -> int:
     topic = args.topic if args.topic.startswith(settings.topic_prefix) else settings.topic_prefix + args.topic
     consumer = AIOKafkaConsumer(
         topic,
-        bootstrap_servers=settings.kafka_bootstrap,
+        **admin_access(settings).options(),
         auto_offset_reset="earliest" if args.from_beginning else "latest",
         enable_auto_commit=False,
     )
-    await consumer.start()
     shown = 0
     loop = asyncio.get_running_loop()
     deadline = loop.time() + args.timeout if args.timeout else None
     try:
+        await consumer.start()
         while (args.count is None or shown < args.count) and (deadline is None or loop.time() < deadline):
             batches = await consumer.getmany(timeout_ms=500)
             for records in batches.values():
@@ -151,6 +157,42 @@ async def cmd_events_republish(args: argparse.Namespace) -> int:
     return 0
 
 
+async def cmd_kafka_setup(args: argparse.Namespace) -> int:
+    deployment = ServiceSettings()
+    services = [ServicePrincipal(d.name, d.settings().kafka(), d.handlers) for d in args.services.values()]
+    sent = await setup(admin_access(deployment), services, deployment.topic_prefix)
+    names = ", ".join(f"{s.name} as {s.access.username}" for s in services)
+    print(f"topics ready; principals {names}; {sent} ACLs in place")
+    return 0
+
+
+async def cmd_kafka_grant(args: argparse.Namespace) -> int:
+    deployment = ServiceSettings()
+    generated = args.password_file is None
+    password = secrets.token_urlsafe(24) if generated else (await asyncio.to_thread(_read, args.password_file)).strip()
+    if len(password) < 16:
+        print("the password must have at least 16 characters", file=sys.stderr)
+        return 2
+    try:
+        principal = await grant(admin_access(deployment), args.agency, args.topic, password, deployment.topic_prefix)
+    except ValueError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    topics = ", ".join(deployment.topic_prefix + topic for topic in args.topic)
+    print(f"{principal} may read {topics}, in consumer groups named {principal}*")
+    print(f"bootstrap.servers={deployment.kafka_bootstrap}")
+    print(f"security.protocol={deployment.kafka_security_protocol}")
+    print("sasl.mechanism=SCRAM-SHA-512")
+    print(f"sasl.username={principal}")
+    if generated:
+        print(f"sasl.password={password}")
+    return 0
+
+
+def _read(path: str) -> str:
+    return Path(path).read_text()
+
+
 def _instant(text: str) -> datetime:
     """An ISO 8601 time; without an offset it is UTC."""
     try:
@@ -166,12 +208,17 @@ async def cmd_doctor(args: argparse.Namespace) -> int:
     kafka = deployment.kafka_bootstrap
     if await kafka_reachable(kafka):
         print(f"ok   kafka {kafka}")
-        problems += await _check_topics(kafka, deployment.topic_prefix)
+        problems += await _check_topics(admin_access(deployment), deployment.topic_prefix)
     else:
         problems.append(f"kafka {kafka} unreachable")
     services: dict[str, ServiceDefinition] = args.services
     for definition in services.values():
         service, settings = definition.name, definition.settings()
+        try:
+            await require_topics(settings.kafka(), service_topics(service, definition.handlers, settings.topic_prefix))
+            print(f"ok   {service} may use its topics as Kafka user {settings.kafka().username}")
+        except Exception as exc:
+            problems.append(f"{service} on Kafka: {type(exc).__name__}: {exc}")
         try:
             conn = await asyncpg.connect(asyncpg_dsn(settings.database_url), timeout=5)
         except Exception as exc:
@@ -202,18 +249,11 @@ async def cmd_doctor(args: argparse.Namespace) -> int:
     return 1 if problems else 0
 
 
-async def _check_topics(bootstrap: str, prefix: str) -> list[str]:
-    from aiokafka.admin import AIOKafkaAdminClient
-
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
-    await admin.start()
+async def _check_topics(access: KafkaAccess, prefix: str) -> list[str]:
     try:
-        existing = set(await admin.list_topics())
-    finally:
-        await admin.close()
-    missing = [t for t in topic_names(prefix) if t not in existing]
-    if missing:
-        return [f"topics missing: {', '.join(missing)}"]
+        await require_topics(access, topic_names(prefix))
+    except TopicsMissing as exc:
+        return [str(exc)]
     print("ok   topics present")
     return []
 
@@ -268,6 +308,17 @@ def parser(services: dict[str, ServiceDefinition]) -> argparse.ArgumentParser:
     again.add_argument("--to-position", type=int, help="event log position, inclusive")
     again.add_argument("--batch", type=int, default=1000, help="events per round trip")
     again.set_defaults(run=cmd_events_republish)
+    kafka = sub.add_parser("kafka", help="Kafka principals and ACLs").add_subparsers(dest="what", required=True)
+    kafka.add_parser(
+        "setup", help="create the topics, each service's principal and only the ACLs it needs (idempotent)"
+    ).set_defaults(run=cmd_kafka_setup)
+    granting = kafka.add_parser(
+        "grant", help="let an agency's consumers read these topics (and nothing else) as principal agency-<agency>"
+    )
+    granting.add_argument("agency", help="short name, e.g. kemenkes (a-z, 0-9, '-')")
+    granting.add_argument("topic", nargs="+", choices=ALL_TOPICS, help="as the contract names it, no prefix")
+    granting.add_argument("--password-file", help="the principal's password (else one is generated and printed)")
+    granting.set_defaults(run=cmd_kafka_grant)
     sub.add_parser("doctor", help="check Postgres, Kafka, migrations, topics, relays, outboxes").set_defaults(
         run=cmd_doctor
     )
@@ -279,7 +330,10 @@ def parser(services: dict[str, ServiceDefinition]) -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> None:
     args = parser(installed_services()).parse_args(argv)
-    code: Any = asyncio.run(args.run(args))
+    try:
+        code: Any = asyncio.run(args.run(args))
+    except (OSError, asyncpg.PostgresError, KafkaError) as exc:  # a server away or refusing us: say so in a line
+        sys.exit(f"sinergi {args.command}: {type(exc).__name__}: {exc}")
     sys.exit(int(code))
 
 

@@ -16,6 +16,7 @@ from sinergi_shared import failpoints, metrics
 from sinergi_shared.contracts import spec_of
 from sinergi_shared.db import database_unavailable, dead_letters, transaction
 from sinergi_shared.events import CloudEvent, MalformedEvent
+from sinergi_shared.kafka import KafkaAccess
 from sinergi_shared.logging import current_traceparent
 from sinergi_shared.offsets import FlushOnRevoke, OffsetCommitter
 
@@ -105,7 +106,7 @@ class InboxConsumer:
         *,
         sessions: async_sessionmaker[AsyncSession],
         handlers: EventHandlers,
-        bootstrap: str,
+        kafka: KafkaAccess,
         service: str,
         group_id: str | None = None,
         topic_prefix: str = "",
@@ -117,7 +118,7 @@ class InboxConsumer:
     ) -> None:
         self._sessions = sessions
         self._handlers = handlers
-        self._bootstrap = bootstrap
+        self._kafka = kafka
         self._service = service
         self._group_id = group_id or f"{topic_prefix}sinergi-{service}"
         self._topics = handlers.topics(topic_prefix)
@@ -148,7 +149,7 @@ class InboxConsumer:
 
     async def _consume(self) -> None:
         consumer = AIOKafkaConsumer(
-            bootstrap_servers=self._bootstrap,
+            **self._kafka.options(),
             group_id=self._group_id,
             enable_auto_commit=False,
             auto_offset_reset="earliest",
@@ -159,7 +160,7 @@ class InboxConsumer:
             heartbeat_interval_ms=1000,
             metadata_max_age_ms=5000,
         )
-        dlq = AIOKafkaProducer(bootstrap_servers=self._bootstrap, acks="all", enable_idempotence=True)
+        dlq = AIOKafkaProducer(**self._kafka.options(), acks="all", enable_idempotence=True)
         committer = OffsetCommitter(consumer, self._service, self._commit_interval_s)
         consumer.subscribe(self._topics, listener=FlushOnRevoke(committer))
         await consumer.start()

@@ -21,6 +21,7 @@ from sinergi_shared import failpoints, metrics
 from sinergi_shared.contracts import spec_of
 from sinergi_shared.db import asyncpg_dsn, outbox
 from sinergi_shared.events import CONTENT_TYPE, SPECVERSION, encode_data
+from sinergi_shared.kafka import KafkaAccess
 from sinergi_shared.logging import current_traceparent
 from sinergi_shared.tracing import continue_trace
 
@@ -135,7 +136,7 @@ class OutboxRelay:
         self,
         *,
         database_url: str,
-        bootstrap: str,
+        kafka: KafkaAccess,
         service: str,
         topic_prefix: str = "",
         batch_size: int = 500,
@@ -143,7 +144,7 @@ class OutboxRelay:
         producer_factory: Any = None,
     ) -> None:
         self._dsn = asyncpg_dsn(database_url)
-        self._bootstrap = bootstrap
+        self._kafka = kafka
         self._service = service
         self._topic_prefix = topic_prefix
         self._batch_size = batch_size
@@ -156,7 +157,7 @@ class OutboxRelay:
 
     def _default_producer(self) -> AIOKafkaProducer:
         return AIOKafkaProducer(
-            bootstrap_servers=self._bootstrap,
+            **self._kafka.options(),
             acks="all",
             enable_idempotence=True,
             # The relay packs whole record batches itself (publish): a linger would only add latency.

@@ -22,10 +22,12 @@ from uvicorn.supervisors import Multiprocess
 from sinergi_shared.db import make_engine, make_sessionmaker
 from sinergi_shared.inbox import EventHandlers, InboxConsumer
 from sinergi_shared.jobs import PeriodicJob, Tick
+from sinergi_shared.kafka_acls import service_topics
 from sinergi_shared.logging import logging_config
 from sinergi_shared.outbox import OutboxRelay
+from sinergi_shared.production import UnsafeForProduction, refuse_unsafe
 from sinergi_shared.settings import ServiceSettings
-from sinergi_shared.topics import ensure_topics
+from sinergi_shared.topics import require_topics
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +72,7 @@ class ServiceDefinition:
 def build_relay(settings: ServiceSettings) -> OutboxRelay:
     return OutboxRelay(
         database_url=settings.database_url,
-        bootstrap=settings.kafka_bootstrap,
+        kafka=settings.kafka(),
         service=settings.service_name,
         topic_prefix=settings.topic_prefix,
         batch_size=settings.relay_batch_size,
@@ -82,7 +84,7 @@ def build_consumer(settings: ServiceSettings, handlers: EventHandlers, sessions:
     return InboxConsumer(
         sessions=sessions,  # type: ignore[arg-type]
         handlers=handlers,
-        bootstrap=settings.kafka_bootstrap,
+        kafka=settings.kafka(),
         service=settings.service_name,
         topic_prefix=settings.topic_prefix,
         max_attempts=settings.consumer_max_attempts,
@@ -111,10 +113,22 @@ def run(
     workers = settings.api_workers if workers is None else workers
     log_config = logging_config(settings.log_level)
     logging.config.dictConfig(log_config)
+    try:
+        asyncio.run(refuse_unsafe(settings))
+    except UnsafeForProduction as exc:
+        sys.exit(str(exc))
     config = None
     if api:
         config = uvicorn.Config(
-            definition.app, factory=True, host=host, port=port, workers=workers, log_config=log_config, access_log=False
+            definition.app,
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_config=log_config,
+            access_log=False,
+            ssl_certfile=settings.tls_cert_file,
+            ssl_keyfile=settings.tls_key_file,
         )
     if config is not None and workers > 1:
         supervise(definition, settings, config, relay=relay, consumers=consumers)
@@ -192,7 +206,8 @@ async def run_alongside(
 ) -> None:
     """Run the chosen relay, consumers and jobs until `until()` returns; each then finishes the batch in hand."""
     if relay or consumers:
-        await _retry(lambda: ensure_topics(settings.kafka_bootstrap, settings.topic_prefix), "topics")
+        needed = service_topics(definition.name, definition.handlers, settings.topic_prefix)
+        await _retry(lambda: require_topics(settings.kafka(), needed), "topics")
     tasks: list[asyncio.Task[None]] = []
     stoppers: list[Callable[[], None]] = []
     engine = None
@@ -230,10 +245,10 @@ async def _retry(action: Callable[[], object], what: str, attempts: int = 30) ->
         try:
             await action()  # type: ignore[misc]
             return
-        except Exception:
+        except Exception as exc:
             if attempt == attempts - 1:
                 raise
-            log.warning("waiting for Kafka", extra={"step": what})
+            log.warning("waiting for Kafka", extra={"step": what, "reason": str(exc) or type(exc).__name__})
             await asyncio.sleep(2)
 
 

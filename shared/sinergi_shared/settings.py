@@ -1,15 +1,56 @@
 """Settings every service shares; each service subclasses with its own env prefix."""
 
-from typing import Literal
+import os
+from pathlib import Path
+from typing import Any, Literal
 
 from pydantic import AliasChoices, Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic.fields import FieldInfo
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from sinergi_shared.kafka import KafkaAccess, SecurityProtocol, local_password
+
+
+class FromFiles(PydanticBaseSettingsSource):
+    """Any setting NAME may come from the file NAME_FILE names (Docker secrets): its content, less a final newline."""
+
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
+        for name in self._env_names(field, field_name):
+            path = os.environ.get(f"{name}_FILE")
+            if path:
+                return Path(path).read_text().removesuffix("\n"), field_name, False
+        return None, field_name, False
+
+    def _env_names(self, field: FieldInfo, field_name: str) -> list[str]:
+        if isinstance(field.validation_alias, AliasChoices):
+            return [str(choice).upper() for choice in field.validation_alias.choices]
+        return [(self.config.get("env_prefix", "") + field_name).upper()]
+
+    def __call__(self) -> dict[str, Any]:
+        values = {}
+        for field_name, field in self.settings_cls.model_fields.items():
+            value, key, _ = self.get_field_value(field, field_name)
+            if value is not None:
+                values[key] = value
+        return values
 
 
 class ServiceSettings(BaseSettings):
     """Database, Kafka and token settings common to all services."""
 
     model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Arguments, then the environment, then NAME_FILE files (an explicit value wins over a file)."""
+        return init_settings, env_settings, FromFiles(settings_cls), dotenv_settings, file_secret_settings
 
     service_name: str = "sinergi"
     # local: the demo stack's fixed secrets are accepted; production: start-up refuses default or weak secrets.
@@ -25,6 +66,18 @@ class ServiceSettings(BaseSettings):
         default="127.0.0.1:9092",
         validation_alias=AliasChoices("SINERGI_KAFKA_BOOTSTRAP", "KAFKA_BOOTSTRAP"),
     )
+    # Who the service is on Kafka (<SERVICE>_KAFKA_USERNAME/_PASSWORD): by default the service's name and the
+    # local stack's demo password; `sinergi kafka setup` gives each service principal only the ACLs it needs.
+    kafka_security_protocol: SecurityProtocol = Field(
+        default="SASL_PLAINTEXT", validation_alias=AliasChoices("SINERGI_KAFKA_SECURITY_PROTOCOL")
+    )
+    kafka_username: str | None = None
+    kafka_password: str | None = None
+    # The CA bundle (PEM) that signed the brokers' and the registry's certificates; the system's when unset.
+    ca_file: str | None = Field(default=None, validation_alias=AliasChoices("SINERGI_CA_FILE"))
+    # The API over https: the certificate (chain) and its key, PEM files; plain http when unset.
+    tls_cert_file: str | None = Field(default=None, validation_alias=AliasChoices("SINERGI_TLS_CERT_FILE"))
+    tls_key_file: str | None = Field(default=None, validation_alias=AliasChoices("SINERGI_TLS_KEY_FILE"))
     topic_prefix: str = Field(default="", validation_alias=AliasChoices("SINERGI_TOPIC_PREFIX"))
     jwks_url: str = Field(
         default="http://127.0.0.1:8001/.well-known/jwks.json",
@@ -66,3 +119,14 @@ class ServiceSettings(BaseSettings):
     revoked_clients_refresh_s: float = Field(
         default=30.0, gt=0, le=60, validation_alias=AliasChoices("SINERGI_REVOKED_CLIENTS_REFRESH_S")
     )
+
+    def kafka(self) -> KafkaAccess:
+        """How this service reaches Kafka, as its own principal."""
+        username = self.kafka_username or self.service_name
+        return KafkaAccess(
+            bootstrap=self.kafka_bootstrap,
+            username=username,
+            password=self.kafka_password or local_password(username),
+            security_protocol=self.kafka_security_protocol,
+            ca_file=self.ca_file,
+        )

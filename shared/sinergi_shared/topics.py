@@ -9,6 +9,7 @@ from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 from aiokafka.errors import TopicAlreadyExistsError
 
 from sinergi_shared.contracts import ALL_TOPICS, T_CIVIL_SERVANTS, T_CLIENTS, T_INSTITUTIONS
+from sinergi_shared.kafka import KafkaAccess
 
 log = logging.getLogger(__name__)
 
@@ -32,9 +33,13 @@ def _configs(name: str, prefix: str) -> dict[str, str]:
     return {CLEANUP_POLICY: "compact"} if name in compacted_names(prefix) else {}
 
 
-async def ensure_topics(bootstrap: str, prefix: str = "", partitions: int = 3) -> None:
+class TopicsMissing(Exception):
+    """Topics a service needs do not exist (or its principal may not see them): `sinergi kafka setup` not run."""
+
+
+async def ensure_topics(access: KafkaAccess, prefix: str = "", partitions: int = 3) -> None:
     """Create any missing topic of the contract, and compact the registry's topics, new or existing (idempotent)."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    admin = AIOKafkaAdminClient(**access.options())
     await admin.start()
     try:
         existing = set(await admin.list_topics())
@@ -72,9 +77,24 @@ async def _compact(admin: AIOKafkaAdminClient, names: list[str]) -> None:
     log.info("topics compacted", extra={"topics": stale})
 
 
-async def cleanup_policies(bootstrap: str, names: list[str]) -> dict[str, str]:
+async def require_topics(access: KafkaAccess, names: list[str]) -> None:
+    """Raise TopicsMissing unless every topic named exists and this principal may see it."""
+    admin = AIOKafkaAdminClient(**access.options())
+    await admin.start()
+    try:
+        visible = set(await admin.list_topics())
+    finally:
+        await admin.close()
+    missing = [name for name in names if name not in visible]
+    if missing:
+        raise TopicsMissing(
+            f"topics missing or not granted to {access.username}: {', '.join(missing)}; run `sinergi kafka setup`"
+        )
+
+
+async def cleanup_policies(access: KafkaAccess, names: list[str]) -> dict[str, str]:
     """Each topic's cleanup.policy as the broker reports it."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    admin = AIOKafkaAdminClient(**access.options())
     await admin.start()
     try:
         return await _cleanup_policies(admin, names)

@@ -20,6 +20,7 @@ from tests.support.stack import (
     eventually,
     header,
     migrate,
+    setup_kafka,
     sqlalchemy_url,
     stack,
 )
@@ -136,6 +137,7 @@ async def test_sigterm_mid_batch_loses_nothing_and_half_does_nothing(tmp_path) -
 
     dsn = await create_database("sigterm")
     prefix = f"s{uuid.uuid4().hex[:8]}."
+    await setup_kafka(prefix)
     try:
         await migrate("registry", dsn)
         engine = make_engine(sqlalchemy_url(dsn), pool_size=2, max_overflow=0)

@@ -16,7 +16,7 @@ from aiokafka import AIOKafkaProducer
 from enrollment.domain.development import HORIZON_YEARS_AHEAD, current_fiscal_year
 from sinergi_shared.contracts import spec_of
 from sinergi_shared.events import CloudEvent
-from tests.support.stack import KAFKA, eventually
+from tests.support.stack import ADMIN, eventually
 
 _serial = itertools.count(1)
 THIS_YEAR = current_fiscal_year(datetime.now(UTC))
@@ -40,7 +40,7 @@ class Bus:
 
     def __init__(self, topic_prefix: str) -> None:
         self.prefix = topic_prefix
-        self.producer = AIOKafkaProducer(bootstrap_servers=KAFKA, acks="all", enable_idempotence=True)
+        self.producer = AIOKafkaProducer(**ADMIN.options(), acks="all", enable_idempotence=True)
 
     async def start(self) -> None:
         await self.producer.start()

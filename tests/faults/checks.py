@@ -12,7 +12,7 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 
 from tests.faults.traffic import Ledger
-from tests.support.stack import KAFKA
+from tests.support.stack import ADMIN
 from tests.support.system import System
 
 SEATED = ("reserved", "confirmed", "completed", "no_show")
@@ -28,9 +28,9 @@ async def fetch(system: System, service: str, sql: str, *args: Any) -> list[asyn
 
 async def consumer_lag(system: System) -> int:
     """Messages not yet committed by the enrollment and funding consumer groups."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=KAFKA)
+    admin = AIOKafkaAdminClient(**ADMIN.options())
     await admin.start()
-    consumer = AIOKafkaConsumer(bootstrap_servers=KAFKA)
+    consumer = AIOKafkaConsumer(**ADMIN.options())
     await consumer.start()
     try:
         lag = 0
@@ -191,7 +191,7 @@ async def event_totals(system: System) -> int:
 
 async def duplicates_on_kafka(system: System) -> int:
     """Messages on the system's topics whose CloudEvent id was already delivered (skipped by the inboxes)."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=KAFKA, enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(**ADMIN.options(), enable_auto_commit=False)
     await consumer.start()
     try:
         await consumer._client.force_metadata_update()

@@ -18,7 +18,7 @@ from enrollment.consumers import handlers as enrollment_handlers
 from funding.consumers import handlers as funding_handlers
 from tests.faults.checks import check_invariants, duplicates_on_kafka, event_totals, settle
 from tests.faults.traffic import COST, YEAR, Ledger, Traffic, nip
-from tests.support.stack import KAFKA, stack
+from tests.support.stack import ADMIN, stack
 from tests.support.system import System, start_system, stop_system
 
 pytestmark = pytest.mark.slow
@@ -206,8 +206,8 @@ async def consumer_killed_before_commit(system: System) -> tuple[str, int]:
 async def duplicate_batch(system: System) -> tuple[str, int]:
     """Re-publish the latest 100 messages of each saga topic verbatim, so every consumer sees them twice."""
     sent = handled = 0
-    consumer = AIOKafkaConsumer(bootstrap_servers=KAFKA, enable_auto_commit=False)
-    producer = AIOKafkaProducer(bootstrap_servers=KAFKA, acks="all")
+    consumer = AIOKafkaConsumer(**ADMIN.options(), enable_auto_commit=False)
+    producer = AIOKafkaProducer(**ADMIN.options(), acks="all")
     await consumer.start()
     await producer.start()
     try:

@@ -20,7 +20,7 @@ from sinergi_shared.contracts import (
     spec_of,
 )
 from sinergi_shared.events import CloudEvent
-from tests.support.stack import KAFKA, eventually
+from tests.support.stack import ADMIN, eventually
 
 REGIONAL_KINDS = {"province", "regency", "city"}
 
@@ -132,7 +132,7 @@ async def funding_events_by_key(
     """Funding events grouped by key, read from the start until each key has its count (or timeout)."""
     consumer = AIOKafkaConsumer(
         prefix + "funding.requests",
-        bootstrap_servers=KAFKA,
+        **ADMIN.options(),
         auto_offset_reset="earliest",
         enable_auto_commit=False,
         metadata_max_age_ms=1000,

@@ -15,7 +15,7 @@ from funding.config import Settings
 from funding.jobs import expire_overdue_approvals
 from tests.funding.bus import Bus, wait_for_institutions
 from tests.support.service import RunningService, running_service
-from tests.support.stack import KAFKA
+from tests.support.stack import ADMIN
 from tests.support.tokens import TestIssuer
 
 
@@ -28,7 +28,7 @@ def topic_prefix() -> str:
 
 @pytest.fixture(scope="session")
 async def producer() -> AsyncIterator[AIOKafkaProducer]:
-    producer = AIOKafkaProducer(bootstrap_servers=KAFKA, acks="all", enable_idempotence=True)
+    producer = AIOKafkaProducer(**ADMIN.options(), acks="all", enable_idempotence=True)
     await producer.start()
     yield producer
     await producer.stop()

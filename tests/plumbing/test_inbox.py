@@ -18,7 +18,7 @@ from sinergi_shared.inbox import InboxConsumer, replay_dead_letter
 from sinergi_shared.outbox import Event, OutboxRelay, record
 from sinergi_shared.topics import ensure_topics
 from tests.plumbing.conftest import effect_handlers, effects, institution
-from tests.support.stack import KAFKA, collect, eventually, header
+from tests.support.stack import ADMIN, collect, eventually, header
 
 TOPIC = "registry.institutions"
 
@@ -27,7 +27,7 @@ def consumer_for(sessions, prefix: str, **kwargs: object) -> InboxConsumer:  # t
     return InboxConsumer(
         sessions=sessions,
         handlers=effect_handlers(),
-        bootstrap=KAFKA,
+        kafka=ADMIN,
         service="enrollment",
         group_id=f"g-{uuid.uuid4().hex[:8]}",
         topic_prefix=prefix,
@@ -49,9 +49,9 @@ async def test_relay_crash_between_publish_and_delete_is_applied_once(db, topic_
             await record(session, Event("institution.registered", institution(seq), uuid.uuid4()))
 
     # The first relay publishes the batch and dies before deleting it from the outbox.
-    crashed = OutboxRelay(database_url=url, bootstrap=KAFKA, service="registry", topic_prefix=prefix)
+    crashed = OutboxRelay(database_url=url, kafka=ADMIN, service="registry", topic_prefix=prefix)
     conn = await asyncpg.connect(asyncpg_dsn(url))
-    producer = AIOKafkaProducer(bootstrap_servers=KAFKA, acks="all", enable_idempotence=True)
+    producer = AIOKafkaProducer(**ADMIN.options(), acks="all", enable_idempotence=True)
     await producer.start()
     try:
         rows = await crashed.fetch_pending(conn)
@@ -61,7 +61,7 @@ async def test_relay_crash_between_publish_and_delete_is_applied_once(db, topic_
         await conn.close()
 
     # A fresh relay finds the rows still pending and publishes them again.
-    relay = OutboxRelay(database_url=url, bootstrap=KAFKA, service="registry", topic_prefix=prefix, poll_interval_s=0.1)
+    relay = OutboxRelay(database_url=url, kafka=ADMIN, service="registry", topic_prefix=prefix, poll_interval_s=0.1)
     relay_task = asyncio.create_task(relay.run())
     delivered = await collect(prefix + TOPIC, count=10, timeout=30)
     assert len(delivered) == 10, "the crash must cause a redelivery of all five events"
@@ -86,7 +86,7 @@ async def test_poison_message_goes_to_dlq_after_retries_and_consumer_goes_on(db,
     _, sessions = db
     prefix = f"{topic_prefix}p{uuid.uuid4().hex[:6]}."
     key = uuid.uuid4()
-    producer = AIOKafkaProducer(bootstrap_servers=KAFKA, acks="all")
+    producer = AIOKafkaProducer(**ADMIN.options(), acks="all")
     await producer.start()
     try:
         events = [
@@ -144,7 +144,7 @@ async def _stats_total_dead(consumer: InboxConsumer) -> bool:
 async def test_consumer_commits_offsets_only_after_applying(db, topic_prefix) -> None:  # type: ignore[no-untyped-def]
     _, sessions = db
     prefix = f"{topic_prefix}r{uuid.uuid4().hex[:6]}."
-    producer = AIOKafkaProducer(bootstrap_servers=KAFKA, acks="all")
+    producer = AIOKafkaProducer(**ADMIN.options(), acks="all")
     await producer.start()
     try:
         for seq in range(20):
@@ -179,7 +179,7 @@ async def test_consumer_commits_offsets_only_after_applying(db, topic_prefix) ->
 
 async def _produce_one_at_a_time(prefix: str, seqs: range, consumer: InboxConsumer) -> None:
     """Each event on its own, after the last was applied, so each is a poll and an offset to commit."""
-    producer = AIOKafkaProducer(bootstrap_servers=KAFKA, acks="all")
+    producer = AIOKafkaProducer(**ADMIN.options(), acks="all")
     await producer.start()
     try:
         for seq in seqs:
@@ -196,7 +196,7 @@ async def _produce_one_at_a_time(prefix: str, seqs: range, consumer: InboxConsum
 
 async def _committed(group: str) -> int:
     """How many messages the group has committed past, over all partitions."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=KAFKA)
+    admin = AIOKafkaAdminClient(**ADMIN.options())
     await admin.start()
     try:
         offsets = await admin.list_consumer_group_offsets(group)
@@ -210,7 +210,7 @@ async def test_offsets_are_committed_at_most_once_per_interval_and_none_is_left_
 ) -> None:
     _, sessions = db
     prefix = f"{topic_prefix}c{uuid.uuid4().hex[:6]}."
-    await ensure_topics(KAFKA, prefix)
+    await ensure_topics(ADMIN, prefix)
     requests: list[float] = []
     commit = AIOKafkaConsumer.commit
 
@@ -240,7 +240,7 @@ async def test_offsets_are_committed_at_most_once_per_interval_and_none_is_left_
 async def test_a_rebalance_commits_what_was_applied_before_partitions_move(db, topic_prefix) -> None:  # type: ignore[no-untyped-def]
     _, sessions = db
     prefix = f"{topic_prefix}b{uuid.uuid4().hex[:6]}."
-    await ensure_topics(KAFKA, prefix)
+    await ensure_topics(ADMIN, prefix)
     first = consumer_for(sessions, prefix, commit_interval_s=120)
     group = first._group_id
     tasks = [asyncio.create_task(first.run())]

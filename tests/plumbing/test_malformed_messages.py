@@ -18,7 +18,7 @@ from sinergi_shared.db import dead_letters, inbox
 from sinergi_shared.events import CloudEvent
 from tests.plumbing.conftest import effects, institution
 from tests.plumbing.test_inbox import TOPIC, consumer_for, count
-from tests.support.stack import KAFKA, collect, eventually
+from tests.support.stack import ADMIN, collect, eventually
 
 KEY = b"k"
 
@@ -54,7 +54,7 @@ async def test_unreadable_messages_are_dead_lettered_and_the_next_good_one_is_ap
     messages = [(first.headers(), KEY, first.value())]
     messages += [(headers, key, value) for _, headers, key, value, _ in UNREADABLE]
     messages += [(last.headers(), KEY, last.value())]
-    producer = AIOKafkaProducer(bootstrap_servers=KAFKA, acks="all", max_request_size=4 * 1024 * 1024)
+    producer = AIOKafkaProducer(**ADMIN.options(), acks="all", max_request_size=4 * 1024 * 1024)
     await producer.start()
     try:
         for headers, key, value in messages:  # one partition: the good message last waits for all the others

@@ -15,7 +15,7 @@ from sinergi_shared.contracts import InstitutionSnapshot
 from sinergi_shared.db import asyncpg_dsn, event_log, outbox, transaction
 from sinergi_shared.outbox import PENDING, Event, OutboxRelay, record
 from tests.plumbing.conftest import institution
-from tests.support.stack import KAFKA, collect, header
+from tests.support.stack import ADMIN, collect, header
 
 TOPIC = "registry.institutions"
 
@@ -23,7 +23,7 @@ TOPIC = "registry.institutions"
 def relay_for(url: str, prefix: str = "", **kwargs: object) -> OutboxRelay:
     return OutboxRelay(
         database_url=url,
-        bootstrap=KAFKA,
+        kafka=ADMIN,
         service="registry",
         topic_prefix=prefix,
         poll_interval_s=0.1,

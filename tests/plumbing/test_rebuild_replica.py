@@ -35,7 +35,17 @@ from tests.registry.support import (
     registry_service,
 )
 from tests.support.service import RunningService, fresh_database
-from tests.support.stack import KAFKA, REPO, collect, drop_database, eventually, header, sqlalchemy_url
+from tests.support.stack import (
+    ADMIN,
+    KAFKA,
+    REPO,
+    collect,
+    drop_database,
+    eventually,
+    header,
+    setup_kafka,
+    sqlalchemy_url,
+)
 from tests.support.tokens import TestIssuer
 
 REPLICA_TABLES = ("institutions", "civil_servants", "revoked_clients")
@@ -46,7 +56,7 @@ BULK = 3000
 
 
 async def _drop_topics(names: list[str]) -> None:
-    admin = AIOKafkaAdminClient(bootstrap_servers=KAFKA)
+    admin = AIOKafkaAdminClient(**ADMIN.options())
     await admin.start()
     try:
         await admin.delete_topics(names)
@@ -62,15 +72,15 @@ async def _drop_topics(names: list[str]) -> None:
 async def test_registry_topics_are_compacted_and_an_existing_one_is_switched_to_compact() -> None:
     prefix = f"compact{uuid.uuid4().hex[:8]}."
     [institutions, civil_servants, clients] = compacted_names(prefix)
-    admin = AIOKafkaAdminClient(bootstrap_servers=KAFKA)
+    admin = AIOKafkaAdminClient(**ADMIN.options())
     await admin.start()
     try:
         await admin.create_topics([NewTopic(name=clients, num_partitions=3, replication_factor=1)])  # from before
-        await ensure_topics(KAFKA, prefix)
-        await ensure_topics(KAFKA, prefix)  # idempotent
+        await ensure_topics(ADMIN, prefix)
+        await ensure_topics(ADMIN, prefix)  # idempotent
 
         async def policies() -> dict[str, str] | None:
-            found = await cleanup_policies(KAFKA, topic_names(prefix))
+            found = await cleanup_policies(ADMIN, topic_names(prefix))
             return found if found.get(clients) == "compact" and len(found) == len(topic_names(prefix)) else None
 
         found = await eventually(policies)
@@ -88,7 +98,7 @@ async def test_registry_topics_are_compacted_and_an_existing_one_is_switched_to_
 async def test_republishing_sends_the_chosen_range_of_one_topic_again_with_the_original_ids(db) -> None:  # type: ignore[no-untyped-def]
     url, sessions = db
     prefix = f"again{uuid.uuid4().hex[:8]}."
-    await ensure_topics(KAFKA, prefix)
+    await ensure_topics(ADMIN, prefix)
     ids = []
     for seq in range(1, 7):
         async with transaction(sessions) as session:
@@ -102,7 +112,7 @@ async def test_republishing_sends_the_chosen_range_of_one_topic_again_with_the_o
         positions = [await conn.fetchval("SELECT position FROM event_log WHERE event_id = $1", i) for i in ids]
     finally:
         await conn.close()
-    relay = OutboxRelay(database_url=url, bootstrap=KAFKA, service="registry", topic_prefix=prefix)
+    relay = OutboxRelay(database_url=url, kafka=ADMIN, service="registry", topic_prefix=prefix)
     topic = "registry.institutions"
     try:
         by_position = await republish(relay, Selection(topic, from_position=positions[1], to_position=positions[4]), 2)
@@ -140,7 +150,7 @@ async def replica(prefix: str, label: str) -> AsyncIterator[str]:
     consumer = InboxConsumer(
         sessions=make_sessionmaker(engine),
         handlers=enrollment_handlers,
-        bootstrap=KAFKA,
+        kafka=ADMIN,
         service="enrollment",
         group_id=f"{prefix}rebuild-{label}",
         topic_prefix=prefix,
@@ -265,7 +275,7 @@ async def test_a_new_replica_is_built_from_compacted_topics_and_again_from_a_rep
             async with replica(prefix, "from-kafka") as rebuilt_dsn:
                 from_topics = await built_like(rebuilt_dsn, original)
         await _drop_topics([prefix + t for t in ALL_TOPICS])
-        await ensure_topics(KAFKA, prefix)
+        await setup_kafka(prefix)
         outputs = [await republish_with_cli(registry_dsn, prefix, t) for t in COMPACTED]
         logged = await _logged_per_topic(registry_dsn)
         assert outputs == [f"registry: {logged[t]} events of {t} republished\n" for t in COMPACTED], outputs

@@ -7,12 +7,17 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
+import jwt
 import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
 
 from registry.app import create_app
 from registry.clients import WeakBootstrapSecret, refuse_weak_bootstrap_secret
 from registry.config import Settings
 from registry.domain.secrets import weakness
+from registry.tokens import refuse_unprotected_signing_key
+from sinergi_shared.production import UnsafeForProduction
 from tests.registry.support import OPERATOR_ID, OPERATOR_SECRET, bearer, registry_service, scalar
 from tests.support.service import RunningService, fresh_database
 from tests.support.stack import drop_database
@@ -97,3 +102,43 @@ async def test_a_restart_keeps_a_revoked_bootstrap_client_revoked(topic_prefix: 
 async def _token_status(client: httpx.AsyncClient, client_id: str, secret: str) -> int:
     form = {"grant_type": "client_credentials", "client_id": client_id, "client_secret": secret}
     return (await client.post("/oauth/token", data=form)).status_code
+
+
+def _rsa_pem(passphrase: str | None) -> str:
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    protection = (
+        serialization.BestAvailableEncryption(passphrase.encode()) if passphrase else serialization.NoEncryption()
+    )
+    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, protection).decode()
+
+
+def test_production_refuses_a_generated_signing_key() -> None:
+    with pytest.raises(UnsafeForProduction, match=r"REGISTRY_SIGNING_KEY_PEM .* is required"):
+        refuse_unprotected_signing_key(production(STRONG))
+
+
+def test_production_refuses_an_unencrypted_signing_key_or_one_without_its_passphrase() -> None:
+    settings = production(STRONG).model_copy(update={"signing_key_pem": _rsa_pem(None)})
+    with pytest.raises(UnsafeForProduction, match="must be an encrypted PEM"):
+        refuse_unprotected_signing_key(settings)
+    settings = production(STRONG).model_copy(update={"signing_key_pem": _rsa_pem("a passphrase")})
+    with pytest.raises(UnsafeForProduction, match="REGISTRY_SIGNING_KEY_PASSPHRASE"):
+        refuse_unprotected_signing_key(settings)
+
+
+async def test_a_production_registry_signs_with_its_encrypted_key(topic_prefix: str, issuer: TestIssuer) -> None:
+    passphrase = "correct horse battery staple 42"
+    pem = _rsa_pem(passphrase)
+    overrides = {"mode": "production", "signing_key_pem": pem, "signing_key_passphrase": passphrase}
+    async with registry_service(topic_prefix, issuer, bootstrap_client_secret=STRONG, **overrides) as svc:
+        issued = (
+            await svc.client.post(
+                "/oauth/token",
+                data={"grant_type": "client_credentials", "client_id": OPERATOR_ID, "client_secret": STRONG},
+            )
+        ).json()
+        [published] = (await svc.client.get("/.well-known/jwks.json")).json()["keys"]
+    header = jwt.get_unverified_header(issued["access_token"])
+    assert header["kid"] == published["kid"]
+    key = serialization.load_pem_private_key(pem.encode(), password=passphrase.encode())
+    jwt.decode(issued["access_token"], key.public_key(), algorithms=["RS256"], audience="sinergi")  # type: ignore[arg-type]

@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from tests.scale.support import REQUEST_TIMEOUT_S, base_env, seed_registry
-from tests.support.stack import create_database, drop_database, migrate, sqlalchemy_url
+from tests.support.stack import create_database, drop_database, migrate, setup_kafka, sqlalchemy_url
 from tests.support.system import ServiceProcess, free_port
 
 OPERATOR_ID = "scale-operator"
@@ -20,9 +20,11 @@ OPERATOR_SECRET = "scale-operator-secret"
 
 
 @pytest.fixture(scope="package")
-def scale_prefix() -> str:
+async def scale_prefix() -> str:
     """Topics of their own, so other tests' consumers never see these 10,000 civil servants."""
-    return f"s{uuid.uuid4().hex[:8]}."
+    prefix = f"s{uuid.uuid4().hex[:8]}."
+    await setup_kafka(prefix)
+    return prefix
 
 
 @pytest.fixture(scope="package")

@@ -18,8 +18,7 @@ from sinergi_shared.jobs import PeriodicJob, Tick
 from sinergi_shared.outbox import OutboxRelay
 from sinergi_shared.runner import build_consumer, build_relay
 from sinergi_shared.settings import ServiceSettings
-from sinergi_shared.topics import ensure_topics
-from tests.support.stack import create_database, drop_database, migrate, sqlalchemy_url
+from tests.support.stack import create_database, drop_database, migrate, setup_kafka, sqlalchemy_url
 
 
 @dataclass
@@ -91,7 +90,7 @@ async def running_service(
         **overrides,
     )
     app = create_app(settings)
-    await ensure_topics(settings.kafka_bootstrap, topic_prefix)
+    await setup_kafka(topic_prefix)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url=f"http://{service}") as client:

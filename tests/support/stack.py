@@ -12,9 +12,25 @@ from typing import Any
 import asyncpg
 from aiokafka import AIOKafkaConsumer
 
+from sinergi_shared.kafka import KafkaAccess, local_password
+
 REPO = Path(__file__).resolve().parents[2]
 PG_ADMIN_DSN = os.environ.get("SINERGI_TEST_PG", "postgresql://sinergi:sinergi@127.0.0.1:55432/postgres")
 KAFKA = os.environ.get("SINERGI_KAFKA_BOOTSTRAP", "127.0.0.1:9092")
+# The same broker over TLS (SASL_SSL, as production runs it), its certificate signed by the stack's own CA.
+KAFKA_TLS = os.environ.get("SINERGI_KAFKA_TLS_BOOTSTRAP", "127.0.0.1:9094")
+KAFKA_CA = os.environ.get("SINERGI_TEST_KAFKA_CA", str(REPO / ".stack" / "kafka" / "tls" / "ca.pem"))
+# The broker's super user, as an operator's tools use it: tests read and write any topic with it.
+ADMIN = KafkaAccess(KAFKA, "admin", local_password("admin"))
+
+
+async def setup_kafka(prefix: str) -> None:
+    """What `sinergi kafka setup` does, for this prefix: the topics, each service's principal and its ACLs."""
+    from sinergi_shared.cli import installed_services
+    from sinergi_shared.kafka_acls import ServicePrincipal, setup
+
+    services = installed_services().values()
+    await setup(ADMIN, [ServicePrincipal(s.name, s.settings().kafka(), s.handlers) for s in services], prefix)
 
 
 def stack(*args: str) -> None:
@@ -69,7 +85,7 @@ async def collect(topic: str, *, count: int, timeout: float = 30.0, group_id: st
     """Read messages of a topic from the beginning until count arrived or timeout passed."""
     consumer = AIOKafkaConsumer(
         topic,
-        bootstrap_servers=KAFKA,
+        **ADMIN.options(),
         group_id=group_id,
         auto_offset_reset="earliest",
         enable_auto_commit=False,

@@ -14,7 +14,7 @@ from typing import Any
 
 import httpx
 
-from tests.support.stack import KAFKA, REPO, create_database, drop_database, migrate, sqlalchemy_url
+from tests.support.stack import KAFKA, REPO, create_database, drop_database, migrate, setup_kafka, sqlalchemy_url
 
 SERVICES = ("registry", "enrollment", "funding")
 OPERATOR_ID = "operator"
@@ -157,6 +157,7 @@ async def start_system(log_dir: Path, *, split: bool = False, **env_overrides: s
     With split, each service runs as three processes (API, relay, consumers) so a fault can hit one.
     """
     system = System(prefix=f"e{uuid.uuid4().hex[:8]}.")
+    await setup_kafka(system.prefix)
     ports = {name: free_port() for name in SERVICES}
     base = {k: v for k, v in os.environ.items() if not k.startswith(("REGISTRY_", "ENROLLMENT_", "FUNDING_"))}
     base.update(

@@ -13,7 +13,7 @@ from uuid import UUID
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registry import clients, seed
+from registry import clients, rotate_key, seed
 from registry.config import get_settings
 from registry.models import Institution
 from registry.schemas import ClientFilters, ClientOut
@@ -26,7 +26,7 @@ T = TypeVar("T")
 
 
 def add_commands(add_command: AddCommand) -> None:
-    """`sinergi seed` and `sinergi clients create|list|rotate|revoke`."""
+    """`sinergi seed`, `sinergi clients create|list|rotate|revoke` and `sinergi signing-key rotate`."""
     add_command("seed", help="load the reference institutions (idempotent)").set_defaults(run=seed_institutions)
     commands = add_command("clients", help="API clients").add_subparsers(dest="what", required=True)
     create = commands.add_parser("create", help="register an API client; prints its id and secret once")
@@ -44,6 +44,23 @@ def add_commands(add_command: AddCommand) -> None:
     revoke = commands.add_parser("revoke", help="revoke a client; every service refuses its tokens within a minute")
     revoke.add_argument("client_id")
     revoke.set_defaults(run=revoke_api_client)
+    keys = add_command("signing-key", help="the key that signs access tokens").add_subparsers(
+        dest="what", required=True
+    )
+    keys.add_parser(
+        "rotate", help="sign with a new generated key; the old one stays published until its tokens expired"
+    ).set_defaults(run=rotate_signing_key)
+
+
+async def rotate_signing_key(_: argparse.Namespace) -> int:
+    """The same as `python -m registry.rotate_key`; refused (2) when the key comes from REGISTRY_SIGNING_KEY_PEM."""
+    try:
+        kid = await rotate_key.rotate()
+    except rotate_key.ConfiguredKey as exc:
+        print(f"refused: {exc}", file=sys.stderr)
+        return 2
+    print(f"registry: now signing with key {kid}")
+    return 0
 
 
 async def seed_institutions(_: argparse.Namespace) -> int:
@@ -127,6 +144,6 @@ def _print_secret(client: dict[str, Any] | None) -> int:
     """Print a client with its new secret; the exit code (2: refused, nothing to print)."""
     if client is None:
         return 2
-    print(json.dumps({k: str(v) for k, v in client.items()}, indent=2))
+    print(json.dumps(client, indent=2, default=str))
     print("The secret is shown once; store it now.", file=sys.stderr)
     return 0

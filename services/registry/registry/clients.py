@@ -22,11 +22,12 @@ from registry.domain.secrets import weakness
 from registry.events import client_revoked
 from registry.models import ApiClient, Institution
 from registry.schemas import ClientFilters, InstitutionCreate
-from registry.tokens import OAuthError, ensure_signing_key
+from registry.tokens import OAuthError, ensure_signing_key, refuse_unprotected_signing_key
 from sinergi_shared.auth import Principal
 from sinergi_shared.http import claim_key, filtered, remember
 from sinergi_shared.outbox import record
 from sinergi_shared.problems import Conflict, NotFound, invalid
+from sinergi_shared.production import UnsafeForProduction
 
 # Serializes bootstrap, seeding and key rotation across processes started at the same moment.
 BOOTSTRAP_LOCK = 0x5E61_0001
@@ -209,7 +210,7 @@ async def _locked(session: AsyncSession, client_id: str) -> ApiClient:
 # --- the operator's bootstrap -------------------------------------------------------------
 
 
-class WeakBootstrapSecret(RuntimeError):
+class WeakBootstrapSecret(UnsafeForProduction):
     """Production refuses to start with a bootstrap secret anyone could know or guess."""
 
 
@@ -232,6 +233,7 @@ async def bootstrap(session: AsyncSession, settings: Settings) -> None:
     rotates it with POST /clients/{id}/rotate or `sinergi clients rotate`) and never re-activates it.
     """
     refuse_weak_bootstrap_secret(settings)
+    refuse_unprotected_signing_key(settings)
     await hold_bootstrap_lock(session)
     await ensure_signing_key(session, settings)
     if not (settings.bootstrap_client_id and settings.bootstrap_client_secret):

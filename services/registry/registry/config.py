@@ -15,9 +15,11 @@ class Settings(ServiceSettings):
     database_url: str = "postgresql+asyncpg://sinergi:sinergi@127.0.0.1:55432/sinergi_registry"
 
     # Access tokens: lifetime in seconds. The signing key comes from REGISTRY_SIGNING_KEY_PEM (an RSA private
-    # key in PEM) when set; otherwise one is generated once and kept in the signing_keys table.
+    # key in PEM, encrypted with REGISTRY_SIGNING_KEY_PASSPHRASE; production requires both) when set; otherwise
+    # one is generated once and kept in the signing_keys table.
     token_ttl_s: int = 900
     signing_key_pem: str | None = None
+    signing_key_passphrase: str | None = None
     # How long past a token's expiry a retired key stays published, for clocks that run slightly behind.
     jwks_grace_s: int = 60
 

@@ -23,6 +23,7 @@ from registry.config import Settings
 from registry.domain.scopes import narrowed_scopes
 from registry.models import ApiClient, SigningKey
 from sinergi_shared.problems import Problem
+from sinergi_shared.production import UnsafeForProduction
 
 
 class OAuthError(Problem):
@@ -60,6 +61,33 @@ async def issue(session: AsyncSession, settings: Settings, *, client: ApiClient,
 # --- signing keys -------------------------------------------------------------------------
 
 
+ENCRYPTED_PEM = "-----BEGIN ENCRYPTED PRIVATE KEY-----"
+
+
+class ConfiguredKey(RuntimeError):
+    """The operator configured the signing key: only changing that setting rotates it."""
+
+
+def refuse_unprotected_signing_key(settings: Settings) -> None:
+    """In production mode, raise UnsafeForProduction unless the signing key is given, encrypted, with its passphrase.
+
+    A generated key would sit unencrypted in the database, where any backup or replica carries it.
+    """
+    if settings.mode != "production":
+        return
+    if not settings.signing_key_pem:
+        raise UnsafeForProduction(
+            "REGISTRY_SIGNING_KEY_PEM (or _FILE) is required with SINERGI_MODE=production: a generated key would be "
+            "kept unencrypted in the database"
+        )
+    if ENCRYPTED_PEM not in settings.signing_key_pem or not settings.signing_key_passphrase:
+        raise UnsafeForProduction(
+            "REGISTRY_SIGNING_KEY_PEM must be an encrypted PEM (BEGIN ENCRYPTED PRIVATE KEY) and "
+            "REGISTRY_SIGNING_KEY_PASSPHRASE (or _FILE) its passphrase with SINERGI_MODE=production; e.g. openssl "
+            "genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -aes-256-cbc -pass file:passphrase.txt"
+        )
+
+
 async def ensure_signing_key(session: AsyncSession, settings: Settings) -> str:
     """Make the configured key (or else a stored, generated one) the current signer; returns its kid.
 
@@ -68,7 +96,7 @@ async def ensure_signing_key(session: AsyncSession, settings: Settings) -> str:
     """
     current = await _current_key_row(session)
     if settings.signing_key_pem:
-        kid, jwk = _public_jwk(_load_pem(settings.signing_key_pem))
+        kid, jwk = _public_jwk(_load_pem(settings.signing_key_pem, settings.signing_key_passphrase))
         if current is not None and current.kid == kid:
             return kid
         now = await _retire_current(session)
@@ -87,7 +115,7 @@ async def ensure_signing_key(session: AsyncSession, settings: Settings) -> str:
 async def rotate_signing_key(session: AsyncSession, settings: Settings) -> str:
     """Start signing with a new generated key; the retired one stays in the JWKS until its tokens expired."""
     if settings.signing_key_pem:
-        raise RuntimeError("the signing key comes from REGISTRY_SIGNING_KEY_PEM; rotate it by changing that setting")
+        raise ConfiguredKey("the signing key comes from REGISTRY_SIGNING_KEY_PEM; rotate it by changing that setting")
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     pem = key.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
@@ -126,10 +154,12 @@ async def current_signer(session: AsyncSession, settings: Settings) -> Signer:
     if row is None:
         raise RuntimeError("no signing key; the startup bootstrap did not run")
     if row.kid not in _loaded_keys:
-        pem = row.private_pem or settings.signing_key_pem
-        if pem is None:
+        if row.private_pem is not None:
+            key = _load_pem(row.private_pem)
+        elif settings.signing_key_pem is not None:
+            key = _load_pem(settings.signing_key_pem, settings.signing_key_passphrase)
+        else:
             raise RuntimeError(f"signing key {row.kid} is configured elsewhere and not available here")
-        key = _load_pem(pem)
         if _public_jwk(key)[0] != row.kid:
             raise RuntimeError(f"REGISTRY_SIGNING_KEY_PEM does not match the current signing key {row.kid}")
         _loaded_keys[row.kid] = key
@@ -144,8 +174,8 @@ def _public_jwk(private_key: rsa.RSAPrivateKey) -> tuple[str, dict[str, Any]]:
     return kid, {**jwk, "kid": kid, "use": "sig", "alg": "RS256"}
 
 
-def _load_pem(pem: str) -> rsa.RSAPrivateKey:
-    key = serialization.load_pem_private_key(pem.encode(), password=None)
+def _load_pem(pem: str, passphrase: str | None = None) -> rsa.RSAPrivateKey:
+    key = serialization.load_pem_private_key(pem.encode(), password=passphrase.encode() if passphrase else None)
     if not isinstance(key, rsa.RSAPrivateKey):
         raise ValueError("REGISTRY_SIGNING_KEY_PEM must be an RSA private key")
     return key
