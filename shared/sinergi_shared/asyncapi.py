@@ -88,10 +88,34 @@ def build() -> dict[str, Any]:
             "effects once (consumers keep an inbox).",
         },
         "defaultContentType": "application/json",
-        "servers": {"local": {"host": "127.0.0.1:9092", "protocol": "kafka", "description": "the local stack"}},
+        "servers": {
+            "local": {
+                "host": "127.0.0.1:9092",
+                "protocol": "kafka",
+                "description": "the local stack (SASL/SCRAM-SHA-512 without TLS; over TLS on 127.0.0.1:9094)",
+                "security": [{"$ref": "#/components/securitySchemes/scram"}],
+            },
+            "production": {
+                "host": "{brokers}",
+                "protocol": "kafka-secure",
+                "description": "SASL/SCRAM-SHA-512 over TLS; an agency's principal (`sinergi kafka grant`) may read "
+                "only the topics granted to it, in consumer groups whose names start with its own",
+                "variables": {"brokers": {"description": "the operator's bootstrap brokers"}},
+                "security": [{"$ref": "#/components/securitySchemes/scram"}],
+            },
+        },
         "channels": channels,
         "operations": operations,
-        "components": {"messages": messages, "schemas": schemas},
+        "components": {
+            "messages": messages,
+            "schemas": schemas,
+            "securitySchemes": {
+                "scram": {
+                    "type": "scramSha512",
+                    "description": "Each service and each agency consumer has its own principal; ACLs decide.",
+                }
+            },
+        },
     }
 
 

@@ -32,6 +32,7 @@ from sinergi_shared.topics import TopicsMissing, require_topics, topic_names
 from sinergi_shared.web import kafka_reachable
 
 SERVICES_GROUP = "sinergi.services"
+SCRAM_LOGIN = "org.apache.kafka.common.security.scram.ScramLoginModule"
 
 
 def installed_services() -> dict[str, ServiceDefinition]:
@@ -160,7 +161,13 @@ async def cmd_events_republish(args: argparse.Namespace) -> int:
 async def cmd_kafka_setup(args: argparse.Namespace) -> int:
     deployment = ServiceSettings()
     services = [ServicePrincipal(d.name, d.settings().kafka(), d.handlers) for d in args.services.values()]
-    sent = await setup(admin_access(deployment), services, deployment.topic_prefix)
+    sent = await setup(
+        admin_access(deployment),
+        services,
+        deployment.topic_prefix,
+        partitions=deployment.kafka_partitions,
+        replication_factor=deployment.kafka_replication_factor,
+    )
     names = ", ".join(f"{s.name} as {s.access.username}" for s in services)
     print(f"topics ready; principals {names}; {sent} ACLs in place")
     return 0
@@ -179,13 +186,13 @@ async def cmd_kafka_grant(args: argparse.Namespace) -> int:
         print(str(exc), file=sys.stderr)
         return 2
     topics = ", ".join(deployment.topic_prefix + topic for topic in args.topic)
-    print(f"{principal} may read {topics}, in consumer groups named {principal}*")
+    shown = password if generated else f"<the password in {args.password_file}>"
+    # A Kafka client properties file for the agency (e.g. `sinergi kafka grant bkn ... > bkn.properties`).
+    print(f"# {principal} may read {topics}, in consumer groups whose names start with {principal}")
     print(f"bootstrap.servers={deployment.kafka_bootstrap}")
     print(f"security.protocol={deployment.kafka_security_protocol}")
     print("sasl.mechanism=SCRAM-SHA-512")
-    print(f"sasl.username={principal}")
-    if generated:
-        print(f"sasl.password={password}")
+    print(f'sasl.jaas.config={SCRAM_LOGIN} required username="{principal}" password="{shown}";')
     return 0
 
 

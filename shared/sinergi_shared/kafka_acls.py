@@ -165,9 +165,16 @@ class ServicePrincipal:
     handlers: EventHandlers | None
 
 
-async def setup(admin_access: KafkaAccess, services: Sequence[ServicePrincipal], prefix: str = "") -> int:
+async def setup(
+    admin_access: KafkaAccess,
+    services: Sequence[ServicePrincipal],
+    prefix: str = "",
+    *,
+    partitions: int = 3,
+    replication_factor: int = 1,
+) -> int:
     """Create the contract's topics, each service's user and its ACLs (idempotent); returns the ACLs sent."""
-    await ensure_topics(admin_access, prefix)
+    await ensure_topics(admin_access, prefix, partitions, replication_factor)
     admin = AIOKafkaAdminClient(**admin_access.options())
     await admin.start()
     try:

@@ -54,7 +54,7 @@ async def database_refusals(settings: ServiceSettings) -> list[str]:
         env = settings.model_config.get("env_prefix", "")
         return [
             f"{env}DATABASE_URL connects as {role}, a superuser: give the service a role of its own that owns only "
-            "its database (README, production mode)"
+            "its database (docs/operating.md, Production mode)"
         ]
     return []
 

@@ -79,6 +79,12 @@ class ServiceSettings(BaseSettings):
     tls_cert_file: str | None = Field(default=None, validation_alias=AliasChoices("SINERGI_TLS_CERT_FILE"))
     tls_key_file: str | None = Field(default=None, validation_alias=AliasChoices("SINERGI_TLS_KEY_FILE"))
     topic_prefix: str = Field(default="", validation_alias=AliasChoices("SINERGI_TOPIC_PREFIX"))
+    # How `sinergi kafka setup` creates topics: partitions (the unit of consumer parallelism) and copies of each
+    # (3 on a cluster, with the brokers' min.insync.replicas=2, so one broker may fail without losing an event).
+    kafka_partitions: int = Field(default=3, ge=1, validation_alias=AliasChoices("SINERGI_KAFKA_PARTITIONS"))
+    kafka_replication_factor: int = Field(
+        default=1, ge=1, validation_alias=AliasChoices("SINERGI_KAFKA_REPLICATION_FACTOR")
+    )
     jwks_url: str = Field(
         default="http://127.0.0.1:8001/.well-known/jwks.json",
         validation_alias=AliasChoices("SINERGI_JWKS_URL"),

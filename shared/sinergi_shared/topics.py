@@ -37,7 +37,9 @@ class TopicsMissing(Exception):
     """Topics a service needs do not exist (or its principal may not see them): `sinergi kafka setup` not run."""
 
 
-async def ensure_topics(access: KafkaAccess, prefix: str = "", partitions: int = 3) -> None:
+async def ensure_topics(
+    access: KafkaAccess, prefix: str = "", partitions: int = 3, replication_factor: int = 1
+) -> None:
     """Create any missing topic of the contract, and compact the registry's topics, new or existing (idempotent)."""
     admin = AIOKafkaAdminClient(**access.options())
     await admin.start()
@@ -49,7 +51,10 @@ async def ensure_topics(access: KafkaAccess, prefix: str = "", partitions: int =
                 await admin.create_topics(
                     [
                         NewTopic(
-                            name=n, num_partitions=partitions, replication_factor=1, topic_configs=_configs(n, prefix)
+                            name=n,
+                            num_partitions=partitions,
+                            replication_factor=replication_factor,
+                            topic_configs=_configs(n, prefix),
                         )
                         for n in missing
                     ]

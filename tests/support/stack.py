@@ -13,6 +13,7 @@ import asyncpg
 from aiokafka import AIOKafkaConsumer
 
 from sinergi_shared.kafka import KafkaAccess, local_password
+from sinergi_shared.settings import ServiceSettings
 
 REPO = Path(__file__).resolve().parents[2]
 PG_ADMIN_DSN = os.environ.get("SINERGI_TEST_PG", "postgresql://sinergi:sinergi@127.0.0.1:55432/postgres")
@@ -30,7 +31,15 @@ async def setup_kafka(prefix: str) -> None:
     from sinergi_shared.kafka_acls import ServicePrincipal, setup
 
     services = installed_services().values()
-    await setup(ADMIN, [ServicePrincipal(s.name, s.settings().kafka(), s.handlers) for s in services], prefix)
+    deployment = ServiceSettings()  # SINERGI_KAFKA_REPLICATION_FACTOR=3 on a cluster
+    principals = [ServicePrincipal(s.name, s.settings().kafka(), s.handlers) for s in services]
+    await setup(
+        ADMIN,
+        principals,
+        prefix,
+        partitions=deployment.kafka_partitions,
+        replication_factor=deployment.kafka_replication_factor,
+    )
 
 
 def stack(*args: str) -> None:
