@@ -97,6 +97,13 @@ idempotency_keys = Table(
     PrimaryKeyConstraint("client_id", "key"),
 )
 
+# The retention job deletes by these times (sinergi_shared.retention): without an index each run reads the table.
+RETENTION_INDEXES = (
+    Index("ix_idempotency_keys_created_at", idempotency_keys.c.created_at),
+    Index("ix_inbox_applied_at", inbox.c.applied_at),
+    Index("ix_dead_letters_replayed_at", dead_letters.c.replayed_at),
+)
+
 
 def upsert_newer(table: Any, values: Mapping[str, Any], *, key: str) -> Insert:
     """Store a snapshot row, or replace the stored one only when the snapshot's version is newer.

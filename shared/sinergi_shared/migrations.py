@@ -12,7 +12,7 @@ from sqlalchemy import Connection, MetaData
 from sqlalchemy.dialects.postgresql import ARRAY, UUID
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from sinergi_shared.db import plumbing
+from sinergi_shared.db import RETENTION_INDEXES, plumbing
 
 
 def create_plumbing() -> None:
@@ -22,6 +22,17 @@ def create_plumbing() -> None:
 
 def drop_plumbing() -> None:
     plumbing.drop_all(bind=op.get_bind())
+
+
+def create_retention_indexes() -> None:
+    """Index the times the retention job purges by; a database made after they joined the metadata has them."""
+    for index in RETENTION_INDEXES:
+        index.create(bind=op.get_bind(), checkfirst=True)
+
+
+def drop_retention_indexes() -> None:
+    for index in RETENTION_INDEXES:
+        index.drop(bind=op.get_bind(), checkfirst=True)
 
 
 def institution_replica_columns() -> list[sa.Column[Any]]:
