@@ -1,6 +1,8 @@
 # One image for all three Sinergi services (registry, enrollment, funding),
 # their Alembic migrations and the `sinergi` CLI; docker-compose.yml picks the
 # process with `command:`. Build: docker build -t sinergi:local .
+# PYTHON_IMAGE: any Debian bookworm image with Python 3.11 and venv (deploy/compose-test.sh builds one
+# offline from a local Debian base).
 ARG PYTHON_IMAGE=python:3.11-slim-bookworm
 
 # ---------------------------------------------------------------- builder ---
@@ -15,17 +17,20 @@ ENV PATH=/opt/venv/bin:$PATH
 
 WORKDIR /src
 
-# Third-party dependencies first (read from shared/pyproject.toml), so this
-# layer is reused as long as the pinned dependency list does not change.
-COPY shared/pyproject.toml shared/pyproject.toml
-RUN python -c 'import tomllib; print("\n".join(tomllib.load(open("shared/pyproject.toml", "rb"))["project"]["dependencies"]))' \
-      > /tmp/requirements.txt \
- && pip install -r /tmp/requirements.txt
+# Every third-party package, transitive ones included, is pinned with its hash in the lock files
+# (pip-compile --generate-hashes; see README, "Compose stack"), so two builds install the same thing.
+# With a wheelhouse in the build context (WHEELHOUSE, filled by `pip download` on a host that reaches
+# PyPI), nothing is fetched: the air-gapped path. With an empty one, pip fetches the same pins from PyPI.
+ARG WHEELHOUSE=deploy/compose/wheelhouse
+COPY deploy/requirements.lock deploy/requirements-build.lock /src/
+COPY ${WHEELHOUSE}/ /wheels/
+RUN if ls /wheels/*.whl >/dev/null 2>&1; then export PIP_NO_INDEX=1 PIP_FIND_LINKS=/wheels; fi \
+ && pip install --require-hashes -r requirements-build.lock -r requirements.lock
 
-# Then the four first-party packages from their pyproject.toml files.
+# Then the four first-party packages, against exactly those pins.
 COPY shared/ shared/
 COPY services/ services/
-RUN pip install ./shared ./services/registry ./services/enrollment ./services/funding \
+RUN pip install --no-deps --no-build-isolation ./shared ./services/registry ./services/enrollment ./services/funding \
  && pip check
 
 # ---------------------------------------------------------------- runtime ---

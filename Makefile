@@ -3,7 +3,7 @@ SHELL := /bin/bash
 PY := .venv/bin/python
 SERVICES := registry enrollment funding
 
-.PHONY: up down install stack-up stack-down stack-status migrate kafka-setup seed services-start services-stop test lint format check-compose bench
+.PHONY: up down install stack-up stack-down stack-status migrate kafka-setup seed services-start services-stop test lint format check-compose compose-test bench cluster-up cluster-down cluster-test
 
 up: install stack-up migrate kafka-setup seed services-start  ## start the whole system: stack, migrations, Kafka principals, seed data, three services
 
@@ -51,9 +51,26 @@ format: install
 check-compose:
 	@bash deploy/check-compose.sh
 
+compose-test: install  ## docker-compose.yml built offline and run end to end (dockerd started by hand; root; a few minutes)
+	@bash deploy/compose-test.sh
+
 bench: install stack-up  ## the benchmarks of bench/ (by hand, ~20 minutes; figures in bench/results, summary in BENCHMARKS.md)
 	@command -v wrk >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk  # the second load client of bench.enrollment
 	@$(PY) -m bench.enrollment
 	@$(PY) -m bench.saga
 	@$(PY) -m bench.relay
 	@$(PY) -m bench.bulk_import
+
+cluster-up:  ## a three-broker Kafka cluster on 127.0.0.1:19092/19192/19292 beside the single broker (deploy/stack.sh)
+	@bash deploy/stack.sh cluster-up
+
+cluster-down:
+	@bash deploy/stack.sh cluster-down
+
+cluster-test: install  ## tests/cluster: faults on the three-broker cluster with two instances of every service (~10 min)
+	@bash deploy/stack.sh pg-start
+	@bash deploy/stack.sh cluster-up
+	@brokers=127.0.0.1:19092,127.0.0.1:19192,127.0.0.1:19292; status=0; \
+	  SINERGI_CLUSTER_BOOTSTRAP=$$brokers SINERGI_KAFKA_BOOTSTRAP=$$brokers SINERGI_KAFKA_REPLICATION_FACTOR=3 \
+	  SINERGI_TEST_INSTANCES=2 .venv/bin/pytest -s tests/cluster || status=$$?; \
+	  bash deploy/stack.sh cluster-down; exit $$status

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Validates docker-compose.yml offline (no Docker engine needed): installs
-# Debian's docker-compose if it is missing, then runs `config -q` on the file
-# with its built-in defaults and with deploy/.env.example.
+# Validates docker-compose.yml offline (no Docker engine needed): installs Debian's docker-compose if
+# it is missing, then runs `config -q` on the file, alone and with deploy/compose/host-network.yml,
+# with deploy/.env.example plus placeholder secrets (the file has no default secret), and checks
+# that it still refuses to start without them.
 set -euo pipefail
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
@@ -22,13 +23,23 @@ if ! command -v docker-compose >/dev/null 2>&1; then
   fi
 fi
 
-# First with the file's own defaults (plus ./.env if one exists),
-# then again with the documented example environment.
-docker-compose --project-directory "$REPO_ROOT" -f docker-compose.yml config -q
-docker-compose --project-directory "$REPO_ROOT" --env-file deploy/.env.example -f docker-compose.yml config -q
+env_file="$(mktemp)"
+trap 'rm -f "$env_file"' EXIT
+# The documented example with every REQUIRED (empty) secret given a placeholder.
+sed -E 's/^([A-Z0-9_]+)=$/\1=check-only-placeholder/' deploy/.env.example >"$env_file"
+# Only the example's settings: not an operator's ./.env, nor this shell's.
+compose() { env -i PATH="$PATH" docker-compose --project-directory "$REPO_ROOT" --env-file "$1" "${@:2}"; }
+
+compose "$env_file" -f docker-compose.yml config -q
+compose "$env_file" -f docker-compose.yml -f deploy/compose/host-network.yml config -q
+if compose deploy/.env.example -f docker-compose.yml config -q 2>/dev/null; then
+  echo "check-compose: docker-compose.yml starts without its secrets (a \${VAR:?} is missing)" >&2
+  exit 1
+fi
 
 # Every file the compose file mounts or builds from must exist.
-for f in Dockerfile .dockerignore deploy/postgres-init/01-create-databases.sh; do
+for f in Dockerfile .dockerignore deploy/postgres-init/01-create-databases.sh deploy/requirements.lock \
+  deploy/requirements-build.lock deploy/compose/wheelhouse/README; do
   [[ -f "$f" ]] || { echo "check-compose: missing $f" >&2; exit 1; }
 done
 echo "check-compose: docker-compose.yml is valid"
