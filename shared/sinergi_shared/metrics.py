@@ -14,5 +14,6 @@ EVENTS_CONSUMED = Counter(
     "sinergi_events_consumed_total", "Events the consumer handled, by outcome", ["service", "type", "outcome"]
 )
 OUTBOX_PENDING = Gauge("sinergi_outbox_pending", "Events waiting in the outbox", ["service"])
+DEAD_LETTERS_WAITING = Gauge("sinergi_dead_letters_waiting", "Dead letters not replayed yet", ["service"])
 OUTBOX_OLDEST_AGE = Gauge("sinergi_outbox_oldest_age_seconds", "Age of the oldest pending outbox event", ["service"])
 CONSUMER_LAG = Gauge("sinergi_consumer_lag", "Messages behind the partition end", ["service", "topic", "partition"])

@@ -130,14 +130,23 @@ async def kafka_reachable(bootstrap: str, timeout: float = 2.0) -> bool:
     return False
 
 
-def outbox_depth(service: str) -> Collector:
-    """Outbox depth and the age of its oldest event, read at scrape time."""
+_BACKLOG = text(
+    """
+    SELECT (SELECT count(*) FROM outbox),
+           (SELECT coalesce(extract(epoch FROM now() - min(created_at)), 0) FROM outbox),
+           (SELECT count(*) FROM dead_letters WHERE replayed_at IS NULL)
+    """
+)
+
+
+def backlog(service: str) -> Collector:
+    """What waits, read at scrape time: the outbox's events (and the oldest one's age) and unreplayed dead letters."""
 
     async def collect(session: AsyncSession) -> None:
-        query = text("SELECT count(*), coalesce(extract(epoch FROM now() - min(created_at)), 0) FROM outbox")
-        pending, oldest_age = (await session.execute(query)).one()
+        pending, oldest_age, dead = (await session.execute(_BACKLOG)).one()
         metrics.OUTBOX_PENDING.labels(service).set(pending)
         metrics.OUTBOX_OLDEST_AGE.labels(service).set(float(oldest_age))
+        metrics.DEAD_LETTERS_WAITING.labels(service).set(dead)
 
     return collect
 
@@ -221,7 +230,7 @@ def create_service_app(
             settings.database_url, pool_size=settings.db_pool_size, max_overflow=settings.db_max_overflow
         )
         app.state.settings = settings
-        app.state.metric_collectors = [outbox_depth(settings.service_name), *metric_collectors]
+        app.state.metric_collectors = [backlog(settings.service_name), *metric_collectors]
         app.state.engine = engine
         app.state.sessions = make_sessionmaker(engine)
         # A service without a verifier of its own learns revoked clients from its revoked_clients table.

@@ -108,6 +108,7 @@ async def test_metrics_show_requests_events_and_outbox_after_a_scenario(system: 
     for name in ("registry", "enrollment", "funding"):
         text = (await system.http.get(system.url(name, "/metrics"))).text
         assert f'sinergi_outbox_pending{{service="{name}"}}' in text
+        assert f'sinergi_dead_letters_waiting{{service="{name}"}} 0.0' in text
         assert f'sinergi_outbox_oldest_age_seconds{{service="{name}"}}' in text
         assert "sinergi_http_request_duration_seconds_bucket" in text
 
