@@ -189,9 +189,13 @@ async def cmd_kafka_grant(args: argparse.Namespace) -> int:
     shown = password if generated else f"<the password in {args.password_file}>"
     # A Kafka client properties file for the agency (e.g. `sinergi kafka grant bkn ... > bkn.properties`).
     print(f"# {principal} may read {topics}, in consumer groups whose names start with {principal}")
-    print(f"bootstrap.servers={deployment.kafka_bootstrap}")
+    print(f"bootstrap.servers={args.bootstrap or deployment.kafka_bootstrap}")
     print(f"security.protocol={deployment.kafka_security_protocol}")
     print("sasl.mechanism=SCRAM-SHA-512")
+    if deployment.kafka_security_protocol == "SASL_SSL":
+        print("# the CA certificate that signed the brokers' (SINERGI_CA_FILE here), saved beside this file")
+        print("ssl.truststore.type=PEM")
+        print("ssl.truststore.location=ca.pem")
     print(f'sasl.jaas.config={SCRAM_LOGIN} required username="{principal}" password="{shown}";')
     return 0
 
@@ -325,6 +329,9 @@ def parser(services: dict[str, ServiceDefinition]) -> argparse.ArgumentParser:
     granting.add_argument("agency", help="short name, e.g. kemenkes (a-z, 0-9, '-')")
     granting.add_argument("topic", nargs="+", choices=ALL_TOPICS, help="as the contract names it, no prefix")
     granting.add_argument("--password-file", help="the principal's password (else one is generated and printed)")
+    granting.add_argument(
+        "--bootstrap", help="the brokers as the agency reaches them (default: SINERGI_KAFKA_BOOTSTRAP, as Sinergi does)"
+    )
     granting.set_defaults(run=cmd_kafka_grant)
     sub.add_parser("doctor", help="check Postgres, Kafka, migrations, topics, relays, outboxes").set_defaults(
         run=cmd_doctor

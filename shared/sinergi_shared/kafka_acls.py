@@ -20,12 +20,12 @@ from aiokafka.protocol.admin import CreateAclsRequest_v1, DescribeAclsRequest
 from aiokafka.protocol.api import Request, RequestStruct, Response
 from aiokafka.protocol.types import CompactArray, CompactBytes, CompactString, Int8, Int16, Int32, Schema, TaggedFields
 from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import SettingsConfigDict
 
 from sinergi_shared.contracts import ALL_TOPICS, EVENTS
 from sinergi_shared.inbox import EventHandlers
 from sinergi_shared.kafka import KafkaAccess, local_password
-from sinergi_shared.settings import ServiceSettings
+from sinergi_shared.settings import ServiceSettings, SinergiSettings
 from sinergi_shared.topics import ensure_topics
 
 ADMIN = "admin"
@@ -102,7 +102,7 @@ def agency_grants(principal: str, topics: Sequence[str], prefix: str = "") -> li
     return [*grants, Grant(Resource.GROUP, principal, Operation.READ, Pattern.PREFIXED)]
 
 
-class AdminSettings(BaseSettings):
+class AdminSettings(SinergiSettings):
     """The broker's admin principal (SINERGI_KAFKA_ADMIN_USERNAME / _PASSWORD), for setup and grants only."""
 
     model_config = SettingsConfigDict(env_prefix="SINERGI_KAFKA_ADMIN_", extra="ignore")

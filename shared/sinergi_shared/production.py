@@ -6,6 +6,9 @@ token verifier refuses a JWKS fetched over plain HTTP (sinergi_shared.auth).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import asyncpg
 
 from sinergi_shared.db import asyncpg_dsn
@@ -59,9 +62,12 @@ async def database_refusals(settings: ServiceSettings) -> list[str]:
     return []
 
 
-async def refuse_unsafe(settings: ServiceSettings) -> None:
-    """Raise UnsafeForProduction with every reason at once, so an operator fixes them in one round."""
+async def refuse_unsafe(settings: ServiceSettings, service_refusals: Callable[[Any], list[str]] | None = None) -> None:
+    """Raise UnsafeForProduction with every reason at once (the service's own too), so an operator fixes them in
+    one round."""
     refusals = setting_refusals(settings) + await database_refusals(settings)
+    if service_refusals is not None and settings.mode == "production":
+        refusals += service_refusals(settings)
     if refusals:
         lines = "\n".join(f"  - {reason}" for reason in refusals)
         raise UnsafeForProduction(f"refusing to start with SINERGI_MODE=production:\n{lines}")

@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import uvicorn
 from uvicorn.config import STARTUP_FAILURE
@@ -52,6 +53,8 @@ class ServiceDefinition:
     # Adds the service's own commands to `sinergi`; each parser's set_defaults(run=...) names an async
     # function of the parsed arguments that returns the exit code.
     commands: Callable[[AddCommand], None] | None = None
+    # The service's own reasons to refuse SINERGI_MODE=production, listed with everyone's before anything starts.
+    refusals: Callable[[Any], list[str]] | None = None
 
     @property
     def app(self) -> str:
@@ -114,7 +117,7 @@ def run(
     log_config = logging_config(settings.log_level)
     logging.config.dictConfig(log_config)
     try:
-        asyncio.run(refuse_unsafe(settings))
+        asyncio.run(refuse_unsafe(settings, definition.refusals))
     except UnsafeForProduction as exc:
         sys.exit(str(exc))
     config = None

@@ -35,10 +35,8 @@ class FromFiles(PydanticBaseSettingsSource):
         return values
 
 
-class ServiceSettings(BaseSettings):
-    """Database, Kafka and token settings common to all services."""
-
-    model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
+class SinergiSettings(BaseSettings):
+    """Settings read from the environment, or from the file a <NAME>_FILE variable names."""
 
     @classmethod
     def settings_customise_sources(
@@ -51,6 +49,12 @@ class ServiceSettings(BaseSettings):
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         """Arguments, then the environment, then NAME_FILE files (an explicit value wins over a file)."""
         return init_settings, env_settings, FromFiles(settings_cls), dotenv_settings, file_secret_settings
+
+
+class ServiceSettings(SinergiSettings):
+    """Database, Kafka and token settings common to all services."""
+
+    model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
 
     service_name: str = "sinergi"
     # local: the demo stack's fixed secrets are accepted; production: start-up refuses default or weak secrets.

@@ -156,6 +156,27 @@ async def test_granting_from_the_command_line_prints_how_to_connect(prefix: str)
         await produce(access, prefix + "registry.institutions")
 
 
+async def test_a_grant_names_the_brokers_as_the_agency_reaches_them_and_its_truststore_over_tls(prefix: str) -> None:
+    env = {
+        **_env(),
+        "SINERGI_KAFKA_BOOTSTRAP": KAFKA_TLS,
+        "SINERGI_KAFKA_SECURITY_PROTOCOL": "SASL_SSL",
+        "SINERGI_CA_FILE": KAFKA_CA,
+        "SINERGI_TOPIC_PREFIX": prefix,
+    }
+    command = (sys.executable, "-m", "sinergi_shared.cli", "kafka", "grant", f"bpk{uuid.uuid4().hex[:6]}")
+    command += ("registry.clients", "--bootstrap", "kafka.example.go.id:9094")
+    proc = await asyncio.create_subprocess_exec(
+        *command, env=env, cwd=REPO, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT
+    )
+    out = (await proc.communicate())[0].decode()
+    assert proc.returncode == 0, out
+    settings = dict(line.split("=", 1) for line in out.splitlines() if not line.startswith("#"))
+    assert settings["bootstrap.servers"] == "kafka.example.go.id:9094"
+    assert settings["security.protocol"] == "SASL_SSL"
+    assert settings["ssl.truststore.type"] == "PEM"
+
+
 def _env() -> dict[str, str]:
     import os
 

@@ -13,6 +13,7 @@ import pytest
 
 from funding.config import Settings as FundingSettings
 from registry.config import Settings as RegistrySettings
+from sinergi_shared.kafka_acls import admin_access
 from sinergi_shared.production import UnsafeForProduction, database_refusals, refuse_unsafe, setting_refusals
 from tests.support.stack import PG_ADMIN_DSN, REPO, sqlalchemy_url
 
@@ -104,3 +105,33 @@ def test_a_value_in_the_environment_wins_over_its_file(tmp_path: Path, monkeypat
     assert FundingSettings().kafka().password == "from-the-file-1234"
     monkeypatch.setenv("FUNDING_KAFKA_PASSWORD", "from-the-environment")
     assert FundingSettings().kafka().password == "from-the-environment"
+
+
+async def test_the_registry_lists_its_own_refusals_with_everyone_elses_before_starting() -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SINERGI_", "REGISTRY_"))}
+    env.update(
+        SINERGI_MODE="production",
+        REGISTRY_DATABASE_URL=sqlalchemy_url(PG_ADMIN_DSN),
+        REGISTRY_BOOTSTRAP_CLIENT_ID="operator",
+        REGISTRY_BOOTSTRAP_CLIENT_SECRET="change-me-operator-secret",
+    )
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "registry", "--relay", env=env, cwd=REPO, stderr=asyncio.subprocess.PIPE
+    )
+    _, err = await asyncio.wait_for(proc.communicate(), 60)
+    assert proc.returncode == 1
+    reasons = [line for line in err.decode().splitlines() if line.startswith("  - ")]
+    assert [r.split()[1] for r in reasons] == [
+        "SINERGI_KAFKA_SECURITY_PROTOCOL",
+        "REGISTRY_KAFKA_PASSWORD",
+        "REGISTRY_DATABASE_URL",
+        "REGISTRY_BOOTSTRAP_CLIENT_SECRET",
+        "REGISTRY_SIGNING_KEY_PEM",
+    ]
+
+
+def test_the_kafka_admin_password_can_come_from_a_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    password = tmp_path / "kafka_admin_password"
+    password.write_text("admin-from-a-file-123\n")
+    monkeypatch.setenv("SINERGI_KAFKA_ADMIN_PASSWORD_FILE", str(password))
+    assert admin_access().password == "admin-from-a-file-123"

@@ -22,7 +22,7 @@ from registry.domain.secrets import weakness
 from registry.events import client_revoked
 from registry.models import ApiClient, Institution
 from registry.schemas import ClientFilters, InstitutionCreate
-from registry.tokens import OAuthError, ensure_signing_key, refuse_unprotected_signing_key
+from registry.tokens import OAuthError, ensure_signing_key, refuse_unprotected_signing_key, signing_key_refusal
 from sinergi_shared.auth import Principal
 from sinergi_shared.http import claim_key, filtered, remember
 from sinergi_shared.outbox import record
@@ -214,16 +214,29 @@ class WeakBootstrapSecret(UnsafeForProduction):
     """Production refuses to start with a bootstrap secret anyone could know or guess."""
 
 
+def bootstrap_secret_refusal(settings: Settings) -> str | None:
+    """Why production mode refuses the bootstrap secret: a default, short or repetitive one."""
+    if settings.mode != "production" or not settings.bootstrap_client_secret:
+        return None
+    reason = weakness(settings.bootstrap_client_secret)
+    if reason is None:
+        return None
+    return (
+        f"REGISTRY_BOOTSTRAP_CLIENT_SECRET is refused with SINERGI_MODE=production: {reason}. Set a random "
+        "secret of at least 32 characters, e.g. python -c 'import secrets; print(secrets.token_urlsafe(32))'"
+    )
+
+
 def refuse_weak_bootstrap_secret(settings: Settings) -> None:
     """In production mode, raise WeakBootstrapSecret for a default, short or repetitive bootstrap secret."""
-    if settings.mode != "production" or not settings.bootstrap_client_secret:
-        return
-    reason = weakness(settings.bootstrap_client_secret)
+    reason = bootstrap_secret_refusal(settings)
     if reason is not None:
-        raise WeakBootstrapSecret(
-            f"REGISTRY_BOOTSTRAP_CLIENT_SECRET is refused with SINERGI_MODE=production: {reason}. Set a random "
-            "secret of at least 32 characters, e.g. python -c 'import secrets; print(secrets.token_urlsafe(32))'"
-        )
+        raise WeakBootstrapSecret(reason)
+
+
+def production_refusals(settings: Settings) -> list[str]:
+    """The registry's own reasons to refuse production mode, listed by the runner with everyone's."""
+    return [r for r in (bootstrap_secret_refusal(settings), signing_key_refusal(settings)) if r is not None]
 
 
 async def bootstrap(session: AsyncSession, settings: Settings) -> None:

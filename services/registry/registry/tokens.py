@@ -68,24 +68,32 @@ class ConfiguredKey(RuntimeError):
     """The operator configured the signing key: only changing that setting rotates it."""
 
 
-def refuse_unprotected_signing_key(settings: Settings) -> None:
-    """In production mode, raise UnsafeForProduction unless the signing key is given, encrypted, with its passphrase.
+def signing_key_refusal(settings: Settings) -> str | None:
+    """Why production mode refuses the signing key settings: none given, or not encrypted with its passphrase.
 
     A generated key would sit unencrypted in the database, where any backup or replica carries it.
     """
     if settings.mode != "production":
-        return
+        return None
     if not settings.signing_key_pem:
-        raise UnsafeForProduction(
+        return (
             "REGISTRY_SIGNING_KEY_PEM (or _FILE) is required with SINERGI_MODE=production: a generated key would be "
             "kept unencrypted in the database"
         )
     if ENCRYPTED_PEM not in settings.signing_key_pem or not settings.signing_key_passphrase:
-        raise UnsafeForProduction(
+        return (
             "REGISTRY_SIGNING_KEY_PEM must be an encrypted PEM (BEGIN ENCRYPTED PRIVATE KEY) and "
             "REGISTRY_SIGNING_KEY_PASSPHRASE (or _FILE) its passphrase with SINERGI_MODE=production; e.g. openssl "
             "genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -aes-256-cbc -pass file:passphrase.txt"
         )
+    return None
+
+
+def refuse_unprotected_signing_key(settings: Settings) -> None:
+    """Raise UnsafeForProduction when production mode refuses the signing key settings."""
+    reason = signing_key_refusal(settings)
+    if reason is not None:
+        raise UnsafeForProduction(reason)
 
 
 async def ensure_signing_key(session: AsyncSession, settings: Settings) -> str:
