@@ -1,6 +1,6 @@
 """Benchmark 3: the outbox relay draining 100,000 typical events to Kafka (acks=all) vs aiokafka producing directly.
 
-python -m bench.relay [--events 100000] [--reps 2] [--batch-size 500]
+python -m bench.relay [--events 100000] [--reps 2] [--batch-size 500] [--replication-factor 3]
 """
 
 from __future__ import annotations
@@ -20,8 +20,9 @@ from bench.common import COST, YEAR, save
 from bench.profile import Profiler
 from sinergi_shared.events import CloudEvent
 from sinergi_shared.outbox import OutboxRelay
+from sinergi_shared.settings import ServiceSettings
 from sinergi_shared.topics import ensure_topics
-from tests.support.stack import ADMIN, create_database, drop_database, migrate
+from tests.support.stack import ADMIN, KAFKA, create_database, drop_database, migrate
 
 
 def typical_event(n: int) -> tuple[Any, ...]:
@@ -129,11 +130,17 @@ async def main() -> None:
     parser.add_argument("--batch-size", type=int, default=500)
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--tag", default="relay")
+    parser.add_argument(
+        "--replication-factor",
+        type=int,
+        default=ServiceSettings().kafka_replication_factor,
+        help="copies of each partition (SINERGI_KAFKA_REPLICATION_FACTOR; 3 on the cluster of `make cluster-up`)",
+    )
     args = parser.parse_args()
     prefix = f"b{uuid.uuid4().hex[:8]}."
     relay_prefix, direct_prefix = prefix + "relay.", prefix + "direct."
     for p in (relay_prefix, direct_prefix):
-        await ensure_topics(ADMIN, p)
+        await ensure_topics(ADMIN, p, replication_factor=args.replication_factor)
     dsn = await create_database("bench_relay")
     runs = []
     try:
@@ -170,6 +177,8 @@ async def main() -> None:
                     "payload_bytes": size,
                     "acks": "all",
                     "partitions": 3,
+                    "kafka": KAFKA,
+                    "replication_factor": args.replication_factor,
                 },
                 "runs": runs,
             },

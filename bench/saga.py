@@ -43,7 +43,7 @@ from bench.common import (
 )
 from bench.profile import Profiler
 from sinergi_shared.contracts import T_ENROLLMENTS
-from tests.support.stack import ADMIN
+from tests.support.stack import ADMIN, KAFKA
 from tests.support.system import System, start_system, stop_system
 
 COHORTS = 200
@@ -313,6 +313,7 @@ async def main() -> None:
         settings = {
             "env": env,
             "split": args.split,
+            "kafka": KAFKA,  # the cluster of `make cluster-up` with SINERGI_KAFKA_BOOTSTRAP set to its three brokers
             "cohorts": COHORTS,
             "poll_s": POLL_S,
             "warmup": {"rate": warm_rate, "seconds": warm_s, "saga": warm["saga_observed"]},

@@ -1,14 +1,21 @@
 #!/usr/bin/env bash
-# `make compose-test`: docker-compose.yml built and run end to end on this machine, offline.
+# `make compose-test`: docker-compose.yml built and run end to end on this machine, offline, in
+# production mode (SINERGI_MODE=production, the compose file's default).
 #
 # Installs the engine if missing (docker.io, docker-compose, debootstrap), starts dockerd by hand
 # without a bridge network, builds a Debian base with debootstrap and from it the Postgres, Kafka and
 # Python images (deploy/compose/*/Dockerfile; Debian's packages and the Maven jars of
-# deploy/kafka/pom.xml), then the project's image from a hash-pinned wheelhouse, runs
+# deploy/kafka/pom.xml), then the project's image from a hash-pinned wheelhouse. Makes what an
+# operator provides, in a throwaway folder: a CA, the broker's and the APIs' certificates, the
+# registry's encrypted signing key and its passphrase, random passwords and secrets. Runs
 # `docker-compose up` with deploy/compose/host-network.yml on ports that clash with nothing of the
-# local stack, waits for health and runs deploy/compose/scenario.py through the published ports.
-# Always ends with `docker-compose down -v`, the daemon stopped by its pid and its data removed.
-# Caches (the Debian base, the wheelhouse, the built base images) stay in .stack/compose-cache.
+# local stack, waits for health and runs deploy/compose/scenario.py through the published ports (https
+# trusting the CA; Kafka over SASL_SSL, an agency principal made with `sinergi kafka grant` included),
+# then checks that the project's image refuses to start in production mode with clear-text Kafka or
+# the old default bootstrap secret.
+# Always ends with `docker-compose down -v`, the daemon stopped by its pid and its data (the secrets
+# with it) removed. Caches (the Debian base, the wheelhouse, the built base images) stay in
+# .stack/compose-cache.
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
@@ -21,6 +28,7 @@ WHEELHOUSE=deploy/compose/wheelhouse
 SOCK="$STATE/run/docker.sock"
 PIDFILE="$STATE/dockerd.pid"
 ENV_FILE="$STATE/compose.env"
+SECRETS="$STATE/secrets"            # what an operator provides: certificates, keys, passwords
 PROJECT=sinergi-compose-test
 # docker-compose.yml with the host-network override, resolved by `docker-compose config` into
 # $RESOLVED without the published ports: Compose v1 refuses `ports:` beside `network_mode: host`,
@@ -160,6 +168,7 @@ stage "postgres, kafka, python images"
 kafka_ctx="$STATE/kafka-context"
 mkdir -p "$kafka_ctx"
 cp -a deploy/compose/kafka/. deploy/kafka/log4j2.xml "$kafka_ctx/"
+rm -f "$kafka_ctx/start.sh"  # mounted by docker-compose.yml, not built in
 cp -al "$libs" "$kafka_ctx/libs" 2>/dev/null || cp -a "$libs" "$kafka_ctx/libs"
 # A built image is kept as a tarball named by the hash of everything it is built from.
 base_sum="$(sha256sum "$rootfs_tar" | cut -c1-64)"
@@ -186,24 +195,51 @@ build_image "$POSTGRES_IMAGE" deploy/compose/postgres & pids+=($!)
 build_image "$KAFKA_IMAGE" "$kafka_ctx" & pids+=($!)
 for p in "${pids[@]}"; do wait "$p" || fail "building an image (logs in $STATE/build-*.log)"; done
 
-# The throwaway environment: fresh secrets each run, never committed (.stack/ is ignored).
+stage "certificates and secrets"
+# What an operator provides (README, "Compose stack (operators)"), made fresh each run in a folder
+# only root can enter, removed at the end with $STATE; the files are 0444 so that the containers'
+# users (postgres, appuser, sinergi) can read their read-only mounts.
+pki="$STATE/pki"  # the CA's key and the requests: never given to a container
 umask 077
+mkdir -p "$pki" "$SECRETS"
 secret() { od -An -N24 -tx1 /dev/urandom | tr -d ' \n'; }
+put() { printf '%s' "$2" >"$SECRETS/$1"; }  # name value
+leaf() {  # name CN SANs: a server certificate signed by the CA
+  printf 'subjectAltName=%s\nbasicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n' \
+    "$3" >"$pki/$1.ext"
+  openssl req -newkey rsa:2048 -nodes -subj "/CN=$2" -keyout "$pki/$1.key" -out "$pki/$1.csr" \
+    && openssl x509 -req -in "$pki/$1.csr" -CA "$SECRETS/ca.pem" -CAkey "$pki/ca.key" -CAcreateserial -days 2 \
+      -extfile "$pki/$1.ext" -out "$pki/$1.crt"
+}
+{
+  openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=Sinergi compose-test CA" \
+    -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" \
+    -keyout "$pki/ca.key" -out "$SECRETS/ca.pem" \
+  && leaf kafka kafka "DNS:kafka,DNS:localhost,IP:127.0.0.1" \
+  && leaf api registry "DNS:registry,DNS:enrollment,DNS:funding,DNS:localhost,IP:127.0.0.1" \
+  && put registry_signing_key_passphrase "$(secret)" \
+  && openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -aes-256-cbc \
+    -pass "file:$SECRETS/registry_signing_key_passphrase" -out "$SECRETS/registry_signing_key.pem"
+} </dev/null >"$STATE/pki.log" 2>&1 || { tail -n 20 "$STATE/pki.log" >&2; fail "making the certificates"; }
+# The broker's PEM keystore: its PKCS#8 key, then its chain. The APIs: certificate and key apart.
+cat "$pki/kafka.key" "$pki/kafka.crt" "$SECRETS/ca.pem" >"$SECRETS/kafka.pem"
+cp "$pki/api.crt" "$pki/api.key" "$SECRETS/"
+put postgres_password "$(secret)"
+for service in registry enrollment funding; do
+  put "${service}_database_url" "postgresql+asyncpg://sinergi_$service:$(secret)@postgres:$POSTGRES_PORT/sinergi_$service"
+  put "${service}_kafka_password" "$(secret)"
+done
+put kafka_admin_password "$(secret)"
+put registry_bootstrap_client_secret "$(secret)"
+chmod 0444 "$SECRETS"/*
+# No secret in the environment file: only the folder that holds them.
 cat >"$ENV_FILE" <<EOF
 SINERGI_IMAGE=$SINERGI_IMAGE
 SINERGI_PYTHON_IMAGE=$PYTHON_IMAGE
 SINERGI_WHEELHOUSE=$WHEELHOUSE
 POSTGRES_IMAGE=$POSTGRES_IMAGE
 KAFKA_IMAGE=$KAFKA_IMAGE
-POSTGRES_PASSWORD=$(secret)
-REGISTRY_DB_PASSWORD=$(secret)
-ENROLLMENT_DB_PASSWORD=$(secret)
-FUNDING_DB_PASSWORD=$(secret)
-REGISTRY_BOOTSTRAP_CLIENT_SECRET=$(secret)
-SINERGI_KAFKA_ADMIN_PASSWORD=$(secret)
-REGISTRY_KAFKA_PASSWORD=$(secret)
-ENROLLMENT_KAFKA_PASSWORD=$(secret)
-FUNDING_KAFKA_PASSWORD=$(secret)
+SINERGI_SECRETS_DIR=$SECRETS
 SINERGI_BIND=127.0.0.1
 SINERGI_LISTEN_HOST=127.0.0.1
 POSTGRES_LISTEN_ADDRESSES=127.0.0.1
@@ -215,8 +251,7 @@ KAFKA_EXTERNAL_PORT=$KAFKA_EXTERNAL_PORT
 REGISTRY_PORT=$REGISTRY_PORT
 ENROLLMENT_PORT=$ENROLLMENT_PORT
 FUNDING_PORT=$FUNDING_PORT
-SINERGI_JWKS_URL=http://registry:$REGISTRY_PORT/.well-known/jwks.json
-ENROLLMENT_PUBLIC_BASE_URL=http://127.0.0.1:$ENROLLMENT_PORT
+ENROLLMENT_PUBLIC_BASE_URL=https://127.0.0.1:$ENROLLMENT_PORT
 EOF
 "${SOURCES[@]}" config >"$RESOLVED"
 .venv/bin/python - "$RESOLVED" <<'EOF'
@@ -252,9 +287,44 @@ for service in registry enrollment funding; do
 done
 say "postgres, kafka, three services healthy; migrations and seed done"
 
+stage "agency grant"
+# An agency principal, made as an operator would: `sinergi kafka grant` in a one-off container of the
+# project's image, as the admin over SASL_SSL; it prints the agency's client properties.
+"${COMPOSE[@]}" run --rm --no-deps -T kafka-setup sh -c \
+  'export SINERGI_KAFKA_ADMIN_PASSWORD="$(cat "$SINERGI_KAFKA_ADMIN_PASSWORD_FILE")" && exec sinergi kafka grant compose-bkn enrollment.enrollments' \
+  </dev/null >"$STATE/agency.properties" 2>"$STATE/grant.log" \
+  || { cat "$STATE/grant.log" "$STATE/agency.properties" >&2; fail "sinergi kafka grant"; }
+grep -q '^security.protocol=SASL_SSL$' "$STATE/agency.properties" \
+  || { cat "$STATE/agency.properties" >&2; fail "the grant printed no SASL_SSL properties"; }
+say "agency-compose-bkn may read enrollment.enrollments"
+
 stage "scenario"
 set -a
 # shellcheck disable=SC1090
 . "$ENV_FILE"
 set +a
-.venv/bin/python deploy/compose/scenario.py </dev/null
+COMPOSE_SECRETS="$SECRETS" AGENCY_PROPERTIES="$STATE/agency.properties" \
+  .venv/bin/python deploy/compose/scenario.py </dev/null
+
+stage "production refusals"
+# The project's image in production mode with one weak setting each, as an operator would meet it:
+# the registry service as compose runs it (its secrets, its database) exits non-zero and says why.
+# Stopped first: Compose v1 links a one-off container to its service's running ones, which host
+# networking refuses.
+"${COMPOSE[@]}" stop registry </dev/null >/dev/null 2>&1
+refused() {  # what (a setting=value) expected-message
+  local out code
+  set +e
+  out="$(timeout 120 "${COMPOSE[@]}" run --rm --no-deps -T -e "$1" registry </dev/null 2>&1)"
+  code=$?
+  set -e
+  if [[ $code -eq 0 || $code -eq 124 ]] || ! grep -qF "$2" <<<"$out"; then
+    printf '%s\n' "$out" | tail -n 30 >&2
+    fail "the registry with $1 exited $code without refusing: $2"
+  fi
+  say "$1: exit $code, \"$2\""
+}
+refused SINERGI_KAFKA_SECURITY_PROTOCOL=SASL_PLAINTEXT \
+  "SINERGI_KAFKA_SECURITY_PROTOCOL must be SASL_SSL (authenticated, encrypted), not SASL_PLAINTEXT"
+refused REGISTRY_BOOTSTRAP_CLIENT_SECRET=change-me-operator-secret \
+  "REGISTRY_BOOTSTRAP_CLIENT_SECRET is refused with SINERGI_MODE=production"

@@ -16,6 +16,17 @@
 #   kafka-reset   stop the broker, delete its data (every topic), format and start
 #                 again: a fresh broker, e.g. before benchmarks (test runs leave
 #                 thousands of prefixed topics behind, and the broker's CPU grows)
+#   cluster-up      a three-node KRaft cluster beside the single broker (idempotent): nodes 1-3,
+#                   each broker+controller, on 127.0.0.1:19092 / 19192 / 19292 (controllers on
+#                   19093 / 19193 / 19293, TLS on 19094 / 19194 / 19294), the same users, ACLs and CA
+#                   as the single broker; replication factor 3, min.insync.replicas 2; data, logs and
+#                   pid files in .stack/cluster/node<N>/ (tests/cluster, `make cluster-test`)
+#   cluster-down    stop the three nodes (SIGTERM, then SIGKILL after 60 s)
+#   cluster-status  print the state of each node; exit 0 only if all three are up
+#   cluster-kill N  SIGKILL node N (fault injection)
+#   cluster-stop N  stop node N gracefully
+#   cluster-start N start node N again (the other two keep the quorum)
+#   cluster-reset   cluster-down, delete the cluster's data, cluster-up
 #
 # Endpoints:
 #   Postgres  127.0.0.1:55432  user sinergi / password sinergi (superuser)
@@ -26,7 +37,8 @@
 #             127.0.0.1:9094, its CA in .stack/kafka/tls/ca.pem
 # Optional overrides (e.g. a second stack on one machine): SINERGI_PG_PORT,
 # SINERGI_KAFKA_PORT, SINERGI_KAFKA_CONTROLLER_PORT, SINERGI_KAFKA_HEAP (512m),
-# SINERGI_KAFKA_ADMIN_PASSWORD, SINERGI_KAFKA_CONTROLLER_PASSWORD.
+# SINERGI_KAFKA_ADMIN_PASSWORD, SINERGI_KAFKA_CONTROLLER_PASSWORD; for the cluster SINERGI_CLUSTER_PORT
+# (19092: node N listens on it + 100 * (N - 1), its controller on +1, TLS on +2) and SINERGI_CLUSTER_HEAP (512m).
 #
 # Everything the stack creates for Kafka (jars, data, logs, pid) lives under
 # <repo>/.stack/. Postgres is a Debian cluster (/etc/postgresql/<ver>/sinergi,
@@ -57,24 +69,40 @@ KAFKA_POM="$SCRIPT_DIR/kafka/pom.xml"
 KAFKA_LOG4J="$SCRIPT_DIR/kafka/log4j2.xml"
 KAFKA_HOME="$STACK_DIR/kafka"
 KAFKA_LIBS="$KAFKA_HOME/libs"
-KAFKA_DATA="$KAFKA_HOME/data"
-KAFKA_CONF="$KAFKA_HOME/server.properties"
-KAFKA_PIDFILE="$KAFKA_HOME/kafka.pid"
-KAFKA_READYFILE="$KAFKA_HOME/kafka.ready"
-KAFKA_LOG="$KAFKA_HOME/server.log"
+# kafka_paths: where the broker of $KAFKA_HOME keeps its data, configuration, pid and log (cluster_node
+# points them at a node of the cluster).
+kafka_paths() {
+  KAFKA_DATA="$KAFKA_HOME/data"
+  KAFKA_CONF="$KAFKA_HOME/server.properties"
+  KAFKA_PIDFILE="$KAFKA_HOME/kafka.pid"
+  KAFKA_READYFILE="$KAFKA_HOME/kafka.ready"
+  KAFKA_LOG="$KAFKA_HOME/server.log"
+  # Written once the storage was formatted with the admin's SCRAM credentials; data formatted before
+  # authentication existed has no admin and is formatted again.
+  KAFKA_AUTH_MARK="$KAFKA_DATA/.scram-admin"
+}
+kafka_paths
 KAFKA_CLUSTER_ID_FILE="$KAFKA_HOME/cluster.id"
 KAFKA_HEAP="${SINERGI_KAFKA_HEAP:-512m}"
+# The single broker is its own quorum and keeps one copy of each partition.
+KAFKA_NODE_ID=1
+KAFKA_QUORUM_VOTERS="1@$KAFKA_HOST:$KAFKA_CONTROLLER_PORT"
+KAFKA_REPLICAS=1
+KAFKA_MIN_ISR=1
 # The local stack's fixed demo secrets (SPEC §9, local mode); production brokers get their own.
 KAFKA_ADMIN_USER=admin
 KAFKA_ADMIN_PASSWORD="${SINERGI_KAFKA_ADMIN_PASSWORD:-sinergi-admin-local}"
 KAFKA_CONTROLLER_USER=controller
 KAFKA_CONTROLLER_PASSWORD="${SINERGI_KAFKA_CONTROLLER_PASSWORD:-sinergi-controller-local}"
-# Written once the storage was formatted with the admin's SCRAM credentials; data formatted before
-# authentication existed has no admin and is formatted again.
-KAFKA_AUTH_MARK="$KAFKA_DATA/.scram-admin"
 KAFKA_TLS_DIR="$KAFKA_HOME/tls"
 KAFKA_START_WAIT_SECONDS=60
 KAFKA_STOP_WAIT_SECONDS=60
+
+# ---- Kafka cluster settings (cluster-*) ----------------------------------------
+CLUSTER_DIR="$STACK_DIR/cluster"
+CLUSTER_NODES=(1 2 3)
+CLUSTER_PORT="${SINERGI_CLUSTER_PORT:-19092}"
+CLUSTER_HEAP="${SINERGI_CLUSTER_HEAP:-512m}"
 
 # ---- output helpers ---------------------------------------------------------
 say()  { printf '[stack] %s\n' "$*"; }
@@ -130,11 +158,13 @@ apt_install() {
 # ---- locking ----------------------------------------------------------------
 # Serialize mutating subcommands (two concurrent `up`s must not both start a
 # broker). fd 9 is closed for every daemon we launch so they don't hold it.
+# take_lock [FILE]: the cluster has its own lock, so its faults never wait for the single broker's.
 take_lock() {
-  mkdir -p "$STACK_DIR" "$LOG_DIR"
-  exec 9>"$STACK_DIR/.lock"
+  local lock="${1:-$STACK_DIR/.lock}"
+  mkdir -p "$STACK_DIR" "$LOG_DIR" "$(dirname "$lock")"
+  exec 9>"$lock"
   if ! flock -w 900 9; then
-    fail "another deploy/stack.sh is still running (lock $STACK_DIR/.lock held for 900 s)"
+    fail "another deploy/stack.sh is still running (lock $lock held for 900 s)"
   fi
 }
 
@@ -457,8 +487,8 @@ write_kafka_config() {
   cat >"$tmp" <<EOF
 # Generated by deploy/stack.sh - do not edit (rewritten on every kafka-start).
 process.roles=broker,controller
-node.id=1
-controller.quorum.voters=1@$KAFKA_HOST:$KAFKA_CONTROLLER_PORT
+node.id=$KAFKA_NODE_ID
+controller.quorum.voters=$KAFKA_QUORUM_VOTERS
 # Every connection is authenticated (SPEC §7): clients and the broker itself with SCRAM-SHA-512 on CLIENT
 # (users live in the cluster metadata: the admin is added at format time, the services and agencies by
 # sinergi kafka setup / sinergi kafka grant); the controller listener with PLAIN (KRaft controllers cannot
@@ -483,17 +513,17 @@ allow.everyone.if.no.acl.found=false
 super.users=User:$KAFKA_ADMIN_USER;User:$KAFKA_CONTROLLER_USER
 log.dirs=$KAFKA_DATA
 num.partitions=3
-default.replication.factor=1
+default.replication.factor=$KAFKA_REPLICAS
 auto.create.topics.enable=true
 delete.topic.enable=true
-offsets.topic.replication.factor=1
+offsets.topic.replication.factor=$KAFKA_REPLICAS
 offsets.topic.num.partitions=10
-transaction.state.log.replication.factor=1
-transaction.state.log.min.isr=1
+transaction.state.log.replication.factor=$KAFKA_REPLICAS
+transaction.state.log.min.isr=$KAFKA_MIN_ISR
 transaction.state.log.num.partitions=10
-share.coordinator.state.topic.replication.factor=1
-share.coordinator.state.topic.min.isr=1
-min.insync.replicas=1
+share.coordinator.state.topic.replication.factor=$KAFKA_REPLICAS
+share.coordinator.state.topic.min.isr=$KAFKA_MIN_ISR
+min.insync.replicas=$KAFKA_MIN_ISR
 group.initial.rebalance.delay.ms=0
 # Faster recovery after kafka-kill: the controller fences the dead incarnation
 # after this timeout (default 9 s) before the restarted broker can register.
@@ -595,16 +625,19 @@ kafka_wait_ready() {
   fail "Kafka broker (pid $pid) not ready on $KAFKA_HOST:$KAFKA_PORT within ${KAFKA_START_WAIT_SECONDS}s (still running; rerun kafka-start to keep waiting, or kafka-kill)" "$KAFKA_LOG"
 }
 
-cmd_kafka_start() {
-  local pid p t0=$SECONDS
+# kafka_launch: start the broker unless it runs; KAFKA_LAUNCHED is then the pid to wait for ("" when it
+# was up and ready already). A cluster launches all its nodes before waiting: none is ready without a quorum.
+KAFKA_LAUNCHED=""
+kafka_launch() {
+  local pid p
+  KAFKA_LAUNCHED=""
   if pid="$(kafka_pid)"; then
     if kafka_is_ready "$pid"; then
       say "kafka: already up (pid $pid, $KAFKA_HOST:$KAFKA_PORT)"
       return 0
     fi
     say "kafka: process $pid is running but not ready yet; waiting ..."
-    kafka_wait_ready "$pid"
-    say "kafka: up (pid $pid, $KAFKA_HOST:$KAFKA_PORT)"
+    KAFKA_LAUNCHED="$pid"
     return 0
   fi
   rm -f "$KAFKA_PIDFILE" "$KAFKA_READYFILE"
@@ -641,8 +674,20 @@ $(port_owner "$p")"
     pid="$(kafka_pid)" || { sleep 1; pid="$(kafka_pid)"; } \
       || fail "Kafka broker exited right after launch" "$KAFKA_LOG"
   fi
-  kafka_wait_ready "$pid"
-  say "kafka: up (pid $pid, $KAFKA_HOST:$KAFKA_PORT) in $((SECONDS - t0))s; log $KAFKA_LOG"
+  KAFKA_LAUNCHED="$pid"
+}
+
+# kafka_wait_launched T0: wait until the launched broker is ready (nothing to do when it was up).
+kafka_wait_launched() {
+  [[ -n "$KAFKA_LAUNCHED" ]] || return 0
+  kafka_wait_ready "$KAFKA_LAUNCHED"
+  say "kafka: up (pid $KAFKA_LAUNCHED, $KAFKA_HOST:$KAFKA_PORT) in $((SECONDS - $1))s; log $KAFKA_LOG"
+}
+
+cmd_kafka_start() {
+  local t0=$SECONDS
+  kafka_launch
+  kafka_wait_launched "$t0"
 }
 
 # wait_gone PID SECONDS: true once the process is gone.
@@ -715,6 +760,93 @@ kafka_status() {
 }
 
 # =============================================================================
+# Kafka cluster: three nodes, each broker and controller (a static quorum of three voters), beside the
+# single broker. The single broker's functions serve each node once cluster_node has pointed them at it.
+# =============================================================================
+CLUSTER_ID_FILE="$CLUSTER_DIR/cluster.id"
+
+# cluster_node N: the following kafka_* functions act on node N of the cluster.
+cluster_node() {
+  local n="$1" voters="" v
+  [[ " ${CLUSTER_NODES[*]} " == *" $n "* ]] || fail "no cluster node '$n' (nodes: ${CLUSTER_NODES[*]})"
+  for v in "${CLUSTER_NODES[@]}"; do
+    voters+="${voters:+,}$v@$KAFKA_HOST:$((CLUSTER_PORT + 100 * (v - 1) + 1))"
+  done
+  KAFKA_NODE_ID="$n"
+  KAFKA_QUORUM_VOTERS="$voters"
+  KAFKA_PORT=$((CLUSTER_PORT + 100 * (n - 1)))
+  KAFKA_CONTROLLER_PORT=$((KAFKA_PORT + 1))
+  KAFKA_TLS_PORT=$((KAFKA_PORT + 2))
+  KAFKA_HOME="$CLUSTER_DIR/node$n"
+  kafka_paths
+  # One cluster id for the three, so they form one cluster.
+  KAFKA_CLUSTER_ID_FILE="$CLUSTER_ID_FILE"
+  KAFKA_HEAP="$CLUSTER_HEAP"
+  # Three copies of every partition; a write is acknowledged once two hold it, so one node may fail.
+  KAFKA_REPLICAS=3
+  KAFKA_MIN_ISR=2
+  # Three JVMs start at once on a small machine.
+  KAFKA_START_WAIT_SECONDS=120
+}
+
+cluster_bootstrap() {
+  local n out=""
+  for n in "${CLUSTER_NODES[@]}"; do out+="${out:+,}$KAFKA_HOST:$((CLUSTER_PORT + 100 * (n - 1)))"; done
+  printf '%s' "$out"
+}
+
+cmd_cluster_up() {
+  local n t0=$SECONDS launched=()
+  mkdir -p "$CLUSTER_DIR"
+  for n in "${CLUSTER_NODES[@]}"; do
+    cluster_node "$n"
+    kafka_launch
+    launched+=("$KAFKA_LAUNCHED")
+  done
+  for n in "${CLUSTER_NODES[@]}"; do
+    cluster_node "$n"
+    KAFKA_LAUNCHED="${launched[n - 1]}"
+    kafka_wait_launched "$t0"
+  done
+  say "cluster: up in $((SECONDS - t0))s; SINERGI_KAFKA_BOOTSTRAP=$(cluster_bootstrap)"
+}
+
+# All three at once: a node stopping alone after the others waits for a quorum that is gone.
+cmd_cluster_down() {
+  local n stopping=() rc=0
+  for n in "${CLUSTER_NODES[@]}"; do
+    (cluster_node "$n"; cmd_kafka_stop) &
+    stopping+=("$!")
+  done
+  for n in "${stopping[@]}"; do wait "$n" || rc=1; done
+  return "$rc"
+}
+
+cmd_cluster_reset() {
+  cmd_cluster_down
+  say "deleting the cluster's data in $CLUSTER_DIR ..."
+  rm -rf "$CLUSTER_DIR"
+  cmd_cluster_up
+}
+
+cluster_status() {
+  local n rc=0
+  for n in "${CLUSTER_NODES[@]}"; do
+    cluster_node "$n"
+    printf 'node %s ' "$n"
+    kafka_status || rc=1
+  done
+  return "$rc"
+}
+
+# cluster_one ACTION N: kafka-ACTION on node N alone.
+cluster_one() {
+  [[ -n "${2:-}" ]] || fail "usage: deploy/stack.sh cluster-$1 N (N in ${CLUSTER_NODES[*]})"
+  cluster_node "$2"
+  "cmd_kafka_$1"
+}
+
+# =============================================================================
 usage() {
   sed -n '2,/^set -Eeuo/p' "${BASH_SOURCE[0]}" | sed -e '/^set -Eeuo/d' -e 's/^# \{0,1\}//'
 }
@@ -746,6 +878,13 @@ main() {
     kafka-stop)  take_lock; cmd_kafka_stop ;;
     kafka-kill)  take_lock; cmd_kafka_kill ;;
     kafka-reset) take_lock; ensure_gitignore; cmd_kafka_reset ;;
+    cluster-up)     take_lock "$CLUSTER_DIR/.lock"; ensure_gitignore; cmd_cluster_up ;;
+    cluster-down)   take_lock "$CLUSTER_DIR/.lock"; cmd_cluster_down ;;
+    cluster-reset)  take_lock "$CLUSTER_DIR/.lock"; cmd_cluster_reset ;;
+    cluster-status) cluster_status ;;
+    cluster-kill)   take_lock "$CLUSTER_DIR/.lock"; cluster_one kill "${2:-}" ;;
+    cluster-stop)   take_lock "$CLUSTER_DIR/.lock"; cluster_one stop "${2:-}" ;;
+    cluster-start)  take_lock "$CLUSTER_DIR/.lock"; cluster_one start "${2:-}" ;;
     -h|--help|help) usage ;;
     *)
       usage >&2

@@ -1,30 +1,47 @@
-"""The compose stack's end-to-end scenario, through its published ports only (deploy/compose-test.sh).
+"""The compose stack's end-to-end scenario in production mode, through its published ports only.
 
-Token (the bootstrap client), an institution, civil servants, a program, a cohort, nominations, the saga to
-`confirmed`, a DOB approval, completion, the reports; then the events read back from Kafka.
+Run by deploy/compose-test.sh. Over https, trusting the operator's CA: token (the bootstrap client), an
+institution, civil servants, a program, a cohort, nominations, the saga to `confirmed`, a DOB approval,
+completion, the reports. Then Kafka over SASL_SSL on the EXTERNAL listener: the events read back as the
+admin, and an agency principal (`sinergi kafka grant`, its properties in AGENCY_PROPERTIES) reading its
+granted topic and refused on another. The secrets are read from the operator's folder, COMPOSE_SECRETS.
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
+import re
 import sys
 import time
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, TypeVar
 
 import httpx
 from aiokafka import AIOKafkaConsumer
+from aiokafka.errors import TopicAuthorizationFailedError
+
+from sinergi_shared.kafka import KafkaAccess
 
 T = TypeVar("T")
 HOST = "127.0.0.1"
-URLS = {name: f"http://{HOST}:{os.environ[f'{name.upper()}_PORT']}" for name in ("registry", "enrollment", "funding")}
+SECRETS = Path(os.environ["COMPOSE_SECRETS"])
+CA = str(SECRETS / "ca.pem")
+URLS = {name: f"https://{HOST}:{os.environ[f'{name.upper()}_PORT']}" for name in ("registry", "enrollment", "funding")}
 KAFKA = f"{HOST}:{os.environ['KAFKA_EXTERNAL_PORT']}"
 OPERATOR = (
     os.environ.get("REGISTRY_BOOTSTRAP_CLIENT_ID", "sinergi-operator"),
-    os.environ["REGISTRY_BOOTSTRAP_CLIENT_SECRET"],
+    (SECRETS / "registry_bootstrap_client_secret").read_text().strip(),
+)
+ADMIN = KafkaAccess(
+    KAFKA,
+    os.environ.get("SINERGI_KAFKA_ADMIN_USERNAME", "admin"),
+    (SECRETS / "kafka_admin_password").read_text().strip(),
+    "SASL_SSL",
+    CA,
 )
 YEAR = datetime.now(UTC).year + 1
 COST = 5_000_000
@@ -111,7 +128,7 @@ class Stack:
 
 
 async def scenario() -> None:
-    async with httpx.AsyncClient(timeout=30) as http:
+    async with httpx.AsyncClient(timeout=30, verify=CA) as http:
         s = Stack(http)
         op = await s.token(*OPERATOR)
         print("token: the bootstrap client got one")
@@ -257,7 +274,7 @@ async def scenario() -> None:
         "funding.realized",
     }
     seen: set[str] = set()
-    consumer = AIOKafkaConsumer(bootstrap_servers=KAFKA, group_id=None, auto_offset_reset="earliest")
+    consumer = AIOKafkaConsumer(**ADMIN.options(), group_id=None, auto_offset_reset="earliest")
     await consumer.start()
     try:
         topics = sorted(t for t in await consumer.topics() if not t.startswith("__") and not t.endswith(".dlq"))
@@ -271,7 +288,49 @@ async def scenario() -> None:
         await consumer.stop()
     if not wanted <= seen:
         raise SystemExit(f"scenario: never read back from Kafka: {sorted(wanted - seen)}")
-    print(f"kafka: {len(seen)} event types read back from {KAFKA} ({len(topics)} topics)")
+    print(f"kafka: {len(seen)} event types read back from {KAFKA} over SASL_SSL ({len(topics)} topics)")
+    await agency_reads_only_what_it_was_granted()
+
+
+def agency_access() -> KafkaAccess:
+    """The principal and password `sinergi kafka grant` printed, on the EXTERNAL listener with the CA."""
+    properties = Path(os.environ["AGENCY_PROPERTIES"]).read_text()
+    login = re.search(r'username="([^"]+)" password="([^"]+)"', properties)
+    if login is None:
+        raise SystemExit(f"scenario: no login in the grant's properties:\n{properties}")
+    return KafkaAccess(KAFKA, login[1], login[2], "SASL_SSL", CA)
+
+
+async def read(access: KafkaAccess, topic: str, group: str) -> int:
+    consumer = AIOKafkaConsumer(
+        topic, **access.options(), group_id=group, auto_offset_reset="earliest", enable_auto_commit=False
+    )
+    try:
+        await consumer.start()
+        count, deadline = 0, time.monotonic() + 30
+        while count == 0 and time.monotonic() < deadline:
+            count += sum(len(records) for records in (await consumer.getmany(timeout_ms=500)).values())
+        return count
+    finally:
+        await consumer.stop()
+
+
+async def agency_reads_only_what_it_was_granted() -> None:
+    agency = agency_access()
+    group = f"{agency.username}-dashboard"
+    granted = await read(agency, "enrollment.enrollments", group)
+    if granted == 0:
+        raise SystemExit(f"scenario: {agency.username} read nothing from enrollment.enrollments")
+    try:
+        await read(agency, "registry.civil-servants", group)
+    except TopicAuthorizationFailedError:
+        pass
+    else:
+        raise SystemExit(f"scenario: {agency.username} was not refused registry.civil-servants")
+    print(
+        f"agency: {agency.username} read {granted} events of enrollment.enrollments from the host over SASL_SSL, "
+        "was refused registry.civil-servants"
+    )
 
 
 if __name__ == "__main__":

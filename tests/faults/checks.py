@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from collections import Counter
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import asyncpg
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 
-from tests.faults.traffic import Ledger
+from tests.faults.traffic import Ledger, Traffic
 from tests.support.stack import ADMIN
 from tests.support.system import System
 
@@ -212,3 +214,50 @@ async def duplicates_on_kafka(system: System) -> int:
         return sum(n - 1 for n in seen.values() if n > 1)
     finally:
         await consumer.stop()
+
+
+# A fault returns what it did and how many redelivered events the inboxes must at least skip.
+Fault = Callable[[System], Awaitable[tuple[str, int]]]
+
+
+def skipped_in_logs(system: System) -> int:
+    """How many redelivered events the consumer processes recognised and skipped so far."""
+    return sum(
+        w.log.read_text().count("duplicate event skipped")
+        for k, w in system.workers.items()
+        if k.endswith(":consumers")
+    )
+
+
+async def stream_through(system: System, world: dict[str, Any], name: str, fault: Fault) -> None:
+    """A steady stream of nominations, cancellations and approvals while the fault strikes; then every check."""
+    ledger = Ledger()
+    traffic = Traffic(system, world, ledger, rate_per_s=12)
+    events_before = await event_totals(system)
+    dupes_before = await duplicates_on_kafka(system)
+    skipped_before = skipped_in_logs(system)
+    stream = asyncio.create_task(traffic.run())
+    await asyncio.sleep(4)
+    what, must_skip = await fault(system)
+    await asyncio.sleep(4)
+    traffic.stop()
+    await asyncio.wait_for(stream, 180)
+    settled_in = await settle(system)
+    statuses = await check_invariants(system, ledger)
+    dupes = await duplicates_on_kafka(system) - dupes_before
+    skipped = skipped_in_logs(system) - skipped_before
+    answers = Counter(f"{a.kind} {a.status}" for a in ledger.answers)
+    published = await event_totals(system) - events_before
+    print(
+        f"\n[{name}] {what}\n"
+        f"  requests sent: {len(ledger.answers)} (nominations {ledger.count('nominate')}, "
+        f"cancellations {ledger.count('cancel')}, approvals {ledger.count('approve')}); "
+        f"accepted nominations: {len(ledger.accepted_enrollments())}\n"
+        f"  answers: {json.dumps(dict(sorted(answers.items())))}\n"
+        f"  events published: {published}; duplicate messages on Kafka: {dupes}; "
+        f"duplicates seen and skipped by the inboxes: {skipped}; settled in {settled_in:.1f} s\n"
+        f"  enrollments now: {json.dumps(statuses, sort_keys=True)}\n"
+        f"  refusals: {sorted({a.kind + ' ' + str(a.body.get('detail')) for a in ledger.answers if a.status >= 400})}"
+    )
+    assert ledger.accepted_enrollments(), "the stream must have been accepted at least partly"
+    assert skipped >= must_skip, "every redelivered event a consumer applies must have been recognised and skipped"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import os
 import signal
 import socket
@@ -113,12 +114,18 @@ class System:
 
     prefix: str
     services: dict[str, ServiceProcess] = field(default_factory=dict)
-    # With split=True: the relay and consumers of each service as their own processes, e.g. "funding:relay".
+    # With split=True: the relay and consumers of each service as their own processes, e.g. "funding:relay";
+    # with instances=2 also "funding:2:relay".
     workers: dict[str, ServiceProcess] = field(default_factory=dict)
     http: httpx.AsyncClient = field(default_factory=lambda: httpx.AsyncClient(timeout=30))
+    # With instances > 1: every API process of each service, the first being services[name].
+    apis: dict[str, list[ServiceProcess]] = field(default_factory=dict)
+    _turns: itertools.count[int] = field(default_factory=itertools.count)
 
     def url(self, service: str, path: str) -> str:
-        return self.services[service].url + path
+        """The service's URL, taking its API instances in turn (a retry goes to the next one)."""
+        instances = self.apis.get(service) or [self.services[service]]
+        return instances[next(self._turns) % len(instances)].url + path
 
     async def token(self, client_id: str, secret: str, scope: str | None = None) -> str:
         form = {"grant_type": "client_credentials", "client_id": client_id, "client_secret": secret}
@@ -151,11 +158,16 @@ class System:
         return match  # type: ignore[no-any-return]
 
 
-async def start_system(log_dir: Path, *, split: bool = False, **env_overrides: str) -> System:
+async def start_system(
+    log_dir: Path, *, split: bool = False, instances: int | None = None, **env_overrides: str
+) -> System:
     """Fresh databases, migrations, seed data, then the three services as processes.
 
-    With split, each service runs as three processes (API, relay, consumers) so a fault can hit one.
+    With split, each service runs as three processes (API, relay, consumers) so a fault can hit one; with
+    instances (by default SINERGI_TEST_INSTANCES, else 1), that many of each on the service's one database:
+    the relays compete for their lock, the consumers share their group.
     """
+    instances = instances or int(os.environ.get("SINERGI_TEST_INSTANCES", "1"))
     system = System(prefix=f"e{uuid.uuid4().hex[:8]}.")
     await setup_kafka(system.prefix)
     ports = {name: free_port() for name in SERVICES}
@@ -177,16 +189,18 @@ async def start_system(log_dir: Path, *, split: bool = False, **env_overrides: s
         await migrate(name, dsn)
         env = dict(base)
         env[f"{name.upper()}_DATABASE_URL"] = sqlalchemy_url(dsn)
-        if split:
-            system.services[name] = ServiceProcess(
-                name, ports[name], dsn, env, log_dir / f"{name}.log", flags=("--api",)
+        for i in range(instances):
+            port, suffix = (ports[name], "") if i == 0 else (free_port(), f"-{i + 1}")
+            api = ServiceProcess(
+                name, port, dsn, env, log_dir / f"{name}{suffix}.log", flags=("--api",) if split else ()
             )
-            for role in ("relay", "consumers"):
-                system.workers[f"{name}:{role}"] = ServiceProcess(
-                    name, ports[name], dsn, env, log_dir / f"{name}-{role}.log", flags=(f"--{role}",)
+            system.services.setdefault(name, api)
+            if instances > 1:
+                system.apis.setdefault(name, []).append(api)
+            for role in ("relay", "consumers") if split else ():
+                system.workers[(f"{name}:{i + 1}:" if i else f"{name}:") + role] = ServiceProcess(
+                    name, port, dsn, env, log_dir / f"{name}-{role}{suffix}.log", flags=(f"--{role}",)
                 )
-        else:
-            system.services[name] = ServiceProcess(name, ports[name], dsn, env, log_dir / f"{name}.log")
     seed = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
@@ -201,13 +215,20 @@ async def start_system(log_dir: Path, *, split: bool = False, **env_overrides: s
         raise RuntimeError(f"seed failed:\n{out.decode()}")
     for name in SERVICES:
         await system.services[name].start()
+    for api in extra_apis(system):
+        await api.start()
     for worker in system.workers.values():
         await worker.start()
     return system
 
 
+def extra_apis(system: System) -> list[ServiceProcess]:
+    """The API processes beyond each service's first."""
+    return [api for instances in system.apis.values() for api in instances[1:]]
+
+
 async def stop_system(system: System) -> None:
-    for service in [*system.workers.values(), *reversed(list(system.services.values()))]:
+    for service in [*system.workers.values(), *extra_apis(system), *reversed(list(system.services.values()))]:
         await service.stop()
     await system.http.aclose()
     for service in system.services.values():

@@ -1,7 +1,8 @@
 #!/bin/bash
 # Entry point of the offline Postgres image: on an empty PGDATA, initdb with POSTGRES_USER and
-# POSTGRES_PASSWORD, run /docker-entrypoint-initdb.d/* against a socket-only server, then exec the
-# command as the postgres user (the official image's contract, in a page).
+# POSTGRES_PASSWORD (or the file POSTGRES_PASSWORD_FILE names), run /docker-entrypoint-initdb.d/*
+# against a socket-only server, then exec the command as the postgres user (the official image's
+# contract, in a page).
 set -euo pipefail
 
 if [[ "$(id -u)" == 0 ]]; then
@@ -12,7 +13,10 @@ if [[ "$(id -u)" == 0 ]]; then
 fi
 
 if [[ ! -s "$PGDATA/PG_VERSION" ]]; then
-  : "${POSTGRES_PASSWORD:?POSTGRES_PASSWORD must be set}"
+  if [[ -z "${POSTGRES_PASSWORD:-}" && -n "${POSTGRES_PASSWORD_FILE:-}" ]]; then
+    POSTGRES_PASSWORD="$(cat "$POSTGRES_PASSWORD_FILE")"
+  fi
+  : "${POSTGRES_PASSWORD:?POSTGRES_PASSWORD or POSTGRES_PASSWORD_FILE must be set}"
   export PGUSER="${POSTGRES_USER:-postgres}" PGHOST=/var/run/postgresql
   initdb --username="$PGUSER" --pwfile=<(printf '%s\n' "$POSTGRES_PASSWORD") \
     --auth-local=trust --auth-host=scram-sha-256 -D "$PGDATA" >/dev/null
