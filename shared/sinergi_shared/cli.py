@@ -23,7 +23,7 @@ from sinergi_shared.contracts import ALL_TOPICS
 from sinergi_shared.db import asyncpg_dsn, make_engine, make_sessionmaker
 from sinergi_shared.inbox import replay_dead_letter
 from sinergi_shared.kafka import KafkaAccess
-from sinergi_shared.kafka_acls import ServicePrincipal, admin_access, grant, service_topics, setup
+from sinergi_shared.kafka_acls import ServicePrincipal, admin_access, grant, revoke, service_topics, setup
 from sinergi_shared.outbox import outbox_status, relay_running
 from sinergi_shared.republish import Selection, republish
 from sinergi_shared.runner import ServiceDefinition, build_relay
@@ -200,6 +200,16 @@ async def cmd_kafka_grant(args: argparse.Namespace) -> int:
     return 0
 
 
+async def cmd_kafka_revoke(args: argparse.Namespace) -> int:
+    try:
+        principal, removed = await revoke(admin_access(ServiceSettings()), args.agency)
+    except ValueError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    print(f"{principal}: {removed} ACLs removed and no such user left: it can neither connect nor read")
+    return 0
+
+
 def _read(path: str) -> str:
     return Path(path).read_text()
 
@@ -333,6 +343,9 @@ def parser(services: dict[str, ServiceDefinition]) -> argparse.ArgumentParser:
         "--bootstrap", help="the brokers as the agency reaches them (default: SINERGI_KAFKA_BOOTSTRAP, as Sinergi does)"
     )
     granting.set_defaults(run=cmd_kafka_grant)
+    revoking = kafka.add_parser("revoke", help="take an agency's principal away: its ACLs and its user")
+    revoking.add_argument("agency", help="the name it was granted under, e.g. kemenkes")
+    revoking.set_defaults(run=cmd_kafka_revoke)
     sub.add_parser("doctor", help="check Postgres, Kafka, migrations, topics, relays, outboxes").set_defaults(
         run=cmd_doctor
     )

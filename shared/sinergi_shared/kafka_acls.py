@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from enum import IntEnum
 
 from aiokafka.admin import AIOKafkaAdminClient
-from aiokafka.protocol.admin import CreateAclsRequest_v1, DescribeAclsRequest
+from aiokafka.protocol.admin import CreateAclsRequest_v1, DeleteAclsRequest, DescribeAclsRequest
 from aiokafka.protocol.api import Request, RequestStruct, Response
 from aiokafka.protocol.types import CompactArray, CompactBytes, CompactString, Int8, Int16, Int32, Schema, TaggedFields
 from pydantic import Field
@@ -56,6 +56,7 @@ class Pattern(IntEnum):
 
 ALLOW = 3
 ANY_RESOURCE = ANY_PATTERN = ANY_OPERATION = 1
+NO_SUCH_USER = frozenset({91})  # RESOURCE_NOT_FOUND: deleting a SCRAM user that is not there
 
 
 @dataclass(frozen=True)
@@ -122,9 +123,13 @@ async def set_password(admin: AIOKafkaAdminClient, username: str, password: str)
     """Create the SCRAM-SHA-512 user, or give it this password (the broker keeps only a salted hash)."""
     salt = secrets.token_bytes(32)
     salted = hashlib.pbkdf2_hmac("sha512", password.encode(), salt, SCRAM_ITERATIONS)
-    response = await admin._send_request(_UpsertScram(username, salt, salted))
+    upsertion: tuple[object, ...] = (username, SCRAM_SHA_512, SCRAM_ITERATIONS, salt, salted, {})
+    _check_scram(await admin._send_request(_AlterScram(upsertions=[upsertion])))
+
+
+def _check_scram(response: _AlterScramResponse, tolerated: frozenset[int] = frozenset()) -> None:
     for user, error_code, error_message, _tags in response.results:
-        if error_code:
+        if error_code and error_code not in tolerated:
             raise KafkaAclError(f"SCRAM user {user}: error {error_code} {error_message or ''}".strip())
 
 
@@ -142,7 +147,9 @@ async def allow(admin: AIOKafkaAdminClient, principal: str, grants: Iterable[Gra
     return len(creations)
 
 
-async def _until_in_force(admin: AIOKafkaAdminClient, principal: str, wanted: set[tuple[int, str, int, int]]) -> None:
+async def _until_in_force(
+    admin: AIOKafkaAdminClient, principal: str, wanted: set[tuple[int, str, int, int]], *, exactly: bool = False
+) -> None:
     """The controller stores ACLs and the broker's authorizer applies them a moment later: wait for that."""
     describe = DescribeAclsRequest(ANY_RESOURCE, None, ANY_PATTERN, f"User:{principal}", None, ANY_OPERATION, ALLOW)
     for _ in range(100):
@@ -150,7 +157,7 @@ async def _until_in_force(admin: AIOKafkaAdminClient, principal: str, wanted: se
         held = {
             (resource[0], resource[1], resource[2], acl[2]) for resource in response.resources for acl in resource[3]
         }
-        if wanted <= held:
+        if held == wanted if exactly else wanted <= held:
             return
         await asyncio.sleep(0.05)
     raise KafkaAclError(f"the ACLs of {principal} were not in force on the broker after 5 s")
@@ -187,6 +194,28 @@ async def setup(
         await admin.close()
 
 
+async def revoke(admin_access: KafkaAccess, agency: str) -> tuple[str, int]:
+    """Take an agency's principal away: every ACL it holds (its reads stop at their next request) and its user
+    (no new connection); returns its user name and how many ACLs went. Revoking twice changes nothing."""
+    principal = agency_principal(agency)
+    admin = AIOKafkaAdminClient(**admin_access.options())
+    await admin.start()
+    try:
+        every = DeleteAclsRequest(ANY_RESOURCE, None, ANY_PATTERN, f"User:{principal}", None, ANY_OPERATION, ALLOW)
+        response = await admin._send_request(every)
+        removed = 0
+        for error_code, error_message, matching in response.filter_responses:
+            if error_code:
+                raise KafkaAclError(f"ACLs of {principal}: error {error_code} {error_message or ''}".strip())
+            removed += len(matching)
+        deletion: tuple[object, ...] = (principal, SCRAM_SHA_512, {})
+        _check_scram(await admin._send_request(_AlterScram(deletions=[deletion])), tolerated=NO_SUCH_USER)
+        await _until_in_force(admin, principal, set(), exactly=True)
+    finally:
+        await admin.close()
+    return principal, removed
+
+
 async def grant(admin_access: KafkaAccess, agency: str, topics: Sequence[str], password: str, prefix: str = "") -> str:
     """Create (or re-key) an agency's consumer principal allowed to read only `topics`; returns its user name."""
     principal = agency_principal(agency)
@@ -201,10 +230,10 @@ async def grant(admin_access: KafkaAccess, agency: str, topics: Sequence[str], p
     return principal
 
 
-# --- the two requests aiokafka has structures for but no call (AlterUserScramCredentials v0, CreateAcls v1) ---
+# --- the two requests aiokafka has no call for (AlterUserScramCredentials v0; CreateAcls v1, its structure) ---
 
 
-class _UpsertScramResponse(Response):  # type: ignore[misc]  # aiokafka ships no types
+class _AlterScramResponse(Response):  # type: ignore[misc]  # aiokafka ships no types
     API_KEY = 51
     API_VERSION = 0
     SCHEMA = Schema(
@@ -222,11 +251,11 @@ class _UpsertScramResponse(Response):  # type: ignore[misc]  # aiokafka ships no
     )
 
 
-class _UpsertScramStruct(RequestStruct):  # type: ignore[misc]  # aiokafka ships no types
+class _AlterScramStruct(RequestStruct):  # type: ignore[misc]  # aiokafka ships no types
     FLEXIBLE_VERSION = True
     API_KEY = 51
     API_VERSION = 0
-    RESPONSE_TYPE = _UpsertScramResponse
+    RESPONSE_TYPE = _AlterScramResponse
     SCHEMA = Schema(
         ("deletions", CompactArray(("name", CompactString("utf-8")), ("mechanism", Int8), ("tags", TaggedFields))),
         (
@@ -244,14 +273,16 @@ class _UpsertScramStruct(RequestStruct):  # type: ignore[misc]  # aiokafka ships
     )
 
 
-class _UpsertScram(Request[_UpsertScramStruct]):  # type: ignore[misc]  # aiokafka ships no types
+class _AlterScram(Request[_AlterScramStruct]):  # type: ignore[misc]  # aiokafka ships no types
     API_KEY = 51
 
-    def __init__(self, username: str, salt: bytes, salted_password: bytes) -> None:
-        self._upsertion: tuple[object, ...] = (username, SCRAM_SHA_512, SCRAM_ITERATIONS, salt, salted_password, {})
+    def __init__(
+        self, *, upsertions: Sequence[tuple[object, ...]] = (), deletions: Sequence[tuple[object, ...]] = ()
+    ) -> None:
+        self._upsertions, self._deletions = list(upsertions), list(deletions)
 
-    def build(self, request_struct_class: type[_UpsertScramStruct]) -> _UpsertScramStruct:
-        return request_struct_class([], [self._upsertion], {})
+    def build(self, request_struct_class: type[_AlterScramStruct]) -> _AlterScramStruct:
+        return request_struct_class(self._deletions, self._upsertions, {})
 
 
 class _CreateAcls(Request[CreateAclsRequest_v1]):  # type: ignore[misc]  # aiokafka ships no types

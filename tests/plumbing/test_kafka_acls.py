@@ -18,7 +18,16 @@ from aiokafka.errors import (
 
 from enrollment.consumers import handlers as enrollment_handlers
 from sinergi_shared.kafka import KafkaAccess, local_password
-from sinergi_shared.kafka_acls import Grant, Operation, Pattern, Resource, agency_grants, grant, service_grants
+from sinergi_shared.kafka_acls import (
+    Grant,
+    Operation,
+    Pattern,
+    Resource,
+    agency_grants,
+    grant,
+    revoke,
+    service_grants,
+)
 from tests.support.stack import ADMIN, KAFKA, KAFKA_CA, KAFKA_TLS, REPO, setup_kafka
 
 REFUSED_WRITE = (TopicAuthorizationFailedError,)
@@ -133,6 +142,22 @@ async def test_an_agency_reads_a_granted_topic_and_nothing_else(prefix: str) -> 
         await consume(access, prefix + "enrollment.enrollments", "sinergi-enrollment", count=1)
     with pytest.raises(REFUSED_WRITE):
         await produce(access, prefix + "enrollment.enrollments")
+
+
+async def test_a_revoked_agency_reads_nothing_more_and_cannot_connect_again(
+    prefix: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    await produce(ADMIN, prefix + "registry.institutions")
+    agency, password = f"bappenas{uuid.uuid4().hex[:6]}", "a-long-agency-password-2"
+    principal = await grant(ADMIN, agency, ["registry.institutions"], password, prefix)
+    access = KafkaAccess(KAFKA, principal, password)
+    assert len(await consume(access, prefix + "registry.institutions", principal, count=1)) == 1
+
+    assert await revoke(ADMIN, agency) == (principal, 2)
+    with pytest.raises(KafkaConnectionError):
+        await consume(access, prefix + "registry.institutions", principal, count=1)
+    assert "invalid credentials with SASL mechanism SCRAM-SHA-512" in caplog.text
+    assert await revoke(ADMIN, agency) == (principal, 0)  # nothing left to take
 
 
 async def test_granting_from_the_command_line_prints_how_to_connect(prefix: str) -> None:
