@@ -11,6 +11,7 @@ import asyncio
 import json
 import secrets
 import sys
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from importlib.metadata import entry_points
 from pathlib import Path
@@ -158,16 +159,25 @@ async def cmd_events_republish(args: argparse.Namespace) -> int:
     return 0
 
 
-async def cmd_kafka_setup(args: argparse.Namespace) -> int:
+async def setup_kafka(
+    definitions: Iterable[ServiceDefinition], admin: KafkaAccess, prefix: str
+) -> tuple[list[ServicePrincipal], int]:
+    """The topics, sized as the deployment says, and each service's principal with its ACLs; the ACLs sent."""
     deployment = ServiceSettings()
-    services = [ServicePrincipal(d.name, d.settings().kafka(), d.handlers) for d in args.services.values()]
+    services = [ServicePrincipal(d.name, d.settings().kafka(), d.handlers) for d in definitions]
     sent = await setup(
-        admin_access(deployment),
+        admin,
         services,
-        deployment.topic_prefix,
+        prefix,
         partitions=deployment.kafka_partitions,
         replication_factor=deployment.kafka_replication_factor,
     )
+    return services, sent
+
+
+async def cmd_kafka_setup(args: argparse.Namespace) -> int:
+    deployment = ServiceSettings()
+    services, sent = await setup_kafka(args.services.values(), admin_access(deployment), deployment.topic_prefix)
     names = ", ".join(f"{s.name} as {s.access.username}" for s in services)
     print(f"topics ready; principals {names}; {sent} ACLs in place")
     return 0

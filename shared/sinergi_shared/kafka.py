@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
+from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.helpers import create_ssl_context
 
 SecurityProtocol = Literal["PLAINTEXT", "SASL_PLAINTEXT", "SASL_SSL"]
@@ -42,3 +45,14 @@ class KafkaAccess:
     def as_principal(self, username: str, password: str) -> KafkaAccess:
         """The same brokers, as another principal."""
         return replace(self, username=username, password=password)
+
+
+@asynccontextmanager
+async def admin_client(access: KafkaAccess) -> AsyncIterator[AIOKafkaAdminClient]:
+    """An admin client of the brokers as this principal, started, and closed when done."""
+    admin = AIOKafkaAdminClient(**access.options())
+    await admin.start()
+    try:
+        yield admin
+    finally:
+        await admin.close()

@@ -24,9 +24,9 @@ from pydantic_settings import SettingsConfigDict
 
 from sinergi_shared.contracts import ALL_TOPICS, EVENTS
 from sinergi_shared.inbox import EventHandlers
-from sinergi_shared.kafka import KafkaAccess, local_password
+from sinergi_shared.kafka import KafkaAccess, admin_client, local_password
 from sinergi_shared.settings import ServiceSettings, SinergiSettings
-from sinergi_shared.topics import ensure_topics
+from sinergi_shared.topics import create_missing
 
 ADMIN = "admin"
 SCRAM_SHA_512 = 2  # the mechanism's code in the ScramCredential API
@@ -181,38 +181,30 @@ async def setup(
     replication_factor: int = 1,
 ) -> int:
     """Create the contract's topics, each service's user and its ACLs (idempotent); returns the ACLs sent."""
-    await ensure_topics(admin_access, prefix, partitions, replication_factor)
-    admin = AIOKafkaAdminClient(**admin_access.options())
-    await admin.start()
-    try:
+    async with admin_client(admin_access) as admin:
+        await create_missing(admin, prefix, partitions, replication_factor)
         sent = 0
         for service in services:
             await set_password(admin, service.access.username, service.access.password)
             sent += await allow(admin, service.access.username, service_grants(service.name, service.handlers, prefix))
         return sent
-    finally:
-        await admin.close()
 
 
 async def revoke(admin_access: KafkaAccess, agency: str) -> tuple[str, int]:
     """Take an agency's principal away: every ACL it holds (its reads stop at their next request) and its user
     (no new connection); returns its user name and how many ACLs went. Revoking twice changes nothing."""
     principal = agency_principal(agency)
-    admin = AIOKafkaAdminClient(**admin_access.options())
-    await admin.start()
-    try:
-        every = DeleteAclsRequest(ANY_RESOURCE, None, ANY_PATTERN, f"User:{principal}", None, ANY_OPERATION, ALLOW)
+    every = DeleteAclsRequest(ANY_RESOURCE, None, ANY_PATTERN, f"User:{principal}", None, ANY_OPERATION, ALLOW)
+    deletion: tuple[object, ...] = (principal, SCRAM_SHA_512, {})
+    async with admin_client(admin_access) as admin:
         response = await admin._send_request(every)
         removed = 0
         for error_code, error_message, matching in response.filter_responses:
             if error_code:
                 raise KafkaAclError(f"ACLs of {principal}: error {error_code} {error_message or ''}".strip())
             removed += len(matching)
-        deletion: tuple[object, ...] = (principal, SCRAM_SHA_512, {})
         _check_scram(await admin._send_request(_AlterScram(deletions=[deletion])), tolerated=NO_SUCH_USER)
         await _until_in_force(admin, principal, set(), exactly=True)
-    finally:
-        await admin.close()
     return principal, removed
 
 
@@ -220,13 +212,9 @@ async def grant(admin_access: KafkaAccess, agency: str, topics: Sequence[str], p
     """Create (or re-key) an agency's consumer principal allowed to read only `topics`; returns its user name."""
     principal = agency_principal(agency)
     grants = agency_grants(principal, topics, prefix)
-    admin = AIOKafkaAdminClient(**admin_access.options())
-    await admin.start()
-    try:
+    async with admin_client(admin_access) as admin:
         await set_password(admin, principal, password)
         await allow(admin, principal, grants)
-    finally:
-        await admin.close()
     return principal
 
 

@@ -9,7 +9,7 @@ from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 from aiokafka.errors import TopicAlreadyExistsError
 
 from sinergi_shared.contracts import ALL_TOPICS, T_CIVIL_SERVANTS, T_CLIENTS, T_INSTITUTIONS
-from sinergi_shared.kafka import KafkaAccess
+from sinergi_shared.kafka import KafkaAccess, admin_client
 
 log = logging.getLogger(__name__)
 
@@ -41,30 +41,31 @@ async def ensure_topics(
     access: KafkaAccess, prefix: str = "", partitions: int = 3, replication_factor: int = 1
 ) -> None:
     """Create any missing topic of the contract, and compact the registry's topics, new or existing (idempotent)."""
-    admin = AIOKafkaAdminClient(**access.options())
-    await admin.start()
-    try:
-        existing = set(await admin.list_topics())
-        missing = [n for n in topic_names(prefix) if n not in existing]
-        if missing:
-            try:
-                await admin.create_topics(
-                    [
-                        NewTopic(
-                            name=n,
-                            num_partitions=partitions,
-                            replication_factor=replication_factor,
-                            topic_configs=_configs(n, prefix),
-                        )
-                        for n in missing
-                    ]
-                )
-            except TopicAlreadyExistsError:
-                pass
-            log.info("topics created", extra={"topics": missing})
-        await _compact(admin, compacted_names(prefix))
-    finally:
-        await admin.close()
+    async with admin_client(access) as admin:
+        await create_missing(admin, prefix, partitions, replication_factor)
+
+
+async def create_missing(admin: AIOKafkaAdminClient, prefix: str, partitions: int, replication_factor: int) -> None:
+    """ensure_topics on an admin client already open."""
+    existing = set(await admin.list_topics())
+    missing = [n for n in topic_names(prefix) if n not in existing]
+    if missing:
+        try:
+            await admin.create_topics(
+                [
+                    NewTopic(
+                        name=n,
+                        num_partitions=partitions,
+                        replication_factor=replication_factor,
+                        topic_configs=_configs(n, prefix),
+                    )
+                    for n in missing
+                ]
+            )
+        except TopicAlreadyExistsError:
+            pass
+        log.info("topics created", extra={"topics": missing})
+    await _compact(admin, compacted_names(prefix))
 
 
 async def _compact(admin: AIOKafkaAdminClient, names: list[str]) -> None:
@@ -84,12 +85,8 @@ async def _compact(admin: AIOKafkaAdminClient, names: list[str]) -> None:
 
 async def require_topics(access: KafkaAccess, names: list[str]) -> None:
     """Raise TopicsMissing unless every topic named exists and this principal may see it."""
-    admin = AIOKafkaAdminClient(**access.options())
-    await admin.start()
-    try:
+    async with admin_client(access) as admin:
         visible = set(await admin.list_topics())
-    finally:
-        await admin.close()
     missing = [name for name in names if name not in visible]
     if missing:
         raise TopicsMissing(
@@ -99,12 +96,8 @@ async def require_topics(access: KafkaAccess, names: list[str]) -> None:
 
 async def cleanup_policies(access: KafkaAccess, names: list[str]) -> dict[str, str]:
     """Each topic's cleanup.policy as the broker reports it."""
-    admin = AIOKafkaAdminClient(**access.options())
-    await admin.start()
-    try:
+    async with admin_client(access) as admin:
         return await _cleanup_policies(admin, names)
-    finally:
-        await admin.close()
 
 
 async def _cleanup_policies(admin: AIOKafkaAdminClient, names: list[str]) -> dict[str, str]:

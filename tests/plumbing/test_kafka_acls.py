@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 import sys
 import uuid
@@ -162,14 +163,7 @@ async def test_a_revoked_agency_reads_nothing_more_and_cannot_connect_again(
 
 async def test_granting_from_the_command_line_prints_how_to_connect(prefix: str) -> None:
     agency = f"bkn{uuid.uuid4().hex[:6]}"
-    env = {"SINERGI_KAFKA_BOOTSTRAP": KAFKA, "SINERGI_TOPIC_PREFIX": prefix}
-    command = (sys.executable, "-m", "sinergi_shared.cli", "kafka", "grant", agency, "registry.institutions")
-    proc = await asyncio.create_subprocess_exec(
-        *command, env={**_env(), **env}, cwd=REPO, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT
-    )
-    out = (await proc.communicate())[0].decode()
-    assert proc.returncode == 0, out
-    settings = dict(line.split("=", 1) for line in out.splitlines() if not line.startswith("#"))
+    out, settings = await grant_command(agency, "registry.institutions", SINERGI_TOPIC_PREFIX=prefix)
     assert settings["sasl.mechanism"] == "SCRAM-SHA-512"
     login = re.fullmatch(
         r'\S+ScramLoginModule required username="([^"]+)" password="([^"]+)";', settings["sasl.jaas.config"]
@@ -182,27 +176,31 @@ async def test_granting_from_the_command_line_prints_how_to_connect(prefix: str)
 
 
 async def test_a_grant_names_the_brokers_as_the_agency_reaches_them_and_its_truststore_over_tls(prefix: str) -> None:
-    env = {
-        **_env(),
-        "SINERGI_KAFKA_BOOTSTRAP": KAFKA_TLS,
-        "SINERGI_KAFKA_SECURITY_PROTOCOL": "SASL_SSL",
-        "SINERGI_CA_FILE": KAFKA_CA,
-        "SINERGI_TOPIC_PREFIX": prefix,
-    }
-    command = (sys.executable, "-m", "sinergi_shared.cli", "kafka", "grant", f"bpk{uuid.uuid4().hex[:6]}")
-    command += ("registry.clients", "--bootstrap", "kafka.example.go.id:9094")
-    proc = await asyncio.create_subprocess_exec(
-        *command, env=env, cwd=REPO, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT
+    _, settings = await grant_command(
+        f"bpk{uuid.uuid4().hex[:6]}",
+        "registry.clients",
+        "--bootstrap",
+        "kafka.example.go.id:9094",
+        SINERGI_KAFKA_BOOTSTRAP=KAFKA_TLS,
+        SINERGI_KAFKA_SECURITY_PROTOCOL="SASL_SSL",
+        SINERGI_CA_FILE=KAFKA_CA,
+        SINERGI_TOPIC_PREFIX=prefix,
     )
-    out = (await proc.communicate())[0].decode()
-    assert proc.returncode == 0, out
-    settings = dict(line.split("=", 1) for line in out.splitlines() if not line.startswith("#"))
     assert settings["bootstrap.servers"] == "kafka.example.go.id:9094"
     assert settings["security.protocol"] == "SASL_SSL"
     assert settings["ssl.truststore.type"] == "PEM"
 
 
-def _env() -> dict[str, str]:
-    import os
-
-    return {k: v for k, v in os.environ.items() if not k.startswith("SINERGI_")}
+async def grant_command(*args: str, **env: str) -> tuple[str, dict[str, str]]:
+    """`sinergi kafka grant ...` as an operator runs it; its output and the client properties it printed."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("SINERGI_")}
+    proc = await asyncio.create_subprocess_exec(
+        *(sys.executable, "-m", "sinergi_shared.cli", "kafka", "grant", *args),
+        env={**clean, "SINERGI_KAFKA_BOOTSTRAP": KAFKA, **env},
+        cwd=REPO,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+    out = (await proc.communicate())[0].decode()
+    assert proc.returncode == 0, out
+    return out, dict(line.split("=", 1) for line in out.splitlines() if not line.startswith("#"))

@@ -13,7 +13,6 @@ import asyncpg
 from aiokafka import AIOKafkaConsumer
 
 from sinergi_shared.kafka import KafkaAccess, local_password
-from sinergi_shared.settings import ServiceSettings
 
 REPO = Path(__file__).resolve().parents[2]
 PG_ADMIN_DSN = os.environ.get("SINERGI_TEST_PG", "postgresql://sinergi:sinergi@127.0.0.1:55432/postgres")
@@ -27,19 +26,9 @@ ADMIN = KafkaAccess(KAFKA, "admin", local_password("admin"))
 
 async def setup_kafka(prefix: str) -> None:
     """What `sinergi kafka setup` does, for this prefix: the topics, each service's principal and its ACLs."""
-    from sinergi_shared.cli import installed_services
-    from sinergi_shared.kafka_acls import ServicePrincipal, setup
+    from sinergi_shared import cli
 
-    services = installed_services().values()
-    deployment = ServiceSettings()  # SINERGI_KAFKA_REPLICATION_FACTOR=3 on a cluster
-    principals = [ServicePrincipal(s.name, s.settings().kafka(), s.handlers) for s in services]
-    await setup(
-        ADMIN,
-        principals,
-        prefix,
-        partitions=deployment.kafka_partitions,
-        replication_factor=deployment.kafka_replication_factor,
-    )
+    await cli.setup_kafka(cli.installed_services().values(), ADMIN, prefix)
 
 
 def stack(*args: str) -> None:

@@ -17,6 +17,7 @@ from registry import clients, rotate_key, seed
 from registry.config import get_settings
 from registry.models import Institution
 from registry.schemas import ClientFilters, ClientOut
+from registry.tokens import ConfiguredKey
 from sinergi_shared.auth import Principal
 from sinergi_shared.db import command_transaction
 from sinergi_shared.problems import NotFound, Problem
@@ -56,7 +57,7 @@ async def rotate_signing_key(_: argparse.Namespace) -> int:
     """The same as `python -m registry.rotate_key`; refused (2) when the key comes from REGISTRY_SIGNING_KEY_PEM."""
     try:
         kid = await rotate_key.rotate()
-    except rotate_key.ConfiguredKey as exc:
+    except ConfiguredKey as exc:
         print(f"refused: {exc}", file=sys.stderr)
         return 2
     print(f"registry: now signing with key {kid}")

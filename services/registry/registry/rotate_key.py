@@ -10,8 +10,6 @@ from registry.config import get_settings
 from registry.tokens import ConfiguredKey, rotate_signing_key
 from sinergi_shared.db import command_transaction
 
-__all__ = ["ConfiguredKey", "rotate"]
-
 
 async def rotate() -> str:
     """Rotate in a unit of work of its own, under the bootstrap lock; the new key's id."""
