@@ -23,8 +23,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB, UUID, Insert
 from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.sql import ColumnElement, Executable
 
 plumbing = MetaData()
 
@@ -138,6 +140,69 @@ async def transaction(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterat
     """One unit of work: commit on success, roll back on any exception."""
     async with sessions() as session, session.begin():
         yield session
+
+
+async def driver(session: AsyncSession) -> asyncpg.Connection:
+    """The asyncpg connection of the session's transaction, the transaction begun on the server.
+
+    The session's pending changes are flushed first, so the server sees the writes in the order they were made.
+    """
+    if session.new or session.dirty or session.deleted:
+        await session.flush()
+    current = session.sync_session.get_transaction()
+    held = session.info.get(_DRIVER)
+    if held is None or held[0] is not current:
+        pooled = await (await session.connection()).get_raw_connection()
+        adapted: Any = pooled.dbapi_connection
+        if not adapted._started:  # SQLAlchemy begins the server's transaction lazily, at its first statement
+            await adapted._start_transaction()
+        held = session.info[_DRIVER] = (session.sync_session.get_transaction(), pooled.driver_connection)
+    return held[1]
+
+
+_DRIVER = "sinergi.driver"  # in session.info: the transaction and its connection, looked up once
+_ASYNCPG = asyncpg_dialect()  # type: ignore[no-untyped-call]
+
+
+class Prepared:
+    """A Core statement compiled once and run as an asyncpg prepared statement in a session's unit of work.
+
+    For the statements every nomination runs: through the session a statement costs several times the CPU
+    of the statement itself (BENCHMARKS.md). Rows come back keyed by the statement's columns.
+    """
+
+    def __init__(self, statement: Executable) -> None:
+        compiled = statement.compile(dialect=_ASYNCPG)  # type: ignore[attr-defined]
+        if compiled.post_compile_params:
+            raise ValueError("a prepared statement takes no expanding IN parameter; list literal() values")
+        self.sql: str = compiled.string
+        self._binds = [compiled.binds[name] for name in compiled.positiontup or ()]
+        self._processors = [compiled._bind_processors.get(name) for name in compiled.positiontup or ()]
+        self._columns = [
+            (
+                [o for o in column.objects if isinstance(o, ColumnElement)],
+                column.type.dialect_impl(_ASYNCPG).result_processor(_ASYNCPG, None),
+            )
+            for column in compiled._result_columns
+        ]
+
+    def _arguments(self, params: Mapping[str, Any]) -> list[Any]:
+        values = [params[b.key] if b.key in params else b.effective_value for b in self._binds]
+        return [v if p is None or v is None else p(v) for v, p in zip(values, self._processors, strict=True)]
+
+    async def execute(self, session: AsyncSession, params: Mapping[str, Any]) -> None:
+        await (await driver(session)).execute(self.sql, *self._arguments(params))
+
+    async def first(self, session: AsyncSession, params: Mapping[str, Any]) -> dict[Any, Any] | None:
+        """The first row, keyed by the statement's column objects (None when there is none)."""
+        found = await (await driver(session)).fetchrow(self.sql, *self._arguments(params))
+        if found is None:
+            return None
+        row = {}
+        for (keys, process), value in zip(self._columns, found, strict=True):
+            for key in keys:
+                row[key] = value if process is None or value is None else process(value)
+        return row
 
 
 @asynccontextmanager

@@ -6,6 +6,10 @@ from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
 
+# The lines carry no caller, thread or process: not gathering them is the logging HOWTO's "optimization".
+logging._srcfile = None
+logging.logThreads = logging.logProcesses = logging.logMultiprocessing = False
+
 current_traceparent: ContextVar[str | None] = ContextVar("current_traceparent", default=None)
 
 

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from sinergi_shared import failpoints, metrics
 from sinergi_shared.contracts import spec_of
-from sinergi_shared.db import asyncpg_dsn, outbox
+from sinergi_shared.db import Prepared, asyncpg_dsn, outbox
 from sinergi_shared.events import CONTENT_TYPE, SPECVERSION, encode_data
 from sinergi_shared.kafka import KafkaAccess
 from sinergi_shared.logging import current_traceparent
@@ -73,8 +73,8 @@ async def record(session: AsyncSession, *events: Event) -> list[UUID]:
     if len(sources) != 1:
         raise ValueError(f"events of one transaction come from one service, not {sorted(sources)}")
     [source] = sources
-    await session.execute(
-        _RECORD,
+    await _RECORD.execute(
+        session,
         {
             "ids": ids,
             "topics": [spec.topic for spec in specs],
@@ -94,8 +94,9 @@ async def record(session: AsyncSession, *events: Event) -> list[UUID]:
 
 # The events' rows in the log, their place in the outbox queue (in position order) and the relay's wake-up
 # call at commit, in one round trip.
-_RECORD = text(
-    """
+_RECORD = Prepared(
+    text(
+        """
     WITH logged AS (
         INSERT INTO event_log (event_id, topic, key, type, source, time, data, traceparent)
         SELECT e.event_id, e.topic, e.key, e.type, CAST(:source AS text), CAST(:time AS timestamptz), e.data,
@@ -109,6 +110,7 @@ _RECORD = text(
     )
     SELECT pg_notify(CAST(:channel AS text), '')
     """
+    )
 )
 
 

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from typing import cast
 from uuid import UUID, uuid4
 
-from sqlalchemy import Table, bindparam, func, insert, select, update
+from sqlalchemy import Table, bindparam, func, insert, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from enrollment import events, messages, programs, replica
@@ -20,7 +20,7 @@ from enrollment.domain import development, seat_rule
 from enrollment.models import CivilServant, Cohort, Enrollment, Institution, Program
 from enrollment.schemas import CohortIn, CohortOut, SeatCounts
 from sinergi_shared.auth import Principal
-from sinergi_shared.db import columns_of
+from sinergi_shared.db import Prepared, columns_of
 from sinergi_shared.outbox import record
 from sinergi_shared.problems import Conflict, Forbidden, NotFound, invalid
 
@@ -146,7 +146,7 @@ _servant, _institution = cast(Table, CivilServant.__table__), cast(Table, Instit
 _parent = _institution.alias("parent")
 # The cohort with its program, locked; the civil servant, their employer, and whether its parent is a DOB.
 # Whether the NIP is already live in the cohort is left to the write, whose snapshot follows the lock.
-_ARRIVAL = (
+_ARRIVAL = Prepared(
     select(
         _cohort,
         _program,
@@ -173,10 +173,9 @@ async def lock_for_arrival(session: AsyncSession, *, cohort_id: UUID, nip: str) 
 
     Reservations that fell due are released first, so the arrival is decided on the plan in force.
     """
-    row = (await session.execute(_ARRIVAL, {"cohort_id": cohort_id, "nip": nip})).first()
-    if row is None:
+    found = await _ARRIVAL.first(session, {"cohort_id": cohort_id, "nip": nip})
+    if found is None:
         return None
-    found = row._mapping
     cohort = Cohort(**{c.key: found[c] for c in _cohort.c})
     program = Program(**{c.key: found[c] for c in _program.c})
     now = datetime.now(UTC)
@@ -208,7 +207,7 @@ _enrollment = cast(Table, Enrollment.__table__)
 _live = select(_enrollment.c.id).where(
     _enrollment.c.cohort_id == bindparam("e_cohort_id"),
     _enrollment.c.nip == bindparam("e_nip"),
-    _enrollment.c.status.not_in(development.INACTIVE_STATUSES),
+    _enrollment.c.status.not_in([literal(status) for status in development.INACTIVE_STATUSES]),
 )
 _entered = (
     insert(_enrollment)
@@ -221,7 +220,7 @@ _entered = (
 )
 # The enrollment, and the cohort's new seats and arrival counter, in one statement; nothing at all when the
 # NIP is already live in the cohort (the partial unique index backs this check made under the lock).
-_ENTER = (
+_ENTER = Prepared(
     update(_cohort)
     .where(_cohort.c.id == bindparam("at_cohort"), select(_entered.c.id).exists())
     .values(
@@ -250,7 +249,7 @@ async def enter(session: AsyncSession, arrival: Arrival, e: Enrollment, taken: s
     params = {f"e_{key}": value for key, value in columns_of(e).items()}
     params.update(central=seats.central, regional=seats.regional, dob=seats.dob, bump=int(taken is not None))
     params.update(at_cohort=cohort.id, arrivals=e.seq)
-    if (await session.execute(_ENTER, params)).first() is None:
+    if await _ENTER.first(session, params) is None:
         live = await session.scalar(_live, {"e_cohort_id": cohort.id, "e_nip": e.nip})
         raise Conflict(messages.NIP_ALREADY_IN_COHORT(enrollment=live))
     return position
