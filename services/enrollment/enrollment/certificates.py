@@ -195,18 +195,16 @@ async def verify(session: AsyncSession, code: str) -> VerificationOut:
     else:
         revoked_on = long_date(certificate.revoked_at.astimezone(WIB).date())
         summary = messages.VERIFY_REVOKED(number=certificate.number, on=revoked_on)
-    return VerificationOut(
-        status=certificate.status,
-        summary=summary,
-        number=certificate.number,
-        holder=holder,
-        program_title=program.title,
-        pattern=program.pattern,
-        jp=jp,
-        starts_on=cohort.starts_on,
-        ends_on=cohort.ends_on,
-        issued_on=certificate.issued_on,
-        provider_name=provider_name,
-        revoked_at=certificate.revoked_at,
-        revoke_reason=certificate.revoke_reason,
+    return VerificationOut.model_validate(
+        {
+            **columns_of(certificate),
+            "summary": summary,
+            "holder": holder,
+            "program_title": program.title,
+            "pattern": program.pattern,
+            "jp": jp,
+            "starts_on": cohort.starts_on,
+            "ends_on": cohort.ends_on,
+            "provider_name": provider_name,
+        }
     )

@@ -30,6 +30,7 @@ from enrollment.plan_schemas import (
 )
 from enrollment.schemas import CategoryPct
 from sinergi_shared.auth import Principal
+from sinergi_shared.db import columns_of
 from sinergi_shared.problems import Forbidden
 
 
@@ -47,29 +48,24 @@ async def plan_report(session: AsyncSession, *, principal: Principal, plan_id: U
     institution = await replica.institution(session, plan.institution_id)
     planned: dict[str, int] = {c: summary.by_category[c].planned_jp for c in CATEGORIES}
     done: dict[str, int] = {c: summary.by_category[c].realized_jp for c in CATEGORIES}
-    return PlanReport(
-        **asdict(summary.total),
-        plan_id=plan.id,
-        lineage_id=plan.lineage_id,
-        revision=plan.revision,
-        status=plan.status,
-        superseded_by_id=plan.superseded_by_id,
-        institution_id=plan.institution_id,
-        institution_name=None if institution is None else institution.name,
-        horizon=plan.horizon,
-        first_year=plan.first_year,
-        last_year=plan.last_year,
-        in_force=any(year.plan_id == plan.id for year in in_force),
-        in_force_by_year=in_force,
-        people_planned=summary.people_planned,
-        people_trained=summary.people_trained,
-        completions=summary.completions,
-        categories=CategoryRealization(**{c: Realization(**asdict(f)) for c, f in summary.by_category.items()}),
-        planned_mix_pct=_mix(planned),
-        realized_mix_pct=_mix(done),
-        target_mix_pct=CategoryPct(**{c: float(v) for c, v in development.TARGET_MIX_PCT.items()}),
-        items_not_started=summary.not_started,
-        items=[_item_realization(row, item, r) for row, item, r in zip(stored, items, realized, strict=True)],
+    return PlanReport.model_validate(
+        {
+            **columns_of(plan),
+            **asdict(summary.total),
+            "plan_id": plan.id,
+            "institution_name": None if institution is None else institution.name,
+            "in_force": any(year.plan_id == plan.id for year in in_force),
+            "in_force_by_year": in_force,
+            "people_planned": summary.people_planned,
+            "people_trained": summary.people_trained,
+            "completions": summary.completions,
+            "categories": CategoryRealization(**{c: Realization(**asdict(f)) for c, f in summary.by_category.items()}),
+            "planned_mix_pct": _mix(planned),
+            "realized_mix_pct": _mix(done),
+            "target_mix_pct": CategoryPct(**{c: float(v) for c, v in development.TARGET_MIX_PCT.items()}),
+            "items_not_started": summary.not_started,
+            "items": [_item_realization(row, item, r) for row, item, r in zip(stored, items, realized, strict=True)],
+        }
     )
 
 
@@ -194,16 +190,7 @@ async def demand_report(
     program_rows = await session.execute(by_program)
     pattern_rows = await session.execute(grouped(PlanItem.pattern, PlanItem.pattern))
     programs = [
-        ProgramDemand(
-            **_demand(rows),
-            program_id=program.id,
-            title=program.title,
-            provider_id=program.provider_id,
-            pattern=program.pattern,
-            category=program.category,
-            hours_jp=program.hours_jp,
-            cost_per_participant_idr=program.cost_per_participant_idr,
-        )
+        ProgramDemand.model_validate({**columns_of(program), **_demand(rows), "program_id": program.id})
         for program, rows in _by_key(program_rows).items()
     ]
     programs.sort(key=lambda d: (-d.people.total, d.title, str(d.program_id)))

@@ -7,7 +7,7 @@ come from the catalogue, in the request's language.
 from __future__ import annotations
 
 from enrollment import messages
-from enrollment.plan_schemas import ItemRealization, PlanReport
+from enrollment.plan_schemas import ItemRealization, PlanReport, Realization
 from enrollment.schemas import (
     CohortReport,
     DobReport,
@@ -236,21 +236,17 @@ def plan(report: PlanReport) -> Report:
             Fact(messages.PRINT_ITEMS_NOT_STARTED(), len(report.items_not_started)),
         ],
     )
-    money = (report.planned_jp, report.realized_jp, report.planned_cost_idr, report.realized_cost_idr)
     categories = Section(
         messages.PRINT_PLAN_CATEGORIES(),
         columns=[
             Column(messages.PRINT_CATEGORY(), width=30),
-            Column(messages.PRINT_PLANNED_JP(), "number", 10),
-            Column(messages.PRINT_REALIZED_JP(), "number", 10),
-            Column(messages.PRINT_PLANNED_COST(), "rupiah", 16),
-            Column(messages.PRINT_REALIZED_COST(), "rupiah", 16),
+            *_realization_columns(jp_width=10, cost_width=16),
             Column(messages.PRINT_PLANNED_MIX(), "percent", 11),
             Column(messages.PRINT_REALIZED_MIX(), "percent", 11),
             Column(messages.PRINT_MIX_TARGET(), "percent", 10),
         ],
         rows=[_category_realization(report, c) for c in CATEGORIES],
-        total=(shared.TOTAL(), *money, None, None, None),
+        total=(shared.TOTAL(), *_realization(report), None, None, None),
         chart=Chart(messages.PRINT_PLAN_CHART(), series=(1, 2)),
     )
     items = Section(
@@ -261,10 +257,7 @@ def plan(report: PlanReport) -> Report:
             Column(messages.PRINT_COMPETENCY(), width=26),
             Column(messages.PRINT_PATTERN(), width=20),
             Column(messages.PRINT_TARGET_YEAR(), width=6),
-            Column(messages.PRINT_PLANNED_JP(), "number", 9),
-            Column(messages.PRINT_REALIZED_JP(), "number", 9),
-            Column(messages.PRINT_PLANNED_COST(), "rupiah", 15),
-            Column(messages.PRINT_REALIZED_COST(), "rupiah", 15),
+            *_realization_columns(jp_width=9, cost_width=15),
             Column(messages.PRINT_PROGRESS(), width=11),
         ],
         rows=[_item(n, item) for n, item in enumerate(report.items, start=1)],
@@ -283,8 +276,7 @@ def plan(report: PlanReport) -> Report:
 def _category_realization(report: PlanReport, category: str) -> tuple[Value, ...]:
     done = getattr(report.categories, category)
     mixes = (report.planned_mix_pct, report.realized_mix_pct, report.target_mix_pct)
-    money = (done.planned_jp, done.realized_jp, done.planned_cost_idr, done.realized_cost_idr)
-    return (_category(category), *money, *(getattr(mix, category) for mix in mixes))
+    return (_category(category), *_realization(done), *(getattr(mix, category) for mix in mixes))
 
 
 def _item(n: int, item: ItemRealization) -> tuple[Value, ...]:
@@ -296,12 +288,23 @@ def _item(n: int, item: ItemRealization) -> tuple[Value, ...]:
         item.competency_name,
         messages.CERTIFICATE_PATTERN_NAMES[item.pattern](),
         str(item.target_year),
-        item.planned_jp,
-        item.realized_jp,
-        item.planned_cost_idr,
-        item.realized_cost_idr,
+        *_realization(item),
         messages.PRINT_ITEM_STATUS[item.status](),
     )
+
+
+def _realization_columns(*, jp_width: int, cost_width: int) -> list[Column]:
+    """Planned and realized JP, then planned and realized cost: the figures `_realization` gives."""
+    return [
+        Column(messages.PRINT_PLANNED_JP(), "number", jp_width),
+        Column(messages.PRINT_REALIZED_JP(), "number", jp_width),
+        Column(messages.PRINT_PLANNED_COST(), "rupiah", cost_width),
+        Column(messages.PRINT_REALIZED_COST(), "rupiah", cost_width),
+    ]
+
+
+def _realization(r: Realization) -> tuple[Value, ...]:
+    return (r.planned_jp, r.realized_jp, r.planned_cost_idr, r.realized_cost_idr)
 
 
 def _category(category: str) -> str:

@@ -29,6 +29,7 @@ from enrollment.schemas import (
     UnitCompliance,
 )
 from sinergi_shared.auth import Principal
+from sinergi_shared.db import columns_of
 from sinergi_shared.problems import Forbidden, NotFound
 
 CATEGORIES = ("formal", "social", "experiential")
@@ -216,22 +217,21 @@ async def cohort_report(session: AsyncSession, *, principal: Principal, cohort_i
             met=got >= required,
         )
 
-    return CohortReport(
-        cohort_id=cohort.id,
-        cohort_name=cohort.name,
-        program_id=program.id,
-        program_title=program.title,
-        hours_jp=program.hours_jp,
-        provider_id=program.provider_id,
-        provider_name=None if provider is None else provider.name,
-        starts_on=cohort.starts_on,
-        ends_on=cohort.ends_on,
-        capacity=cohort.capacity,
-        regional=share(cohort.reserved_regional, regional_taken),
-        dob=share(cohort.dob_seats, taken.dob),
-        taken=SeatCounts(central=taken.central, regional=taken.regional, dob=taken.dob),
-        reservations_released=cohort.reservations_released_at is not None,
-        participants=await _participants(session, principal, cohort.id),
+    return CohortReport.model_validate(
+        {
+            **columns_of(cohort),
+            "cohort_id": cohort.id,
+            "cohort_name": cohort.name,
+            "program_title": program.title,
+            "hours_jp": program.hours_jp,
+            "provider_id": program.provider_id,
+            "provider_name": None if provider is None else provider.name,
+            "regional": share(cohort.reserved_regional, regional_taken),
+            "dob": share(cohort.dob_seats, taken.dob),
+            "taken": SeatCounts(central=taken.central, regional=taken.regional, dob=taken.dob),
+            "reservations_released": cohort.reservations_released_at is not None,
+            "participants": await _participants(session, principal, cohort.id),
+        }
     )
 
 
@@ -248,16 +248,8 @@ async def _participants(session: AsyncSession, principal: Principal, cohort_id: 
         # Personal data: the same enrollments GET /enrollments shows this caller.
         stmt = stmt.where(enrollments.visible_to(principal))
     return [
-        Participant(
-            enrollment_id=e.id,
-            nip=e.nip,
-            name=name,
-            institution_id=e.institution_id,
-            institution_name=institution_name,
-            seat_class=e.seat_class,
-            status=e.status,
-            attended_jp=e.attended_jp,
-            passed=e.passed,
+        Participant.model_validate(
+            {**columns_of(e), "enrollment_id": e.id, "name": name, "institution_name": institution_name}
         )
         for e, name, institution_name in await session.execute(stmt)
     ]
