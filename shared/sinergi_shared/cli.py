@@ -11,29 +11,42 @@ import asyncio
 import json
 import secrets
 import sys
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from datetime import UTC, datetime
 from importlib.metadata import entry_points
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import asyncpg
 from aiokafka.errors import KafkaError
 
 from sinergi_shared.contracts import ALL_TOPICS
-from sinergi_shared.db import asyncpg_dsn, make_engine, make_sessionmaker
+from sinergi_shared.db import asyncpg_dsn, command_transaction, make_engine, make_sessionmaker
 from sinergi_shared.inbox import replay_dead_letter
 from sinergi_shared.kafka import KafkaAccess
 from sinergi_shared.kafka_acls import ServicePrincipal, admin_access, grant, revoke, service_topics, setup
 from sinergi_shared.outbox import outbox_status, relay_running
+from sinergi_shared.problems import Problem
 from sinergi_shared.republish import Selection, republish
 from sinergi_shared.runner import ServiceDefinition, build_relay
 from sinergi_shared.settings import ServiceSettings
 from sinergi_shared.topics import TopicsMissing, require_topics, topic_names
 from sinergi_shared.web import kafka_reachable
 
+T = TypeVar("T")
 SERVICES_GROUP = "sinergi.services"
 SCRAM_LOGIN = "org.apache.kafka.common.security.scram.ScramLoginModule"
+
+
+async def refusable(database_url: str, use_case: Callable[[Any], Awaitable[T]]) -> T | None:
+    """A service command's use case in a unit of work of its own (given the session); None, with the reason on
+    stderr and nothing written, when it is refused."""
+    try:
+        async with command_transaction(database_url) as session:
+            return await use_case(session)
+    except Problem as exc:
+        print(f"refused: {exc.detail}", file=sys.stderr)
+        return None
 
 
 def installed_services() -> dict[str, ServiceDefinition]:

@@ -5,19 +5,24 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import TypeVar
 from uuid import UUID
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from enrollment import messages, siasn_mappings
 from enrollment.config import get_settings
 from enrollment.domain.siasn import MAPPING_KINDS
 from enrollment.siasn_schemas import MappingIn
 from sinergi_shared.auth import Principal
-from sinergi_shared.db import command_transaction
+from sinergi_shared.cli import refusable
 from sinergi_shared.problems import Problem
 from sinergi_shared.runner import AddCommand
 from sinergi_shared.sheets import XLSX, Columns, rows_of
 
+T = TypeVar("T")
 # The operator at the command line acts as an operator token would.
 OPERATOR = Principal(client_id="sinergi-cli", institution_id=UUID(int=0), scopes=frozenset({"admin"}))
 MAPPING_SHEET = Columns(
@@ -55,22 +60,22 @@ async def set_mapping(args: argparse.Namespace) -> int:
     except ValueError:
         print(f"refused: siasn_id: {messages.SIASN_ID_FORMAT()}", file=sys.stderr)
         return 2
-    try:
-        async with command_transaction(get_settings().database_url) as session:
-            mapping, _ = await siasn_mappings.put(
-                session, principal=OPERATOR, kind=args.kind, sinergi_value=args.sinergi_value, body=body, if_match=None
-            )
-    except Problem as exc:
-        print(f"refused: {exc.detail}", file=sys.stderr)
+    stored = await _refusable(
+        lambda session: siasn_mappings.put(
+            session, principal=OPERATOR, kind=args.kind, sinergi_value=args.sinergi_value, body=body, if_match=None
+        )
+    )
+    if stored is None:
         return 2
-    print(mapping.model_dump_json())
+    print(stored[0].model_dump_json())
     return 0
 
 
 async def list_mappings(args: argparse.Namespace) -> int:
     """Print every mapping (of a kind) as a JSON line, by kind and Sinergi value."""
-    cursor = None
-    async with command_transaction(get_settings().database_url) as session:
+
+    async def print_pages(session: AsyncSession) -> int:
+        cursor = None
         while True:
             found = await siasn_mappings.page_of(session, kind=args.kind, limit=500, cursor=cursor)
             for mapping in found["items"]:
@@ -78,17 +83,21 @@ async def list_mappings(args: argparse.Namespace) -> int:
             if (cursor := found["next_cursor"]) is None:
                 return 0
 
+    return await _refusable(print_pages) or 0
+
 
 async def import_mappings(args: argparse.Namespace) -> int:
     """Set every mapping of a sheet in one transaction; print each bad cell and store nothing when there is one."""
     content_type = XLSX if args.path.suffix.lower() == ".xlsx" else "text/csv"
     try:
         rows = rows_of(content_type, args.path.read_bytes(), columns=MAPPING_SHEET, max_rows=IMPORT_MAX_ROWS)
-        async with command_transaction(get_settings().database_url) as session:
-            stored, errors = await siasn_mappings.import_rows(session, principal=OPERATOR, rows=rows)
     except Problem as exc:
         print(f"refused: {exc.detail}", file=sys.stderr)
         return 2
+    imported = await _refusable(lambda session: siasn_mappings.import_rows(session, principal=OPERATOR, rows=rows))
+    if imported is None:
+        return 2
+    stored, errors = imported
     if errors:
         print("\n".join(errors), file=sys.stderr)
         print(messages.SIASN_IMPORT_REFUSED(count=len(errors)), file=sys.stderr)
@@ -96,3 +105,8 @@ async def import_mappings(args: argparse.Namespace) -> int:
     print(json.dumps({"stored": stored}))
     print(messages.SIASN_IMPORT_STORED(count=stored), file=sys.stderr)
     return 0
+
+
+async def _refusable(use_case: Callable[[AsyncSession], Awaitable[T]]) -> T | None:
+    """The use case in the enrollment database, in a unit of work of its own (None when refused)."""
+    return await refusable(get_settings().database_url, use_case)

@@ -19,8 +19,8 @@ from registry.models import Institution
 from registry.schemas import ClientFilters, ClientOut
 from registry.tokens import ConfiguredKey
 from sinergi_shared.auth import Principal
-from sinergi_shared.db import command_transaction
-from sinergi_shared.problems import NotFound, Problem
+from sinergi_shared.cli import refusable
+from sinergi_shared.problems import NotFound
 from sinergi_shared.runner import AddCommand
 
 T = TypeVar("T")
@@ -79,13 +79,8 @@ async def _institution_id(session: AsyncSession, code_or_id: str) -> UUID | None
 
 
 async def _refusable(use_case: Callable[[AsyncSession], Awaitable[T]]) -> T | None:
-    """The use case's result in a unit of work of its own; None, with the reason on stderr, when it is refused."""
-    async with command_transaction(get_settings().database_url) as session:
-        try:
-            return await use_case(session)
-        except Problem as exc:
-            print(f"refused: {exc.detail}", file=sys.stderr)
-            return None
+    """The use case in the registry's database, in a unit of work of its own (None when refused)."""
+    return await refusable(get_settings().database_url, use_case)
 
 
 async def create_api_client(args: argparse.Namespace) -> int:
