@@ -12,7 +12,7 @@ from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from sinergi_shared.contracts import ClientRevoked
+from sinergi_shared.payloads import ClientRevoked
 
 log = logging.getLogger(__name__)
 

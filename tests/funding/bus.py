@@ -12,14 +12,9 @@ import asyncpg
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from pydantic import BaseModel
 
-from sinergi_shared.contracts import (
-    EnrollmentCancelled,
-    EnrollmentCompleted,
-    EnrollmentReserved,
-    InstitutionSnapshot,
-    spec_of,
-)
+from sinergi_shared.contracts import spec_of
 from sinergi_shared.events import CloudEvent
+from sinergi_shared.payloads import EnrollmentCancelled, EnrollmentCompleted, EnrollmentReserved, InstitutionSnapshot
 from tests.support.stack import ADMIN, eventually
 
 REGIONAL_KINDS = {"province", "regency", "city"}

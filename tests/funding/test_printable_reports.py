@@ -10,7 +10,7 @@ from uuid import UUID
 
 import httpx
 
-from sinergi_shared.contracts import InstitutionSnapshot
+from sinergi_shared.payloads import InstitutionSnapshot
 from tests.funding.bus import Bus, Enrollment, funding_events, wait_for_institutions
 from tests.support.printed import PDF, XLSX, attachment, charts, fact, is_a4, read_pdf, table, workbook
 from tests.support.service import RunningService

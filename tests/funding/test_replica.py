@@ -7,7 +7,7 @@ import uuid
 import asyncpg
 import httpx
 
-from sinergi_shared.contracts import InstitutionSnapshot
+from sinergi_shared.payloads import InstitutionSnapshot
 from tests.funding.bus import Bus, wait_for_institutions
 from tests.support.service import RunningService
 from tests.support.stack import eventually

@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
-from sinergi_shared.contracts import EnrollmentRejected
+from sinergi_shared.payloads import EnrollmentRejected
 from tests.funding.bus import Bus, Enrollment, funding_events
 from tests.funding.conftest import Institutions
 from tests.support.service import RunningService

@@ -11,9 +11,9 @@ import asyncpg
 import pytest
 from sqlalchemy import func, select
 
-from sinergi_shared.contracts import InstitutionSnapshot
 from sinergi_shared.db import asyncpg_dsn, event_log, outbox, transaction
 from sinergi_shared.outbox import PENDING, Event, OutboxRelay, record
+from sinergi_shared.payloads import InstitutionSnapshot
 from tests.plumbing.conftest import institution
 from tests.support.stack import ADMIN, collect, header
 

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from registry.domain.nip import InvalidNip, nip_problems, parse_nip
-from sinergi_shared.contracts import Employment
+from sinergi_shared.payloads import Employment
 
 TODAY = date(2025, 6, 15)
 

@@ -22,11 +22,11 @@ from enrollment.domain import certificates as rules
 from enrollment.domain.development import WIB
 from enrollment.models import Certificate, CertificateCounter, CivilServant, Cohort, Enrollment, Institution, Program
 from sinergi_shared.auth import Principal
-from sinergi_shared.contracts import CertificateIssued, CertificateRevoked, Payload
 from sinergi_shared.db import columns_of
 from sinergi_shared.http import check_if_match
 from sinergi_shared.language import long_date
 from sinergi_shared.outbox import Event, record
+from sinergi_shared.payloads import CertificateIssued, CertificateRevoked, Payload
 from sinergi_shared.problems import Conflict, Forbidden, NotFound
 
 _counter = CertificateCounter.__table__

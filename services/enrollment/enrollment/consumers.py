@@ -6,15 +6,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from enrollment import enrollments, replica
 from sinergi_shared import revocations
-from sinergi_shared.contracts import (
+from sinergi_shared.events import CloudEvent
+from sinergi_shared.inbox import EventHandlers
+from sinergi_shared.payloads import (
     CivilServantSnapshot,
     ClientRevoked,
     FundingApproved,
     FundingRejected,
     InstitutionSnapshot,
 )
-from sinergi_shared.events import CloudEvent
-from sinergi_shared.inbox import EventHandlers
 
 handlers = EventHandlers()
 

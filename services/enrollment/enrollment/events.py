@@ -7,17 +7,17 @@ from typing import Any
 
 from enrollment.domain.plans import PlanChecks, Totals
 from enrollment.models import Cohort, Enrollment, Plan, Program
-from sinergi_shared.contracts import (
+from sinergi_shared.contracts import spec_of
+from sinergi_shared.db import columns_of
+from sinergi_shared.outbox import Event
+from sinergi_shared.payloads import (
     CohortClosed,
     CohortOpened,
     PlanApproved,
     PlanSubmitted,
     PlanSuperseded,
     PlanYearSummary,
-    spec_of,
 )
-from sinergi_shared.db import columns_of
-from sinergi_shared.outbox import Event
 
 
 def cohort_opened(cohort: Cohort, program: Program) -> Event:

@@ -14,9 +14,9 @@ from enrollment.domain.plans import CompetencyType, Need, PlanStatus
 from enrollment.domain.realization import Status as RealizationStatus
 from enrollment.models import PlanItem
 from enrollment.schemas import NIP_PATTERN, CategoryJp, CategoryPct, Page, Request, Text
-from sinergi_shared.contracts import FundingSource, PositionKind
 from sinergi_shared.db import columns_of
 from sinergi_shared.http import Paging
+from sinergi_shared.payloads import FundingSource, PositionKind
 
 
 class PlanIn(Request):

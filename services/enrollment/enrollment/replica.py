@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from enrollment.models import CivilServant, Institution
-from sinergi_shared.contracts import CivilServantSnapshot, InstitutionSnapshot
 from sinergi_shared.db import upsert_newer
+from sinergi_shared.payloads import CivilServantSnapshot, InstitutionSnapshot
 from sinergi_shared.succession import predecessors_of
 
 

@@ -10,8 +10,8 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from enrollment import messages
 from enrollment.domain.development import Category, EnrollmentStatus, Horizon, Location, Pattern
-from sinergi_shared.contracts import FundingSource
 from sinergi_shared.http import Paging
+from sinergi_shared.payloads import FundingSource
 
 NIP_PATTERN = r"^[0-9]{18}$"
 

@@ -8,9 +8,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from funding import replica, requests, saga
 from sinergi_shared import revocations
-from sinergi_shared.contracts import ClientRevoked, EnrollmentReserved, InstitutionSnapshot
 from sinergi_shared.events import CloudEvent
 from sinergi_shared.inbox import EventHandlers
+from sinergi_shared.payloads import ClientRevoked, EnrollmentReserved, InstitutionSnapshot
 
 handlers = EventHandlers()
 

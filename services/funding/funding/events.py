@@ -7,7 +7,8 @@ from typing import Any
 from pydantic import BaseModel
 
 from funding.models import FundingRequest
-from sinergi_shared.contracts import (
+from sinergi_shared.outbox import Event
+from sinergi_shared.payloads import (
     FundingApproved,
     FundingCancelled,
     FundingRealized,
@@ -15,7 +16,6 @@ from sinergi_shared.contracts import (
     FundingReleased,
     FundingRequested,
 )
-from sinergi_shared.outbox import Event
 
 
 def requested(req: FundingRequest) -> Event:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from funding.models import Institution
-from sinergi_shared.contracts import InstitutionSnapshot
 from sinergi_shared.db import upsert_newer
+from sinergi_shared.payloads import InstitutionSnapshot
 
 
 async def apply_institution(session: AsyncSession, snapshot: InstitutionSnapshot) -> None:

@@ -26,9 +26,9 @@ from funding.domain.routing import (
 from funding.models import BudgetLine, EndedEnrollment, FundingRequest, Institution
 from funding.schemas import FundingRequestCreate, FundingRequestFilters
 from sinergi_shared.auth import Principal
-from sinergi_shared.contracts import EnrollmentReserved
 from sinergi_shared.http import filtered, keyset_page
 from sinergi_shared.outbox import record
+from sinergi_shared.payloads import EnrollmentReserved
 from sinergi_shared.problems import Conflict, Forbidden, NotFound, invalid
 
 # --- opening ---------------------------------------------------------------------------------------------

@@ -6,8 +6,8 @@ from typing import Any, Literal
 from uuid import UUID
 
 from registry.models import ApiClient, Institution
-from sinergi_shared.contracts import CivilServantSnapshot, ClientRevoked, InstitutionSnapshot
 from sinergi_shared.outbox import Event
+from sinergi_shared.payloads import CivilServantSnapshot, ClientRevoked, InstitutionSnapshot
 
 InstitutionChange = Literal[
     "institution.registered", "institution.updated", "institution.deactivated", "institution.succeeded"

@@ -21,8 +21,8 @@ from registry.sheets import CIVIL_SERVANTS
 from sinergi_shared import messages as shared_messages
 from sinergi_shared import sheets
 from sinergi_shared.auth import Principal
-from sinergi_shared.contracts import CivilServantSnapshot, Employment
 from sinergi_shared.outbox import record
+from sinergi_shared.payloads import CivilServantSnapshot, Employment
 from sinergi_shared.problems import field_message
 from sinergi_shared.sheets import ImportFile, Row, Rows, WideRow
 

@@ -12,7 +12,8 @@ from pydantic.json_schema import SkipJsonSchema
 from registry import messages
 from registry.domain.hierarchy import CODE_PATTERN
 from registry.domain.regions import is_bps_code, kemendagri_code
-from sinergi_shared.contracts import (
+from sinergi_shared.http import Paging
+from sinergi_shared.payloads import (
     CivilServantSnapshot,
     Employment,
     InstitutionKind,
@@ -21,7 +22,6 @@ from sinergi_shared.contracts import (
     PositionLevel,
     Sector,
 )
-from sinergi_shared.http import Paging
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]

@@ -16,9 +16,9 @@ from registry import institutions
 from registry.clients import BOOTSTRAP_INSTITUTION, BOOTSTRAP_PARENT, hold_bootstrap_lock
 from registry.config import get_settings
 from registry.schemas import InstitutionCreate, Succession
-from sinergi_shared.contracts import InstitutionKind
 from sinergi_shared.db import make_engine, make_sessionmaker, transaction
 from sinergi_shared.http import etag
+from sinergi_shared.payloads import InstitutionKind
 
 # (code, name, kind, training unit code, training unit name) of the K/L of the coordination meeting.
 MINISTRIES_AND_AGENCIES: tuple[tuple[str, str, InstitutionKind, str, str], ...] = (

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from registry import messages
 from registry.domain.regions import bps_code_problem, region_code_problem
-from sinergi_shared.contracts import Sector
+from sinergi_shared.payloads import Sector
 
 MINISTRY_KINDS: frozenset[str] = frozenset({"ministry", "agency"})
 REGIONAL_KINDS: frozenset[str] = frozenset({"province", "regency", "city"})

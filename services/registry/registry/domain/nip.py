@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Literal
 
 from registry import messages
-from sinergi_shared.contracts import Employment
+from sinergi_shared.payloads import Employment
 
 NIP_LENGTH = 18
 ADULT_AGE = 18
