@@ -75,15 +75,16 @@ async def list_mappings(args: argparse.Namespace) -> int:
     """Print every mapping (of a kind) as a JSON line, by kind and Sinergi value."""
 
     async def print_pages(session: AsyncSession) -> int:
-        cursor = None
+        cursor, printed = None, 0
         while True:
             found = await siasn_mappings.page_of(session, kind=args.kind, limit=500, cursor=cursor)
             for mapping in found["items"]:
                 print(mapping.model_dump_json())
+            printed += len(found["items"])
             if (cursor := found["next_cursor"]) is None:
-                return 0
+                return printed
 
-    return await _refusable(print_pages) or 0
+    return 2 if await _refusable(print_pages) is None else 0
 
 
 async def import_mappings(args: argparse.Namespace) -> int:
